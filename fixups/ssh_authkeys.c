@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ssh_authkeys.c - rewrite an authorized_keys file that sshd misreads: no
+ * BOM, LF line ends, split keys joined. Every key, option and comment is
+ * kept (rsc_ak_normalize); the file keeps its mode and owner.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "authkeys.h"
+#include "fixups.h"
+#include "plan.h"
+#include "report.h"
+#include "root.h"
+#include "util.h"
+
+#define AK_FIX_CAP (4u << 20)
+
+static const enum rsc_pid ids[] = { PR_SSH_KEYS_BOM, PR_SSH_KEYS_CRLF, PR_SSH_KEYS_SPLIT };
+
+static bool plan_writes(const struct rsc_plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == RSC_OP_WRITE && strcmp(p->ops[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_plan *p)
+{
+	_cleanup_free_ char *data = NULL;
+	char *fixed = NULL;
+	size_t len = 0, flen = 0;
+	bool changed = false;
+	struct stat st;
+	int r;
+
+	if (!f->path)
+		return -ENOTSUP;
+	if (plan_writes(p, f->path))
+		return 0; /* one rewrite repairs BOM, CRLF and split keys together */
+	r = rsc_root_read_file(ctx->root, f->path, AK_FIX_CAP, 0, &data, &len, &st);
+	if (r < 0)
+		return r;
+	r = rsc_ak_normalize(data, len, &fixed, &flen, &changed);
+	if (r < 0)
+		return r;
+	if (changed)
+		r = rsc_plan_write(p, rsc_problem(f->id)->code, f->path, fixed, flen,
+				   st.st_mode & 07777, st.st_uid, st.st_gid,
+				   "BOM removed, LF line ends, split keys joined");
+	if (fixed != data)
+		free(fixed);
+	return r;
+}
+
+const struct rsc_fixer fix_ssh_authkeys = {
+	.name = "ssh-authkeys",
+	.ids = ids,
+	.nids = sizeof(ids) / sizeof(ids[0]),
+	.plan = plan,
+};

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * checks.h - the registry of check families. Each family lives in its own
+ * file, defines one const struct rsc_check, and reports findings only
+ * through rsc_report(). Checks never write to the victim.
+ */
+#ifndef RSC_CHECKS_H
+#define RSC_CHECKS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct rsc_ctx;
+
+struct rsc_check {
+	const char *name;    /* "ssh-access" */
+	const char *summary; /* one line for --help and the docs */
+	/* Returns 0, or -errno when the check itself could not run. */
+	int (*run)(struct rsc_ctx *ctx);
+};
+
+extern const struct rsc_check chk_ssh_access;
+
+/* Every check family, in run order, NULL-terminated. */
+extern const struct rsc_check *const rsc_checks[];
+
+/*
+ * Run every check on ctx. A family that fails is named in err (may be NULL)
+ * and the others still run. Returns 0, or the first -errno.
+ */
+int rsc_run_checks(struct rsc_ctx *ctx, FILE *err);
+
+#endif

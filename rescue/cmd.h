@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd.h - the commands users script against. Each returns the exit status
+ * of the tool (a bitmask, like fsck's): see enum rsc_exit.
+ */
+#ifndef RSC_CMD_H
+#define RSC_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum rsc_exit {
+	RSC_EXIT_OK = 0,	  /* nothing wrong */
+	RSC_EXIT_FIXED = 1,	  /* problems were fixed */
+	RSC_EXIT_LEFT = 4,	  /* error-level problems remain */
+	RSC_EXIT_OPERATIONAL = 8, /* the tool could not do its job */
+	RSC_EXIT_USAGE = 16,	  /* bad command line or input */
+};
+
+struct rsc_opts {
+	const char *target;
+	char **users;		/* --user, NULL-terminated or NULL */
+	char **only;		/* --only codes, NULL-terminated or NULL */
+	char **skip;		/* --skip codes */
+	const char *journal_id; /* undo ID */
+	const char *user_arg;	/* add-key USER */
+	const char *keyfile;	/* add-key KEYFILE (a file on the helper) */
+	bool json;
+	bool apply; /* fix --apply / --yes */
+	bool live;  /* allow the running system's root */
+	bool list;  /* undo --list */
+	bool color;
+	FILE *out; /* report */
+	FILE *err; /* messages */
+};
+
+int rsc_cmd_check(const struct rsc_opts *o);
+int rsc_cmd_fix(const struct rsc_opts *o);
+int rsc_cmd_undo(const struct rsc_opts *o);
+int rsc_cmd_add_key(const struct rsc_opts *o);
+/* Print the problem catalogue: text, or Markdown for docs/checks.md. */
+int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
+
+#endif

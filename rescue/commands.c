@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * commands.c - check, fix, undo: open the target, model the victim, run the
+ * checks, report; for fix, turn findings into a plan and apply it through
+ * the journal. Only main() exits; these return the exit status.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "cmd.h"
+#include "fixups.h"
+#include "journal.h"
+#include "plan.h"
+#include "report.h"
+#include "root.h"
+#include "util.h"
+#include "victim.h"
+#include "volume.h"
+
+struct session {
+	struct rsc_volume *vol;
+	struct rsc_victim *victim;
+	struct rsc_ctx ctx;
+	bool ctx_ready;
+};
+
+static void session_close(struct session *s)
+{
+	if (s->ctx_ready)
+		rsc_ctx_clear(&s->ctx);
+	rsc_victim_free(s->victim);
+	rsc_volume_close(s->vol);
+	memset(s, 0, sizeof(*s));
+}
+
+static int errmsg(const struct rsc_opts *o, int status, const char *what, int r)
+{
+	fprintf(o->err, "sshrescue: %s: %s\n", what, strerror(-r));
+	return status;
+}
+
+/* (Re)load the victim model and run every check. Returns an exit status. */
+static int session_check(struct session *s, const struct rsc_opts *o)
+{
+	int r;
+
+	if (s->ctx_ready)
+		rsc_ctx_clear(&s->ctx);
+	rsc_victim_free(s->victim);
+	s->victim = NULL;
+	r = rsc_victim_load(s->vol->root, &s->victim);
+	if (r < 0)
+		return errmsg(o, RSC_EXIT_OPERATIONAL, "cannot read the victim's accounts", r);
+	rsc_ctx_init(&s->ctx, s->vol->root, s->victim);
+	s->ctx.only_users = o->users;
+	s->ctx_ready = true;
+	r = rsc_run_checks(&s->ctx, o->err);
+	if (r == -ENOMEM)
+		return errmsg(o, RSC_EXIT_OPERATIONAL, "checks", r);
+	return 0;
+}
+
+static int session_open(struct session *s, const struct rsc_opts *o, bool rw)
+{
+	struct rsc_buf why = { 0 };
+	unsigned flags = (rw ? RSC_VOL_RW : 0) | (o->live ? RSC_VOL_LIVE : 0);
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	r = rsc_volume_open(o->target, flags, &s->vol, &why);
+	if (r == 0)
+		r = rsc_volume_check_linux_root(s->vol->root, &why);
+	if (r < 0) {
+		_cleanup_free_ char *t = rsc_escape(o->target);
+
+		fprintf(o->err, "sshrescue: %s: %s\n", t ? t : "?",
+			why.data ? why.data : strerror(-r));
+		rsc_buf_free(&why);
+		return RSC_EXIT_OPERATIONAL;
+	}
+	rsc_buf_free(&why);
+	if (o->users) {
+		int status = session_check(s, o);
+
+		if (status)
+			return status;
+		for (char **u = o->users; *u; u++) {
+			if (!rsc_victim_user_by_name(s->victim, *u)) {
+				_cleanup_free_ char *e = rsc_escape(*u);
+
+				fprintf(o->err,
+					"sshrescue: no user '%s' in the victim's /etc/passwd\n",
+					e ? e : "?");
+				return RSC_EXIT_USAGE;
+			}
+		}
+	}
+	return 0;
+}
+
+static int report(struct session *s, const struct rsc_opts *o, const char *command, int status)
+{
+	struct rsc_report_opts ro = {
+		.command = command,
+		.volume = s->vol,
+		.color = o->color,
+		.exit_status = status,
+	};
+
+	if (o->json) {
+		if (rsc_report_json(&s->ctx, &ro, o->out) < 0)
+			return errmsg(o, RSC_EXIT_OPERATIONAL, "report", -ENOMEM);
+	} else {
+		rsc_report_text(&s->ctx, &ro, o->out);
+	}
+	return status;
+}
+
+int rsc_cmd_check(const struct rsc_opts *o)
+{
+	struct session s;
+	int status = session_open(&s, o, false);
+
+	if (status == 0)
+		status = session_check(&s, o);
+	if (status == 0)
+		status = report(&s, o, "check", rsc_ctx_has_errors(&s.ctx) ? RSC_EXIT_LEFT : 0);
+	session_close(&s);
+	return status;
+}
+
+static bool in_list(char **list, const char *code)
+{
+	for (char **c = list; c && *c; c++)
+		if (strcmp(*c, code) == 0)
+			return true;
+	return false;
+}
+
+static bool selected(const struct rsc_opts *o, enum rsc_pid id)
+{
+	const char *code = rsc_problem(id)->code;
+
+	if (o->only && !in_list(o->only, code))
+		return false;
+	return !in_list(o->skip, code);
+}
+
+/* MKDIR before WRITE before CHOWN before CHMOD: a rewrite must not undo a chmod. */
+static int op_rank(enum rsc_op_kind k)
+{
+	static const int rank[] = {
+		[RSC_OP_MKDIR] = 0, [RSC_OP_WRITE] = 1, [RSC_OP_CHOWN] = 2, [RSC_OP_CHMOD] = 3
+	};
+
+	return rank[k];
+}
+
+static void plan_order(struct rsc_plan *p)
+{
+	/* stable insertion sort: plans are short */
+	for (size_t i = 1; i < p->nops; i++) {
+		struct rsc_op op = p->ops[i];
+		size_t k = i;
+
+		while (k > 0 && op_rank(p->ops[k - 1].kind) > op_rank(op.kind)) {
+			p->ops[k] = p->ops[k - 1];
+			k--;
+		}
+		p->ops[k] = op;
+	}
+}
+
+/* Build the plan from the selected findings; list what cannot be fixed. */
+static int build_plan(struct session *s, const struct rsc_opts *o, struct rsc_plan *p, FILE *msg)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < s->ctx.nfindings; i++) {
+		const struct rsc_finding *f = &s->ctx.findings[i];
+		const struct rsc_fixer *fx = rsc_fixer_for(f->id);
+		int r = -ENOTSUP;
+
+		if (!selected(o, f->id))
+			continue;
+		if (fx)
+			r = fx->plan(&s->ctx, f, p);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0 && rsc_problem(f->id)->severity != RSC_SEV_INFO) {
+			_cleanup_free_ char *t = rsc_finding_format(f, rsc_problem(f->id)->title);
+			_cleanup_free_ char *fix = rsc_finding_format(f, rsc_problem(f->id)->fix);
+
+			if (!header)
+				fprintf(msg, "Not repaired automatically:\n");
+			header = true;
+			fprintf(msg, "  %s [%s]\n      do: %s\n", t ? t : "?",
+				rsc_problem(f->id)->code, fix ? fix : "?");
+		}
+	}
+	if (header)
+		fputc('\n', msg);
+	plan_order(p);
+	return 0;
+}
+
+static void undo_hint(const struct rsc_opts *o, const char *id, FILE *msg)
+{
+	_cleanup_free_ char *t = rsc_escape(o->target);
+
+	fprintf(msg, "Journal %s written on the victim; undo with: sshrescue undo %s %s\n\n", id,
+		t ? t : "TARGET", id);
+}
+
+/* Apply p through a new journal. Returns the exit status (0 or 8); *changed counts ops done. */
+static int apply_plan(struct session *s, const struct rsc_opts *o, const char *command,
+		      const struct rsc_plan *p, size_t *changed, FILE *msg)
+{
+	struct rsc_journal *j = NULL;
+	int r, r2;
+
+	r = rsc_journal_begin(s->vol->root, command, &j);
+	if (r < 0)
+		return errmsg(o, RSC_EXIT_OPERATIONAL, "cannot start the journal on the victim", r);
+	r = rsc_plan_apply(p, s->vol->root, j, changed, o->err);
+	undo_hint(o, rsc_journal_id(j), msg);
+	r2 = rsc_journal_close(j);
+	if (r < 0)
+		return errmsg(o, RSC_EXIT_OPERATIONAL, "applying the plan stopped", r);
+	if (r2 < 0)
+		return errmsg(o, RSC_EXIT_OPERATIONAL, "closing the journal", r2);
+	return 0;
+}
+
+int rsc_cmd_fix(const struct rsc_opts *o)
+{
+	struct rsc_plan plan = { 0 };
+	struct session s;
+	FILE *msg = o->json ? o->err : o->out;
+	size_t todo = 0, done = 0;
+	int status, r;
+
+	status = session_open(&s, o, o->apply);
+	if (status == 0)
+		status = session_check(&s, o);
+	if (status)
+		goto out;
+	r = build_plan(&s, o, &plan, msg);
+	if (r < 0) {
+		status = errmsg(o, RSC_EXIT_OPERATIONAL, "planning", r);
+		goto out;
+	}
+	fprintf(msg, "Plan:\n");
+	todo = rsc_plan_preview(&plan, s.vol->root, msg);
+	if (todo == 0)
+		fprintf(msg, "  nothing to change\n");
+	fputc('\n', msg);
+	if (!o->apply) {
+		if (todo)
+			fprintf(msg,
+				"%zu change%s planned; nothing was changed. Run again with --apply "
+				"to make them.\n\n",
+				todo, todo == 1 ? "" : "s");
+		status = report(&s, o, "fix", rsc_ctx_has_errors(&s.ctx) ? RSC_EXIT_LEFT : 0);
+		goto out;
+	}
+	if (todo) {
+		status = apply_plan(&s, o, "fix", &plan, &done, msg);
+		if (status)
+			goto out;
+	}
+	status = session_check(&s, o);
+	if (status == 0)
+		status = report(&s, o, "fix",
+				(done ? RSC_EXIT_FIXED : 0) |
+					(rsc_ctx_has_errors(&s.ctx) ? RSC_EXIT_LEFT : 0));
+out:
+	rsc_plan_free(&plan);
+	session_close(&s);
+	return status;
+}
+
+int rsc_cmd_undo(const struct rsc_opts *o)
+{
+	struct session s;
+	int status = session_open(&s, o, !o->list);
+	int r;
+
+	if (status)
+		goto out;
+	if (o->list) {
+		r = rsc_journal_list(s.vol->root, o->out);
+		if (r < 0)
+			status = errmsg(o, RSC_EXIT_OPERATIONAL, "listing journals", r);
+		goto out;
+	}
+	r = rsc_journal_undo(s.vol->root, o->journal_id, o->out);
+	if (r == -ENOENT) {
+		fprintf(o->err, "sshrescue: nothing to undo%s%s\n", o->journal_id ? " for " : "",
+			o->journal_id ? o->journal_id : "");
+		status = RSC_EXIT_OPERATIONAL;
+	} else if (r < 0) {
+		status = errmsg(o, RSC_EXIT_OPERATIONAL, "undo", r);
+	}
+out:
+	session_close(&s);
+	return status;
+}
+
+int rsc_cmd_codes(const struct rsc_opts *o, bool markdown)
+{
+	if (markdown) {
+		fprintf(o->out,
+			"# sshrescue problem catalogue\n\n"
+			"Generated by `sshrescue codes --markdown` from the problem table "
+			"(rescue/problem.c); do not edit by hand.\n\n"
+			"| code | severity | auto-fix | problem | client sees | sshd logs |\n"
+			"|---|---|---|---|---|---|\n");
+	}
+	for (size_t i = 0; i < RSC_NPROBLEMS; i++) {
+		const struct rsc_problem *p = rsc_problem((enum rsc_pid)i);
+		bool fixable = rsc_fixer_for((enum rsc_pid)i) != NULL;
+
+		if (markdown)
+			fprintf(o->out, "| `%s` | %s | %s | %s | %s | %s |\n", p->code,
+				rsc_severity_name(p->severity), fixable ? "yes" : "no", p->title,
+				p->symptom, p->sshd_log ? p->sshd_log : "(nothing at INFO level)");
+		else
+			fprintf(o->out, "%-22s %-8s %-8s %s\n", p->code,
+				rsc_severity_name(p->severity), fixable ? "fixable" : "-",
+				p->title);
+	}
+	if (markdown)
+		fprintf(o->out,
+			"\nTemplates: `%%p` the path, `%%u` the user, `%%f` the keys file as "
+			"sshd names it, `%%l` the line.\n");
+	return 0;
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - the command table and the command line. Only this file exits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checks.h"
+#include "cmd.h"
+#include "problem.h"
+#include "util.h"
+
+struct command {
+	const char *name;
+	const char *args;	  /* usage after the name */
+	const char *help;	  /* one line */
+	int nargs_min, nargs_max; /* positional arguments */
+	int (*run)(struct rsc_opts *o, char **args, int nargs);
+};
+
+static int run_check(struct rsc_opts *o, char **a, int n)
+{
+	(void)n;
+	o->target = a[0];
+	return rsc_cmd_check(o);
+}
+
+static int run_fix(struct rsc_opts *o, char **a, int n)
+{
+	(void)n;
+	o->target = a[0];
+	return rsc_cmd_fix(o);
+}
+
+static int run_undo(struct rsc_opts *o, char **a, int n)
+{
+	o->target = a[0];
+	o->journal_id = n > 1 ? a[1] : NULL;
+	return rsc_cmd_undo(o);
+}
+
+static int run_add_key(struct rsc_opts *o, char **a, int n)
+{
+	(void)n;
+	o->target = a[0];
+	o->user_arg = a[1];
+	o->keyfile = a[2];
+	return rsc_cmd_add_key(o);
+}
+
+static bool markdown;
+
+static int run_codes(struct rsc_opts *o, char **a, int n)
+{
+	(void)a;
+	(void)n;
+	return rsc_cmd_codes(o, markdown);
+}
+
+static const struct command commands[] = {
+	{ "check", "TARGET", "read-only diagnosis of the victim (never writes a byte)", 1, 1,
+	  run_check },
+	{ "fix", "TARGET", "show the repair plan; with --apply, make it (journaled)", 1, 1,
+	  run_fix },
+	{ "undo", "TARGET [ID]",
+	  "restore what a fix or add-key changed (newest journal by default)", 1, 2, run_undo },
+	{ "add-key", "TARGET USER KEYFILE",
+	  "give USER the public key in KEYFILE, with correct modes", 3, 3, run_add_key },
+	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: sshrescue COMMAND [OPTIONS] ARGS...\n\n"
+		     "Find and repair why a Linux server no longer accepts SSH logins, from its\n"
+		     "offline root filesystem. TARGET is a directory (a mounted victim root), an\n"
+		     "image file or a block device.\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-8s %-20s %s\n", commands[i].name, commands[i].args,
+			commands[i].help);
+	fprintf(out, "\nOptions:\n"
+		     "  --json            machine-readable report (docs/report-schema.md)\n"
+		     "  --user NAME       examine only this user (repeatable)\n"
+		     "  --apply, --yes    fix: make the planned changes\n"
+		     "  --only CODE,...   fix: repair only these problem codes\n"
+		     "  --skip CODE,...   fix: leave these problem codes alone\n"
+		     "  --list            undo: list the journals on the victim\n"
+		     "  --live            allow the running system's own root filesystem\n"
+		     "  --markdown        codes: print the catalogue as Markdown\n"
+		     "  -h, --help        this help;  -V, --version  the version\n"
+		     "\nChecks:\n");
+	for (size_t i = 0; rsc_checks[i]; i++)
+		fprintf(out, "  %-12s %s\n", rsc_checks[i]->name, rsc_checks[i]->summary);
+	fprintf(out, "\nExit status (a bitmask, like fsck): 0 nothing wrong, 1 problems fixed,\n"
+		     "4 problems left, 8 operational error, 16 usage error.\n"
+		     "See sshrescue(8).\n");
+}
+
+/* Append the comma-separated items of arg to a NULL-terminated list. */
+static int list_add(char ***list, const char *arg, bool split)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *save = NULL;
+	size_t n = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	while (*list && (*list)[n])
+		n++;
+	for (char *tok = split ? strtok_r(copy, ",", &save) : copy; tok;
+	     tok = split ? strtok_r(NULL, ",", &save) : NULL) {
+		char **l = reallocarray(*list, n + 2, sizeof(char *));
+
+		if (!l)
+			return -ENOMEM;
+		*list = l;
+		l[n] = strdup(tok);
+		if (!l[n])
+			return -ENOMEM;
+		l[++n] = NULL;
+	}
+	return 0;
+}
+
+static void list_free(char **list)
+{
+	for (char **p = list; p && *p; p++)
+		free(*p);
+	free(list);
+}
+
+static int check_codes(char **codes)
+{
+	for (char **c = codes; c && *c; c++) {
+		enum rsc_pid id;
+
+		if (rsc_problem_by_code(*c, &id) < 0) {
+			_cleanup_free_ char *e = rsc_escape(*c);
+
+			fprintf(stderr,
+				"sshrescue: unknown problem code '%s' (see: sshrescue codes)\n",
+				e ? e : "?");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+enum { OPT_ONLY = 0x100, OPT_SKIP, OPT_LIVE, OPT_LIST, OPT_JSON, OPT_USER, OPT_MARKDOWN };
+
+static const struct option options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "apply", no_argument, NULL, 'y' },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "skip", required_argument, NULL, OPT_SKIP },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "markdown", no_argument, NULL, OPT_MARKDOWN },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	struct rsc_opts o = { .out = stdout, .err = stderr };
+	const struct command *cmd = NULL;
+	int c, status = RSC_EXIT_USAGE, nargs;
+
+	if (argc < 2) {
+		usage(stderr);
+		return RSC_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("sshrescue %s\n", RSC_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		_cleanup_free_ char *e = rsc_escape(argv[1]);
+
+		fprintf(stderr, "sshrescue: unknown command '%s'; try sshrescue --help\n",
+			e ? e : "?");
+		return RSC_EXIT_USAGE;
+	}
+	argv++, argc--;
+	while ((c = getopt_long(argc, argv, "hVy", options, NULL)) != -1) {
+		int r = 0;
+
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			status = 0;
+			goto out;
+		case 'V':
+			printf("sshrescue %s\n", RSC_VERSION);
+			status = 0;
+			goto out;
+		case 'y':
+			o.apply = true;
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_USER:
+			r = list_add(&o.users, optarg, false);
+			break;
+		case OPT_ONLY:
+			r = list_add(&o.only, optarg, true);
+			break;
+		case OPT_SKIP:
+			r = list_add(&o.skip, optarg, true);
+			break;
+		case OPT_LIST:
+			o.list = true;
+			break;
+		case OPT_LIVE:
+			o.live = true;
+			break;
+		case OPT_MARKDOWN:
+			markdown = true;
+			break;
+		default:
+			goto out;
+		}
+		if (r < 0) {
+			status = RSC_EXIT_OPERATIONAL;
+			goto out;
+		}
+	}
+	if (check_codes(o.only) < 0 || check_codes(o.skip) < 0)
+		goto out;
+	nargs = argc - optind;
+	if (nargs < cmd->nargs_min || nargs > cmd->nargs_max) {
+		fprintf(stderr, "Usage: sshrescue %s [OPTIONS] %s\n", cmd->name, cmd->args);
+		goto out;
+	}
+	o.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	status = cmd->run(&o, argv + optind, nargs);
+out:
+	list_free(o.users);
+	list_free(o.only);
+	list_free(o.skip);
+	fflush(stdout);
+	return status;
+}

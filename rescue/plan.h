@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plan.h - a fix plan: the exact list of changes a fix will make, built by
+ * the fix families (fixups/), previewed, then applied through the journal.
+ *
+ * Fix families never touch the victim themselves: they add operations here.
+ * rsc_plan_apply() records each path's earlier state in the journal BEFORE
+ * changing it, so that `sshrescue undo` can restore every byte, mode and
+ * owner.
+ */
+#ifndef RSC_PLAN_H
+#define RSC_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct rsc_root;
+struct rsc_journal;
+
+enum rsc_op_kind {
+	RSC_OP_CHMOD, /* set permission bits (07777) of an existing path */
+	RSC_OP_CHOWN, /* set owner and group of an existing path */
+	RSC_OP_WRITE, /* replace (or create) a regular file's content, mode, owner */
+	RSC_OP_MKDIR, /* create a directory with mode and owner */
+};
+
+struct rsc_op {
+	enum rsc_op_kind kind;
+	char *path;  /* victim path, absolute */
+	mode_t mode; /* CHMOD, WRITE, MKDIR */
+	uid_t uid;   /* CHOWN, WRITE, MKDIR */
+	gid_t gid;
+	char *data; /* WRITE */
+	size_t len;
+	char *code; /* problem code that this op repairs, e.g. "ssh.dir.mode" */
+	char *why;  /* one line for the preview, may be NULL */
+};
+
+struct rsc_plan {
+	struct rsc_op *ops;
+	size_t nops;
+	size_t cap;
+};
+
+/*
+ * Add an operation. Strings and data are copied. A CHMOD or CHOWN of a path
+ * that the plan already changes the same way is merged (not added twice).
+ * Return 0 or -ENOMEM.
+ */
+int rsc_plan_chmod(struct rsc_plan *p, const char *code, const char *path, mode_t mode,
+		   const char *why);
+int rsc_plan_chown(struct rsc_plan *p, const char *code, const char *path, uid_t uid, gid_t gid,
+		   const char *why);
+int rsc_plan_write(struct rsc_plan *p, const char *code, const char *path, const void *data,
+		   size_t len, mode_t mode, uid_t uid, gid_t gid, const char *why);
+int rsc_plan_mkdir(struct rsc_plan *p, const char *code, const char *path, mode_t mode, uid_t uid,
+		   gid_t gid, const char *why);
+void rsc_plan_free(struct rsc_plan *p);
+
+/*
+ * Print the plan, one line per operation with the current state read from
+ * the victim: "chmod 0777 -> 0700  /home/alice/.ssh  (ssh.dir.mode)",
+ * "rewrite /home/alice/.ssh/authorized_keys (412 -> 398 bytes)". Paths are
+ * escaped. Returns the number of operations that would change something.
+ */
+size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *out);
+
+/*
+ * Apply the plan in order through journal j. Each operation: record the
+ * path's earlier state (and bytes for WRITE) in the journal, fsync it, then
+ * change the victim. An operation whose target already has the wanted state
+ * is skipped (idempotent). Stops at the first failure and returns -errno;
+ * *done counts applied operations. Messages go to err (may be NULL).
+ */
+int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,
+		   size_t *done, FILE *err);
+
+#endif

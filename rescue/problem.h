@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * problem.h - the one table of problems sshrescue can report.
+ *
+ * Each problem has a stable code (part of the interface: scripts match on
+ * it, --only/--skip select by it), a severity, a title, an explanation, the
+ * client symptom and the exact sshd log line the problem causes (measured
+ * against real OpenSSH, see docs/sshd-behaviour.md), and the fix.
+ *
+ * Templates may use: %p the subject path, %u the user, %f the authorized
+ * keys file as sshd names it, %l the line, %% a percent sign.
+ */
+#ifndef RSC_PROBLEM_H
+#define RSC_PROBLEM_H
+
+#include <stddef.h>
+
+enum rsc_severity {
+	RSC_SEV_INFO,
+	RSC_SEV_WARNING,
+	RSC_SEV_ERROR,
+};
+
+enum rsc_pid {
+	PR_VICTIM_PASSWD_LINE,
+	PR_SSH_HOME_MISSING,
+	PR_SSH_HOME_MODE,
+	PR_SSH_HOME_OWNER,
+	PR_SSH_DIR_MODE,
+	PR_SSH_DIR_OWNER,
+	PR_SSH_PATH_MODE,
+	PR_SSH_PATH_OWNER,
+	PR_SSH_DIR_ACCESS,
+	PR_SSH_KEYS_MODE,
+	PR_SSH_KEYS_OWNER,
+	PR_SSH_KEYS_ACCESS,
+	PR_SSH_KEYS_NOTREG,
+	PR_SSH_DIR_LOOSE,
+	PR_SSH_KEYS_LOOSE,
+	PR_SSH_PRIVKEY_READABLE,
+	PR_SSH_KEYS_BOM,
+	PR_SSH_KEYS_CRLF,
+	PR_SSH_KEYS_SPLIT,
+	PR_SSH_KEYS_PRIVATE,
+	PR_SSH_KEYS_BADLINE,
+	PR_SSH_KEYS_DSA,
+	PR_SSH_KEYS_RSA_SMALL,
+	PR_SSH_KEYS_EMPTY,
+	PR_SSH_KEYS_NONE,
+	PR_SSH_OWNER_UNKNOWN,
+	RSC_NPROBLEMS
+};
+
+struct rsc_problem {
+	const char *code; /* "ssh.dir.mode" */
+	enum rsc_severity severity;
+	const char *title;    /* short, templated: "%p is writable by group or others" */
+	const char *explain;  /* why it matters, plain text */
+	const char *symptom;  /* what the client shows */
+	const char *sshd_log; /* what sshd logs (templated), NULL when it logs nothing at INFO */
+	const char *fix;      /* what repairs it (templated) */
+};
+
+/* The table entry of id (never NULL for a valid id). */
+const struct rsc_problem *rsc_problem(enum rsc_pid id);
+/* Look a code up; -ENOENT if unknown. */
+int rsc_problem_by_code(const char *code, enum rsc_pid *out);
+/* "error", "warning", "info" */
+const char *rsc_severity_name(enum rsc_severity s);
+
+#endif

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report.c - findings: recording (rsc_report), ordering, and the text and
+ * JSON reports. Every string from the victim is escaped on output.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "report.h"
+#include "util.h"
+#include "victim.h"
+#include "volume.h"
+
+void rsc_ctx_init(struct rsc_ctx *ctx, struct rsc_root *root, struct rsc_victim *victim)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->root = root;
+	ctx->victim = victim;
+}
+
+static void finding_free(struct rsc_finding *f)
+{
+	free(f->user);
+	free(f->path);
+	free(f->file);
+	free(f->evidence);
+}
+
+void rsc_ctx_clear(struct rsc_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfindings; i++)
+		finding_free(&ctx->findings[i]);
+	free(ctx->findings);
+	ctx->findings = NULL;
+	ctx->nfindings = ctx->cap = 0;
+	for (size_t i = 0; i < ctx->nusers; i++)
+		free(ctx->users[i].name);
+	free(ctx->users);
+	ctx->users = NULL;
+	ctx->nusers = ctx->ucap = 0;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int dup_opt(const char *s, char **out)
+{
+	*out = NULL;
+	if (!s)
+		return 0;
+	*out = strdup(s);
+	return *out ? 0 : -ENOMEM;
+}
+
+int rsc_report(struct rsc_ctx *ctx, enum rsc_pid id, const struct rsc_detail *d)
+{
+	static const struct rsc_detail none;
+	struct rsc_finding f = { .id = id };
+	int r;
+
+	if (!d)
+		d = &none;
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		const struct rsc_finding *o = &ctx->findings[i];
+
+		if (o->id == id && o->line == d->line && str_eq(o->user, d->user) &&
+		    str_eq(o->path, d->path))
+			return 0;
+	}
+	if (ctx->nfindings == ctx->cap) {
+		size_t cap = ctx->cap ? ctx->cap * 2 : 16;
+		struct rsc_finding *n = reallocarray(ctx->findings, cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ctx->findings = n;
+		ctx->cap = cap;
+	}
+	r = dup_opt(d->user, &f.user);
+	if (r == 0)
+		r = dup_opt(d->path, &f.path);
+	if (r == 0)
+		r = dup_opt(d->file, &f.file);
+	if (r == 0)
+		r = dup_opt(d->evidence, &f.evidence);
+	if (r < 0) {
+		finding_free(&f);
+		return r;
+	}
+	f.line = d->line;
+	f.has_stat = d->has_stat;
+	f.mode = d->mode;
+	f.uid = d->uid;
+	f.gid = d->gid;
+	f.in_home = d->in_home;
+	f.seq = ctx->nfindings;
+	ctx->findings[ctx->nfindings++] = f;
+	return 0;
+}
+
+struct rsc_user_state *rsc_ctx_user(struct rsc_ctx *ctx, const char *name, uid_t uid)
+{
+	struct rsc_user_state *u = NULL;
+
+	for (size_t i = 0; i < ctx->nusers; i++)
+		if (strcmp(ctx->users[i].name, name) == 0)
+			return &ctx->users[i];
+	if (ctx->nusers == ctx->ucap) {
+		size_t cap = ctx->ucap ? ctx->ucap * 2 : 8;
+		struct rsc_user_state *n = reallocarray(ctx->users, cap, sizeof(*n));
+
+		if (!n)
+			return NULL;
+		ctx->users = n;
+		ctx->ucap = cap;
+	}
+	u = &ctx->users[ctx->nusers];
+	memset(u, 0, sizeof(*u));
+	u->name = strdup(name);
+	if (!u->name)
+		return NULL;
+	u->uid = uid;
+	ctx->nusers++;
+	return u;
+}
+
+bool rsc_ctx_has_errors(const struct rsc_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfindings; i++)
+		if (rsc_problem(ctx->findings[i].id)->severity == RSC_SEV_ERROR)
+			return true;
+	return false;
+}
+
+char *rsc_finding_format(const struct rsc_finding *f, const char *tmpl)
+{
+	struct rsc_buf b = { 0 };
+	int r = rsc_buf_adds(&b, "");
+
+	for (const char *s = tmpl; r == 0 && *s; s++) {
+		if (*s != '%' || !s[1]) {
+			r = rsc_buf_add(&b, s, 1);
+			continue;
+		}
+		switch (*++s) {
+		case 'p':
+			r = rsc_buf_add_escaped(&b, f->path ? f->path : "?");
+			break;
+		case 'u':
+			r = rsc_buf_add_escaped(&b, f->user ? f->user : "?");
+			break;
+		case 'f':
+			r = rsc_buf_add_escaped(&b, f->file ? f->file : (f->path ? f->path : "?"));
+			break;
+		case 'l':
+			r = rsc_buf_printf(&b, "%lu", f->line);
+			break;
+		default:
+			r = rsc_buf_add(&b, s, 1);
+			break;
+		}
+	}
+	if (r < 0) {
+		rsc_buf_free(&b);
+		return NULL;
+	}
+	return rsc_buf_steal(&b);
+}
+
+/* Position of a user in the victim's passwd (unknown users last, findings without user first). */
+static size_t user_rank(const struct rsc_ctx *ctx, const char *name)
+{
+	if (!name)
+		return 0;
+	for (size_t i = 0; ctx->victim && i < ctx->victim->nusers; i++)
+		if (strcmp(ctx->victim->users[i].name, name) == 0)
+			return i + 1;
+	return (size_t)-1;
+}
+
+static const struct rsc_ctx *sort_ctx;
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct rsc_finding *x = a, *y = b;
+	size_t rx = user_rank(sort_ctx, x->user), ry = user_rank(sort_ctx, y->user);
+	int sx = (int)rsc_problem(x->id)->severity, sy = (int)rsc_problem(y->id)->severity;
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	if (x->user && y->user && strcmp(x->user, y->user) != 0)
+		return strcmp(x->user, y->user);
+	if (sx != sy)
+		return sy - sx;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+void rsc_ctx_sort(struct rsc_ctx *ctx)
+{
+	sort_ctx = ctx;
+	qsort(ctx->findings, ctx->nfindings, sizeof(*ctx->findings), cmp_finding);
+	sort_ctx = NULL;
+}
+
+/* The worst finding of a user (sorted ctx: the first one), NULL if none. */
+static const struct rsc_finding *worst_of(const struct rsc_ctx *ctx, const char *user)
+{
+	const struct rsc_finding *w = NULL;
+
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		const struct rsc_finding *f = &ctx->findings[i];
+
+		if (!str_eq(f->user, user))
+			continue;
+		if (!w || rsc_problem(f->id)->severity > rsc_problem(w->id)->severity)
+			w = f;
+	}
+	return w;
+}
+
+struct paint {
+	const char *err, *warn, *info, *bold, *off;
+};
+
+static const struct paint colors = { "\033[1;31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m" };
+static const struct paint plain = { "", "", "", "", "" };
+
+static const char *sev_color(const struct paint *p, enum rsc_severity s)
+{
+	return s == RSC_SEV_ERROR ? p->err : s == RSC_SEV_WARNING ? p->warn : p->info;
+}
+
+static void print_verdict(struct rsc_ctx *ctx, const struct paint *p, FILE *out)
+{
+	fprintf(out, "%sVerdict%s\n", p->bold, p->off);
+	if (ctx->nusers == 0)
+		fprintf(out, "  no account with SSH keys or a login shell was examined\n");
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct rsc_user_state *u = &ctx->users[i];
+		const struct rsc_finding *w = worst_of(ctx, u->name);
+		_cleanup_free_ char *name = rsc_escape(u->name);
+		_cleanup_free_ char *why = NULL;
+
+		if (!name)
+			continue;
+		if (w && rsc_problem(w->id)->severity == RSC_SEV_ERROR) {
+			why = rsc_finding_format(w, rsc_problem(w->id)->title);
+			fprintf(out, "  %s%s cannot log in with a key%s: %s (%s)\n", p->err, name,
+				p->off, why ? why : "?", rsc_problem(w->id)->code);
+		} else if (u->usable_keys > 0) {
+			fprintf(out, "  %s can log in with a key (%u key%s)\n", name,
+				u->usable_keys, u->usable_keys == 1 ? "" : "s");
+		} else {
+			fprintf(out, "  %s has no authorized keys (password login only, if any)\n",
+				name);
+		}
+	}
+}
+
+static void print_finding(const struct rsc_finding *f, const struct paint *p, FILE *out)
+{
+	const struct rsc_problem *pb = rsc_problem(f->id);
+	_cleanup_free_ char *title = rsc_finding_format(f, pb->title);
+	_cleanup_free_ char *log = pb->sshd_log ? rsc_finding_format(f, pb->sshd_log) : NULL;
+	_cleanup_free_ char *fix = rsc_finding_format(f, pb->fix);
+	_cleanup_free_ char *ev = f->evidence ? rsc_escape(f->evidence) : NULL;
+	static const char *const tags[] = { "INFO ", "WARN ", "ERROR" };
+
+	fprintf(out, "  %s%s%s %s  [%s]\n", sev_color(p, pb->severity), tags[pb->severity], p->off,
+		title ? title : "?", pb->code);
+	if (ev)
+		fprintf(out, "         found:  %s\n", ev);
+	fprintf(out, "         client: %s\n", pb->symptom);
+	if (log)
+		fprintf(out, "         sshd:   %s\n", log);
+	fprintf(out, "         fix:    %s\n", fix ? fix : "?");
+}
+
+void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out)
+{
+	const struct paint *p = o->color ? &colors : &plain;
+	const struct rsc_victim *v = ctx->victim;
+	const char *group = NULL;
+	size_t count[3] = { 0 };
+	bool first = true;
+
+	rsc_ctx_sort(ctx);
+	if (o->volume) {
+		_cleanup_free_ char *t = rsc_escape(o->volume->target);
+
+		fprintf(out, "Target: %s", t ? t : "?");
+		if (o->volume->fstype)
+			fprintf(out, " (%s%s%s)", o->volume->fstype,
+				o->volume->read_only ? ", mounted read-only" : "",
+				o->volume->kind == RSC_TARGET_DIR ? "" : " in a private namespace");
+		fputc('\n', out);
+	}
+	if (v) {
+		_cleanup_free_ char *os =
+			rsc_escape(v->os_pretty_name ? v->os_pretty_name : "unknown OS");
+		_cleanup_free_ char *ssh = v->ssh.text ? rsc_escape(v->ssh.text) : NULL;
+
+		fprintf(out, "Victim: %s, OpenSSH %s%s%s%s\n", os ? os : "?", ssh ? ssh : "unknown",
+			v->ssh.source ? " (from " : "", v->ssh.source ? v->ssh.source : "",
+			v->ssh.source ? ")" : "");
+	}
+	fputc('\n', out);
+	print_verdict(ctx, p, out);
+
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		const struct rsc_finding *f = &ctx->findings[i];
+
+		count[rsc_problem(f->id)->severity]++;
+		if (first || !str_eq(group, f->user)) {
+			_cleanup_free_ char *name = f->user ? rsc_escape(f->user) : NULL;
+			const struct rsc_user *u =
+				f->user && v ? rsc_victim_user_by_name(v, f->user) : NULL;
+
+			if (u)
+				fprintf(out, "\n%s%s%s (uid %u)\n", p->bold, name ? name : "?",
+					p->off, (unsigned)u->uid);
+			else
+				fprintf(out, "\n%s%s%s\n", p->bold, name ? name : "System", p->off);
+			group = f->user;
+			first = false;
+		}
+		print_finding(f, p, out);
+	}
+	fprintf(out, "\n%zu error%s, %zu warning%s, %zu note%s.\n", count[RSC_SEV_ERROR],
+		count[RSC_SEV_ERROR] == 1 ? "" : "s", count[RSC_SEV_WARNING],
+		count[RSC_SEV_WARNING] == 1 ? "" : "s", count[RSC_SEV_INFO],
+		count[RSC_SEV_INFO] == 1 ? "" : "s");
+}
+
+/* JSON: victim strings are escaped with rsc_escape so the output is always valid ASCII JSON. */
+static int jadd_str(struct json_object *o, const char *key, const char *raw, bool escape)
+{
+	_cleanup_free_ char *e = NULL;
+	struct json_object *s = NULL;
+
+	if (!raw)
+		return json_object_object_add(o, key, NULL);
+	if (escape) {
+		e = rsc_escape(raw);
+		if (!e)
+			return -ENOMEM;
+	}
+	s = json_object_new_string(e ? e : raw);
+	if (!s)
+		return -ENOMEM;
+	return json_object_object_add(o, key, s);
+}
+
+static int jadd_owned_str(struct json_object *o, const char *key, char *s)
+{
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	r = json_object_object_add(o, key, json_object_new_string(s));
+	free(s);
+	return r;
+}
+
+static struct json_object *json_finding(const struct rsc_finding *f)
+{
+	const struct rsc_problem *pb = rsc_problem(f->id);
+	struct json_object *o = json_object_new_object();
+	int r = 0;
+
+	if (!o)
+		return NULL;
+	r |= jadd_str(o, "code", pb->code, false);
+	r |= jadd_str(o, "severity", rsc_severity_name(pb->severity), false);
+	r |= jadd_str(o, "user", f->user, true);
+	r |= jadd_str(o, "path", f->path, true);
+	r |= json_object_object_add(o, "line",
+				    f->line ? json_object_new_int64((int64_t)f->line) : NULL);
+	r |= jadd_owned_str(o, "title", rsc_finding_format(f, pb->title));
+	r |= jadd_str(o, "evidence", f->evidence, true);
+	r |= jadd_str(o, "explanation", pb->explain, false);
+	r |= jadd_str(o, "symptom", pb->symptom, false);
+	if (pb->sshd_log)
+		r |= jadd_owned_str(o, "sshd_log", rsc_finding_format(f, pb->sshd_log));
+	else
+		r |= json_object_object_add(o, "sshd_log", NULL);
+	r |= jadd_owned_str(o, "fix", rsc_finding_format(f, pb->fix));
+	if (r) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *json_victim(const struct rsc_victim *v)
+{
+	static const char *const fam[] = { "unknown", "debian", "rhel", "suse", "arch", "alpine" };
+	struct json_object *o = json_object_new_object(), *os = NULL, *ssh = NULL;
+
+	if (!o)
+		return NULL;
+	if (!v)
+		return o;
+	os = json_object_new_object();
+	ssh = json_object_new_object();
+	if (!os || !ssh) {
+		json_object_put(os);
+		json_object_put(ssh);
+		json_object_put(o);
+		return NULL;
+	}
+	jadd_str(os, "id", v->os_id, true);
+	jadd_str(os, "version_id", v->os_version_id, true);
+	jadd_str(os, "pretty_name", v->os_pretty_name, true);
+	jadd_str(os, "family", (unsigned)v->family < ARRAY_SIZE(fam) ? fam[v->family] : "unknown",
+		 false);
+	jadd_str(ssh, "version", v->ssh.text, true);
+	jadd_str(ssh, "package", v->ssh.package, true);
+	jadd_str(ssh, "source", v->ssh.source, false);
+	json_object_object_add(o, "os", os);
+	json_object_object_add(o, "openssh", ssh);
+	return o;
+}
+
+int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out)
+{
+	struct json_object *top = json_object_new_object(), *arr = NULL, *users = NULL;
+	struct json_object *tgt = NULL, *sum = NULL;
+	size_t count[3] = { 0 };
+	int r = -ENOMEM;
+
+	rsc_ctx_sort(ctx);
+	if (!top)
+		return -ENOMEM;
+	arr = json_object_new_array();
+	users = json_object_new_array();
+	sum = json_object_new_object();
+	if (!arr || !users || !sum)
+		goto out;
+	json_object_object_add(top, "schema", json_object_new_string("sshrescue-report"));
+	json_object_object_add(top, "schema_version", json_object_new_int(1));
+	json_object_object_add(top, "tool_version", json_object_new_string(RSC_VERSION));
+	json_object_object_add(top, "command", json_object_new_string(o->command));
+	if (o->volume) {
+		static const char *const kinds[] = { "directory", "image", "block-device" };
+
+		tgt = json_object_new_object();
+		if (!tgt)
+			goto out;
+		jadd_str(tgt, "path", o->volume->target, true);
+		jadd_str(tgt, "kind", kinds[o->volume->kind], false);
+		jadd_str(tgt, "fstype", o->volume->fstype, true);
+		jadd_str(tgt, "uuid", o->volume->uuid, true);
+		jadd_str(tgt, "label", o->volume->label, true);
+		json_object_object_add(tgt, "read_only",
+				       json_object_new_boolean(o->volume->read_only));
+		json_object_object_add(top, "target", tgt);
+	}
+	json_object_object_add(top, "victim", json_victim(ctx->victim));
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct rsc_user_state *u = &ctx->users[i];
+		const struct rsc_finding *w = worst_of(ctx, u->name);
+		struct json_object *jo = json_object_new_object();
+
+		if (!jo)
+			goto out;
+		jadd_str(jo, "name", u->name, true);
+		json_object_object_add(jo, "uid", json_object_new_int64(u->uid));
+		json_object_object_add(jo, "key_files", json_object_new_int64(u->key_files));
+		json_object_object_add(jo, "usable_keys", json_object_new_int64(u->usable_keys));
+		json_object_object_add(
+			jo, "key_login",
+			json_object_new_boolean(
+				u->usable_keys > 0 &&
+				!(w && rsc_problem(w->id)->severity == RSC_SEV_ERROR)));
+		json_object_array_add(users, jo);
+	}
+	json_object_object_add(top, "users", users);
+	users = NULL;
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		struct json_object *jf = json_finding(&ctx->findings[i]);
+
+		if (!jf)
+			goto out;
+		count[rsc_problem(ctx->findings[i].id)->severity]++;
+		json_object_array_add(arr, jf);
+	}
+	json_object_object_add(top, "findings", arr);
+	arr = NULL;
+	json_object_object_add(sum, "errors", json_object_new_int64((int64_t)count[RSC_SEV_ERROR]));
+	json_object_object_add(sum, "warnings",
+			       json_object_new_int64((int64_t)count[RSC_SEV_WARNING]));
+	json_object_object_add(sum, "info", json_object_new_int64((int64_t)count[RSC_SEV_INFO]));
+	json_object_object_add(top, "summary", sum);
+	sum = NULL;
+	json_object_object_add(top, "exit_status", json_object_new_int(o->exit_status));
+	fprintf(out, "%s\n",
+		json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+							    JSON_C_TO_STRING_NOSLASHESCAPE));
+	r = 0;
+out:
+	json_object_put(arr);
+	json_object_put(users);
+	json_object_put(sum);
+	json_object_put(top);
+	return r;
+}

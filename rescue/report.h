@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report.h - the run context, findings, and the one choke point that
+ * records them: rsc_report(). Text and JSON output are produced from the
+ * collected findings; checks never print.
+ */
+#ifndef RSC_REPORT_H
+#define RSC_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "problem.h"
+
+struct rsc_root;
+struct rsc_victim;
+struct rsc_volume;
+
+/* What a check knows about one finding; every string is raw victim data. */
+struct rsc_detail {
+	const char *user;     /* account name, NULL if none */
+	const char *path;     /* subject path (%p) */
+	const char *file;     /* authorized keys file as sshd names it (%f) */
+	unsigned long line;   /* %l, 0 if none */
+	const char *evidence; /* one sentence of facts: "mode 0777, owner alice:alice" */
+	bool has_stat;	      /* mode/uid/gid are the subject's */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	bool in_home; /* the subject is the user's home or below it */
+};
+
+struct rsc_finding {
+	enum rsc_pid id;
+	char *user, *path, *file, *evidence;
+	unsigned long line;
+	bool has_stat;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	bool in_home;
+	size_t seq; /* order of report, for stable output */
+};
+
+/* Per-user summary kept for the verdict. */
+struct rsc_user_state {
+	char *name;
+	uid_t uid;
+	unsigned usable_keys; /* keys sshd would accept */
+	unsigned key_files;   /* authorized keys files that exist */
+};
+
+struct rsc_ctx {
+	struct rsc_root *root;	   /* borrowed */
+	struct rsc_victim *victim; /* borrowed */
+	char **only_users;	   /* --user filter, NULL-terminated or NULL */
+	struct rsc_finding *findings;
+	size_t nfindings, cap;
+	struct rsc_user_state *users;
+	size_t nusers, ucap;
+};
+
+/* Init ctx for root and victim (both borrowed). */
+void rsc_ctx_init(struct rsc_ctx *ctx, struct rsc_root *root, struct rsc_victim *victim);
+/* Free findings and user states (not root/victim/only_users). */
+void rsc_ctx_clear(struct rsc_ctx *ctx);
+
+/*
+ * Record a finding. The detail's strings are copied. A finding identical to
+ * one already recorded (same code, user, path and line) is recorded once.
+ * Returns 0 or -ENOMEM.
+ */
+int rsc_report(struct rsc_ctx *ctx, enum rsc_pid id, const struct rsc_detail *d);
+
+/* Find or add the state of a user for the verdict. NULL on ENOMEM. */
+struct rsc_user_state *rsc_ctx_user(struct rsc_ctx *ctx, const char *name, uid_t uid);
+
+/* true if findings of severity error remain */
+bool rsc_ctx_has_errors(const struct rsc_ctx *ctx);
+
+/*
+ * Expand a template of the problem table for finding f: %p %u %f %l %%.
+ * Returns a new, ESCAPED string (safe for a terminal or a log), NULL on ENOMEM.
+ */
+char *rsc_finding_format(const struct rsc_finding *f, const char *tmpl);
+
+/* Sort findings: by user (users in passwd order first), then severity (worst first), then seq. */
+void rsc_ctx_sort(struct rsc_ctx *ctx);
+
+struct rsc_report_opts {
+	const char *command;		 /* "check", "fix", … */
+	const struct rsc_volume *volume; /* may be NULL */
+	bool color;
+	int exit_status; /* for JSON */
+};
+
+/* The human report: verdict first, then findings grouped by user. */
+void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out);
+/* The JSON report (docs/report.schema.json). Returns 0 or -ENOMEM. */
+int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out);
+
+#endif

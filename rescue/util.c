@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* util.c - string buffer and escaping helpers. */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util.h"
+
+static int buf_reserve(struct rsc_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p = NULL;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		return -ENOMEM;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return -ENOMEM;
+		cap *= 2;
+	}
+	p = realloc(b->data, cap);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int rsc_buf_add(struct rsc_buf *b, const void *p, size_t len)
+{
+	int r = buf_reserve(b, len);
+
+	if (r < 0)
+		return r;
+	if (len)
+		memcpy(b->data + b->len, p, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int rsc_buf_adds(struct rsc_buf *b, const char *s)
+{
+	return rsc_buf_add(b, s, strlen(s));
+}
+
+int rsc_buf_vprintf(struct rsc_buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n, r;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return -EINVAL;
+	r = buf_reserve(b, (size_t)n);
+	if (r < 0)
+		return r;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int rsc_buf_printf(struct rsc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = rsc_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int buf_add_escaped_mem(struct rsc_buf *b, const unsigned char *p, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	int r = 0;
+
+	for (size_t i = 0; i < len && r == 0; i++) {
+		unsigned char c = p[i];
+
+		if (c == '\\')
+			r = rsc_buf_add(b, "\\\\", 2);
+		else if (c >= 0x20 && c < 0x7f)
+			r = rsc_buf_add(b, &c, 1);
+		else {
+			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			r = rsc_buf_add(b, esc, sizeof(esc));
+		}
+	}
+	return r;
+}
+
+int rsc_buf_add_escaped(struct rsc_buf *b, const char *s)
+{
+	return buf_add_escaped_mem(b, (const unsigned char *)s, strlen(s));
+}
+
+void rsc_buf_reset(struct rsc_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *rsc_buf_steal(struct rsc_buf *b)
+{
+	char *s = b->data;
+
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void rsc_buf_free(struct rsc_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *rsc_escape_mem(const void *p, size_t len)
+{
+	struct rsc_buf b = { 0 };
+
+	if (rsc_buf_add(&b, "", 0) < 0 || buf_add_escaped_mem(&b, p, len) < 0) {
+		rsc_buf_free(&b);
+		return NULL;
+	}
+	return rsc_buf_steal(&b);
+}
+
+char *rsc_escape(const char *s)
+{
+	return rsc_escape_mem(s, strlen(s));
+}
+
+int rsc_parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v > (ULONG_MAX - (unsigned long)(*s - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+char *rsc_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+	char *out = NULL;
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	while (*name == '/')
+		name++;
+	if (dl == 1 && dir[0] == '/')
+		dl = 0;
+	if (asprintf(&out, "%.*s/%s", (int)dl, dir, name) < 0)
+		return NULL;
+	return out;
+}

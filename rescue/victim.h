@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * victim.h - the model of the victim, read once from its own files and
+ * shared by every check: accounts (/etc/passwd, /etc/group, /etc/shadow —
+ * never the helper's NSS), OS identity (os-release), the OpenSSH version and
+ * flavour, UID_MIN from login.defs, and the few sshd_config settings the
+ * access checks need (a small reader; the sshd_config issue replaces it).
+ */
+#ifndef RSC_VICTIM_H
+#define RSC_VICTIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct rsc_root;
+
+struct rsc_user {
+	char *name;
+	uid_t uid;
+	gid_t gid;
+	char *gecos;
+	char *home;
+	char *shell;
+	bool has_shadow;      /* a line in /etc/shadow */
+	char *hash;	      /* shadow password field ("!", "*", "$y$…"), NULL without shadow */
+	long expire_day;      /* shadow field 8, days since epoch, -1 if empty */
+	unsigned long lineno; /* line in /etc/passwd */
+};
+
+struct rsc_group {
+	char *name;
+	gid_t gid;
+	char **members; /* supplementary members, NULL-terminated */
+	size_t nmembers;
+};
+
+enum rsc_os_family {
+	RSC_OS_UNKNOWN,
+	RSC_OS_DEBIAN, /* debian, ubuntu and ID_LIKE=debian */
+	RSC_OS_RHEL,   /* rhel, fedora, centos, rocky, alma, amzn; ID_LIKE rhel/fedora */
+	RSC_OS_SUSE,
+	RSC_OS_ARCH,
+	RSC_OS_ALPINE,
+};
+
+struct rsc_sshver {
+	int major; /* 0 when unknown */
+	int minor;
+	int portable;	    /* the N of "pN", 0 if none */
+	char *text;	    /* "9.2p1" */
+	char *package;	    /* dpkg/rpm version "1:9.2p1-2+deb12u3", may be NULL */
+	const char *source; /* "dpkg", "rpm", "binary" or NULL when unknown */
+};
+
+/* What the small sshd_config reader found (global section only, first value wins). */
+struct rsc_sshd_settings {
+	char **authorized_keys_files; /* NULL-terminated, unexpanded (%h/%u/%U/%%) */
+	size_t n_authorized_keys_files;
+	bool strict_modes;	    /* default yes */
+	bool pubkey_authentication; /* default yes */
+	bool config_found;	    /* /etc/ssh/sshd_config exists */
+};
+
+struct rsc_victim {
+	struct rsc_root *root; /* borrowed */
+	struct rsc_user *users;
+	size_t nusers;
+	struct rsc_group *groups;
+	size_t ngroups;
+	bool has_passwd, has_group, has_shadow;
+
+	char *os_id, *os_id_like, *os_version_id, *os_pretty_name;
+	enum rsc_os_family family;
+
+	struct rsc_sshver ssh;
+	struct rsc_sshd_settings sshd;
+	unsigned long uid_min; /* login.defs UID_MIN, 1000 by default */
+
+	/* "etc/passwd:12: malformed line" — what could not be parsed, escaped */
+	char **notes;
+	size_t nnotes;
+};
+
+/*
+ * Load the model from root. A missing /etc/group or /etc/shadow is fine
+ * (noted); a missing /etc/passwd is -ENOENT. Caller frees with
+ * rsc_victim_free(). Returns 0 or -errno.
+ */
+int rsc_victim_load(struct rsc_root *root, struct rsc_victim **out);
+void rsc_victim_free(struct rsc_victim *v);
+
+const struct rsc_user *rsc_victim_user_by_name(const struct rsc_victim *v, const char *name);
+const struct rsc_user *rsc_victim_user_by_uid(const struct rsc_victim *v, uid_t uid);
+const struct rsc_group *rsc_victim_group_by_gid(const struct rsc_victim *v, gid_t gid);
+const struct rsc_group *rsc_victim_group_by_name(const struct rsc_victim *v, const char *name);
+/* Primary group or supplementary membership (by name in /etc/group). */
+bool rsc_victim_user_in_group(const struct rsc_victim *v, const struct rsc_user *u, gid_t gid);
+
+/*
+ * Compare the victim's OpenSSH version with major.minor: <0, 0, >0.
+ * An unknown version compares as the newest release we know (so rules
+ * default to current upstream behaviour).
+ */
+int rsc_victim_ssh_cmp(const struct rsc_victim *v, int major, int minor);
+
+/*
+ * Expand an AuthorizedKeysFile pattern for u like sshd does: %% %h %u %U,
+ * and a relative result is taken relative to the home. *out caller frees.
+ * -EINVAL on an unknown %-token.
+ */
+int rsc_victim_expand_akf(const struct rsc_user *u, const char *pattern, char **out);
+
+/* Parsers of the raw files, separate so they can be fuzzed. They append to v. */
+int rsc_parse_passwd(struct rsc_victim *v, const char *data, size_t len);
+int rsc_parse_group(struct rsc_victim *v, const char *data, size_t len);
+int rsc_parse_shadow(struct rsc_victim *v, const char *data, size_t len);
+int rsc_parse_os_release(struct rsc_victim *v, const char *data, size_t len);
+/* Parse "9.2p1" style text (also "OpenSSH_9.2p1 Debian-2+deb12u3"); 0 or -EINVAL. */
+int rsc_parse_sshver(const char *text, struct rsc_sshver *out);
+
+#endif

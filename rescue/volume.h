@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * volume.h - turn a TARGET (directory, image file or block device) into a
+ * victim root.
+ *
+ * A directory is used as it is. An image or a device is identified with
+ * libblkid, attached to a loop device (read-only for check: LO_FLAGS_READ_ONLY,
+ * plus "noload" for ext3/4 and "norecovery" for XFS) and mounted with libmount
+ * on a temporary mountpoint inside a private mount namespace of this process.
+ * rsc_volume_close() unmounts and detaches; the signal handlers installed by
+ * rsc_volume_open() do the same on SIGINT/SIGTERM/SIGHUP before exiting.
+ */
+#ifndef RSC_VOLUME_H
+#define RSC_VOLUME_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct rsc_root;
+struct rsc_buf;
+
+enum rsc_target_kind {
+	RSC_TARGET_DIR,
+	RSC_TARGET_IMAGE,
+	RSC_TARGET_BLOCK,
+};
+
+enum {
+	RSC_VOL_RW = 1 << 0,   /* mount read-write (fix, undo, add-key) */
+	RSC_VOL_LIVE = 1 << 1, /* allow the running system's own root filesystem */
+};
+
+struct rsc_volume {
+	enum rsc_target_kind kind;
+	char *target;	  /* as given by the user */
+	char *fstype;	  /* from libblkid; NULL for a directory */
+	char *uuid;	  /* from libblkid, may be NULL */
+	char *label;	  /* from libblkid, may be NULL */
+	char *loopdev;	  /* "/dev/loopN" while attached, else NULL */
+	char *mountpoint; /* temporary mountpoint while mounted, else NULL */
+	bool read_only;
+	struct rsc_root *root; /* the victim root, owned by the volume */
+};
+
+/*
+ * Open TARGET as a victim root. On failure *why (caller-supplied buffer)
+ * holds one sentence for the user, e.g. "no filesystem found on
+ * disk.img" or "/dev/vda1 is the running system's root; use --live".
+ * Returns 0 or -errno; on success *out is owned by the caller.
+ */
+int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
+		    struct rsc_buf *why);
+
+/*
+ * Check that the root looks like a Linux root (a regular etc/passwd at
+ * least). Returns 0, or -ENOENT with *why filled.
+ */
+int rsc_volume_check_linux_root(struct rsc_root *root, struct rsc_buf *why);
+
+/* Unmount, detach, remove the mountpoint, free. NULL is fine. Returns 0 or -errno of umount. */
+int rsc_volume_close(struct rsc_volume *v);
+
+#endif

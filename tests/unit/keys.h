@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* keys.h - public keys used as test data (public halves only; the private keys were discarded). */
+#ifndef RSC_TEST_KEYS_H
+#define RSC_TEST_KEYS_H
+
+/* clang-format off */
+#define KEY_ALICE \
+	"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB96EZyW2LdjQnFoTU0UpcQU2hdhpLRKcD7z3ArAiX/h alice@tes" \
+	"t"
+#define KEY_BOB \
+	"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAP2BlmoTA994jL1So4e8WfnjT87jTXFraG5bx8i9pfM bob@test"
+#define KEY_RSA1024 \
+	"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDLAOfMYWh1odsYebuSuD/ed/arCeRDCfRGDqYqw/mbpONg8KMSvN" \
+	"58Z2H7PJX+sizQ/PVaHv37grZQ/E30R0JW+zrvbeFK5EEzbr2s0i602UnNIAGVxgywiuDB7BWT7VV/y2K1QRoEZdGE" \
+	"3mN8uXRFRwoeDJyBfA9syMAk3TRZOw== small"
+#define KEY_DSA \
+	"ssh-dss AAAAB3NzaC1kc3MAAACBAJ46aYVz0oruag01Gj2cDtxQ3ray+29lXZ6P8ZvOWKtZ5r5U9IeSCE4nZ8VRke" \
+	"tTaWdql/98e5dWGXycKmeennacvk024S7PLskvSKoFaxYpQWTkOYSB68MRNI+V9/9SOawXyS3uzMRRUTaNvZ5e9Tm6" \
+	"sKBfmTWPbnxVl+u7QrEtAAAAFQCFuZjkoDspPXSmnwKLytGoK0IPowAAAIB+iAcGy3S49qbOGLRuilJtP2mnmkm+T4" \
+	"Nw5qGs4ozkdLZ6x3d6UzmjELMKhWAjK/7ddIOfT7uaoKkFxHGxYhq9+h1AG33PUhGRcdcYuTGkuiVSNBOBR5E0b42t" \
+	"VU+r8XtlW2CxH28yiSgaMYzAVN+i4oisKwoaORM4ClDLgrnomgAAAIAhrg6vW2Ndiee66RDaPdVQbcUZO0WF6FV7Jf" \
+	"TCGkK+RgcdqXrBEr7JL63aGW4Wsnojh8TbDevPIDpeBArgbEY/OVJdrtfxCNZPj91yE5LRPLXBUP+QT2+mLE5Aq2Uk" \
+	"a5noAAtj3CHWjgQdTKPPXwE8XcZQhrgho4M5ESSyfGIlMQ== dsa@test"
+/* clang-format on */
+
+#endif

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* victimfx.c - the victim fixture shared by check and fix tests. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "checks.h"
+#include "keys.h"
+#include "root.h"
+#include "testutil.h"
+#include "victim.h"
+#include "victimfx.h"
+
+struct vfx *vfx_new(const char *os_id)
+{
+	struct vfx *f = calloc(1, sizeof(*f));
+	char osr[128];
+	const char *d;
+
+	assert_non_null(f);
+	f->dir = tu_mkdtemp();
+	d = f->dir;
+	assert_int_equal(chmod(d, 0755), 0);
+	tu_write(d, "etc/passwd",
+		 "root:x:0:0:root:/root:/bin/bash\n"
+		 "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+		 "alice:x:1001:1001:Alice:/home/alice:/bin/bash\n"
+		 "bob:x:1002:1002:Bob:/home/bob:/bin/bash\n"
+		 "carol:x:1003:1003:Carol:/home/carol:/bin/bash\n",
+		 0644, 0, 0);
+	tu_write(d, "etc/group",
+		 "root:x:0:\ndaemon:x:1:\nalice:x:1001:\nbob:x:1002:\ncarol:x:1003:\n"
+		 "staff:x:50:bob,alice\n",
+		 0644, 0, 0);
+	tu_write(d, "etc/shadow", "root:*:19700:0:99999:7:::\nalice:!:19700:0:99999:7:::\n", 0640,
+		 0, 0);
+	snprintf(osr, sizeof(osr), "ID=%s\nPRETTY_NAME=\"Test %s\"\nVERSION_ID=\"1\"\n", os_id,
+		 os_id);
+	tu_write(d, "etc/os-release", osr, 0644, 0, 0);
+	tu_write(d, "var/lib/dpkg/status",
+		 "Package: openssh-server\nStatus: install ok installed\n"
+		 "Version: 1:9.2p1-2+deb12u3\n\n",
+		 0644, 0, 0);
+	tu_write(d, "etc/ssh/sshd_config", "UsePAM yes\n", 0644, 0, 0);
+	tu_mkdir(d, "root", 0700, 0, 0);
+	tu_mkdir(d, "home", 0755, 0, 0);
+	tu_mkdir(d, "home/alice", 0755, 1001, 1001);
+	tu_mkdir(d, "home/alice/.ssh", 0700, 1001, 1001);
+	tu_write(d, "home/alice/.ssh/authorized_keys", KEY_ALICE "\n", 0600, 1001, 1001);
+	tu_mkdir(d, "home/bob", 0755, 1002, 1002);
+	tu_mkdir(d, "home/bob/.ssh", 0700, 1002, 1002);
+	tu_write(d, "home/bob/.ssh/authorized_keys", KEY_BOB "\n", 0600, 1002, 1002);
+	tu_mkdir(d, "srv/home", 0755, 0, 0);
+	tu_mkdir(d, "srv/home/carol", 0750, 1003, 1003);
+	tu_mkdir(d, "srv/home/carol/.ssh", 0700, 1003, 1003);
+	tu_write(d, "srv/home/carol/.ssh/authorized_keys", KEY_BOB "\n", 0600, 1003, 1003);
+	tu_symlink(d, "home/carol", "/srv/home/carol");
+	return f;
+}
+
+static void release(struct vfx *f)
+{
+	if (f->ran)
+		rsc_ctx_clear(&f->ctx);
+	rsc_victim_free(f->victim);
+	rsc_root_free(f->root);
+	f->victim = NULL;
+	f->root = NULL;
+	f->ran = false;
+}
+
+struct rsc_ctx *vfx_check(struct vfx *f)
+{
+	release(f);
+	assert_int_equal(rsc_root_open(f->dir, &f->root), 0);
+	assert_int_equal(rsc_victim_load(f->root, &f->victim), 0);
+	rsc_ctx_init(&f->ctx, f->root, f->victim);
+	f->ran = true;
+	assert_int_equal(rsc_run_checks(&f->ctx, stderr), 0);
+	return &f->ctx;
+}
+
+bool vfx_has(struct vfx *f, const char *code, const char *path)
+{
+	for (size_t i = 0; i < f->ctx.nfindings; i++) {
+		const struct rsc_finding *x = &f->ctx.findings[i];
+
+		if (strcmp(rsc_problem(x->id)->code, code) != 0)
+			continue;
+		if (!path || (x->path && strcmp(x->path, path) == 0))
+			return true;
+	}
+	return false;
+}
+
+size_t vfx_errors(struct vfx *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->ctx.nfindings; i++)
+		n += rsc_problem(f->ctx.findings[i].id)->severity == RSC_SEV_ERROR;
+	return n;
+}
+
+void vfx_dump(struct vfx *f)
+{
+	for (size_t i = 0; i < f->ctx.nfindings; i++) {
+		const struct rsc_finding *x = &f->ctx.findings[i];
+
+		fprintf(stderr, "  finding %s user=%s path=%s line=%lu ev=%s\n",
+			rsc_problem(x->id)->code, x->user ? x->user : "-", x->path ? x->path : "-",
+			x->line, x->evidence ? x->evidence : "-");
+	}
+}
+
+void vfx_free(struct vfx *f)
+{
+	if (!f)
+		return;
+	release(f);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+}

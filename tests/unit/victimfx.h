@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * victimfx.h - a small Debian-like victim tree for check and fix tests:
+ * root, alice (1001, key in ~/.ssh), bob (1002, member of "staff"),
+ * carol (1003, home /home/carol -> /srv/home/carol), healthy by default.
+ */
+#ifndef RSC_VICTIMFX_H
+#define RSC_VICTIMFX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+
+struct vfx {
+	char *dir; /* the victim root on the helper */
+	struct rsc_root *root;
+	struct rsc_victim *victim;
+	struct rsc_ctx ctx;
+	bool ran;
+};
+
+/* Build the healthy tree; os_id "debian", "rocky", … goes into os-release. */
+struct vfx *vfx_new(const char *os_id);
+/* Run every check (again); previous findings are dropped. */
+struct rsc_ctx *vfx_check(struct vfx *f);
+/* Is there a finding with this code (and this path, unless path is NULL)? */
+bool vfx_has(struct vfx *f, const char *code, const char *path);
+/* Number of error-level findings. */
+size_t vfx_errors(struct vfx *f);
+/* Print the findings (for a failing test). */
+void vfx_dump(struct vfx *f);
+void vfx_free(struct vfx *f);
+
+#endif

@@ -1,0 +1,27 @@
+#!/bin/sh
+# deps.sh - install what building and testing sshrescue needs, from Debian's
+# packages (Debian 12). Safe to run again; does nothing when all is present.
+set -eu
+
+PKGS="gcc make cmake pkg-config clang clang-format
+libext2fs-dev libblkid-dev libmount-dev libjson-c-dev libcmocka-dev
+e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "deps: all build and test packages present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing:$missing; run as root (apt-get install)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -1,0 +1,40 @@
+#!/bin/sh
+# test.sh - install, build and run the whole test suite: the cmocka unit tests
+# and image tests in a normal build and again under ASan+UBSan, the
+# end-to-end tests against a real sshd, and a short run of every fuzz target.
+# Run as root. The last line is "N passed, M failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+sh "$top/tools/deps.sh" || exit 1
+
+passed=0
+failed=0
+failures=""
+run() { # run NAME COMMAND...: one suite, counted
+	name=$1
+	shift
+	printf '\n=== %s\n' "$name"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures="$failures $name"
+	fi
+}
+
+run "format (clang-format)" sh "$top/tools/check-format.sh"
+run "build" sh "$top/tools/build.sh" "$top/build"
+run "build (asan+ubsan)" sh "$top/tools/build.sh" "$top/build-asan" -DRSC_SANITIZE=ON \
+	-DCMAKE_BUILD_TYPE=Debug
+run "unit + image tests" ctest --test-dir "$top/build" -LE e2e --output-on-failure -j2
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run "unit + image tests (asan+ubsan)" ctest --test-dir "$top/build-asan" -LE e2e \
+	--output-on-failure -j2
+run "end-to-end (real sshd)" ctest --test-dir "$top/build" -L e2e --output-on-failure
+if [ -x "$top/tests/fuzz/build.sh" ] || [ -f "$top/tests/fuzz/build.sh" ]; then
+	run "fuzz (short runs)" sh "$top/tests/fuzz/run-all.sh" "$top/build-fuzz" 20
+fi
+
+printf '\nsuites failed:%s\n' "${failures:- none}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
