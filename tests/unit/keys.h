@@ -21,6 +21,10 @@
 	"VU+r8XtlW2CxH28yiSgaMYzAVN+i4oisKwoaORM4ClDLgrnomgAAAIAhrg6vW2Ndiee66RDaPdVQbcUZO0WF6FV7Jf" \
 	"TCGkK+RgcdqXrBEr7JL63aGW4Wsnojh8TbDevPIDpeBArgbEY/OVJdrtfxCNZPj91yE5LRPLXBUP+QT2+mLE5Aq2Uk" \
 	"a5noAAtj3CHWjgQdTKPPXwE8XcZQhrgho4M5ESSyfGIlMQ== dsa@test"
+/* A synthetic 768-bit modulus: ssh-keygen refuses to make keys this small. */
+#define KEY_RSA768 \
+	"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAYQCNEW7OFzj32T2cFyQR4guPaw1Um28DZ1oWAKNaCZlQ2Db2dcyB50" \
+	"716OJdlA7ZBHWVMZhdXZ3J+BgY6BGJL5Ar0j8IJBKLLzMMXH/QpqOkUGUTJw4mng038qdN5FLmtDk= tiny"
 /* clang-format on */
 
 #endif

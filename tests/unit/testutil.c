@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* testutil.c - fixtures for the cmocka tests. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -132,4 +131,37 @@ mode_t tu_mode(const char *dir, const char *rel, uid_t *uid, gid_t *gid)
 	if (gid)
 		*gid = st.st_gid;
 	return st.st_mode;
+}
+
+void tu_chmod(const char *dir, const char *rel, mode_t mode)
+{
+	char *p = join(dir, rel);
+
+	assert_int_equal(fchmodat(AT_FDCWD, p, mode, 0), 0);
+	free(p);
+}
+
+void tu_chown(const char *dir, const char *rel, uid_t uid, gid_t gid)
+{
+	char *p = join(dir, rel);
+
+	assert_int_equal(lchown(p, uid, gid), 0);
+	free(p);
+}
+
+void tu_remove(const char *dir, const char *rel)
+{
+	char *p = join(dir, rel);
+
+	assert_int_equal(remove(p), 0);
+	free(p);
+}
+
+void tu_mkfifo(const char *dir, const char *rel, mode_t mode)
+{
+	char *p = join(dir, rel);
+
+	mkparents(p);
+	assert_int_equal(mkfifo(p, mode), 0);
+	free(p);
 }

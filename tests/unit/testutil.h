@@ -22,4 +22,11 @@ char *tu_read(const char *dir, const char *rel);
 /* stat dir/rel without following; returns mode (with type bits) and fills uid/gid (may be NULL). */
 mode_t tu_mode(const char *dir, const char *rel, uid_t *uid, gid_t *gid);
 
+/* chmod / chown dir/rel (never through a symlink), remove dir/rel (file, symlink or empty dir). */
+void tu_chmod(const char *dir, const char *rel, mode_t mode);
+void tu_chown(const char *dir, const char *rel, uid_t uid, gid_t gid);
+void tu_remove(const char *dir, const char *rel);
+/* mkfifo dir/rel */
+void tu_mkfifo(const char *dir, const char *rel, mode_t mode);
+
 #endif

@@ -1,0 +1,970 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_root.c - confinement of every victim path inside struct rsc_root.
+ *
+ * Every test runs twice: once with openat2(RESOLVE_IN_ROOT) and once with
+ * the user-space component walk forced, and both must give the same answer.
+ * The victim tree is hostile: absolute and relative symlinks aimed at the
+ * helper's files, "/proc/self/root" links, loops, FIFOs, huge sparse files.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "root.h"
+#include "testutil.h"
+
+struct fx {
+	char *dir;  /* the victim root on the helper */
+	char *host; /* a directory of the helper that must stay untouched */
+	struct rsc_root *r;
+	bool walk;
+	int fdmark; /* the lowest free fd after setup: a leak moves it */
+};
+
+static int lowest_free_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	close(fd);
+	return fd;
+}
+
+static int mode_openat2 = 0, mode_walk = 1;
+
+static int setup(void **state)
+{
+	struct fx *f;
+
+	if (geteuid() != 0)
+		return -1; /* chown and mknod need root */
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	f->walk = *(int *)*state;
+	f->dir = tu_mkdtemp();
+	f->host = tu_mkdtemp();
+
+	tu_write(f->dir, "etc/shadow", "victim-shadow\n", 0640, 0, 42);
+	tu_write(f->dir, "etc/hostname", "victim-hostname\n", 0644, 0, 0);
+	tu_symlink(f->dir, "etc/passwd", "/etc/hostname");
+	tu_write(f->dir, "x", "victim-x\n", 0644, 0, 0);
+	tu_mkdir(f->dir, "srv/home/carol/.ssh", 0700, 1003, 1003);
+	tu_write(f->dir, "srv/home/carol/.ssh/authorized_keys", "ssh-ed25519 AAAA carol\n", 0600,
+		 1003, 1003);
+	/* nested symlinked dirs: /home/carol -> /users/carol, /users -> srv/home */
+	tu_mkdir(f->dir, "home", 0755, 0, 0);
+	tu_symlink(f->dir, "home/carol", "/users/carol");
+	tu_symlink(f->dir, "users", "srv/home");
+	/* a link to the helper's own directory: inside the victim it is dangling */
+	tu_symlink(f->dir, "hostlnk", f->host);
+
+	assert_int_equal(rsc_root_open(f->dir, &f->r), 0);
+	rsc_root_set_force_walk(f->r, f->walk);
+	f->fdmark = lowest_free_fd();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(lowest_free_fd(), f->fdmark);
+	rsc_root_free(f->r);
+	tu_rmtree(f->dir);
+	tu_rmtree(f->host);
+	free(f->dir);
+	free(f->host);
+	free(f);
+	return 0;
+}
+
+/* Read a victim file that must exist; returns its content. */
+static char *rd(struct fx *f, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	assert_int_equal(rsc_root_read_file(f->r, path, 0, 0, &data, &len, NULL), 0);
+	assert_non_null(data);
+	assert_int_equal(strlen(data), len);
+	return data;
+}
+
+static void assert_read(struct fx *f, const char *path, const char *want)
+{
+	char *data = rd(f, path);
+
+	assert_string_equal(data, want);
+	free(data);
+}
+
+/* Read that must fail with err (and leave no data behind). */
+static void assert_read_err(struct fx *f, const char *path, int err)
+{
+	char *data = NULL;
+	size_t len = 12345;
+
+	assert_int_equal(rsc_root_read_file(f->r, path, 0, 0, &data, &len, NULL), err);
+	assert_null(data);
+}
+
+static void assert_realpath(struct fx *f, const char *path, const char *want)
+{
+	char *out = NULL;
+
+	assert_int_equal(rsc_root_realpath(f->r, path, &out), 0);
+	assert_non_null(out);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+/* The helper's directory dir holds nothing at all. */
+static void assert_empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	assert_int_equal(n, 0);
+}
+
+/* No temporary file of rsc_root_write_file() is left in dir/rel. */
+static void assert_no_temp(struct fx *f, const char *rel)
+{
+	char *p = NULL;
+	DIR *d;
+	struct dirent *e;
+
+	assert_true(asprintf(&p, "%s/%s", f->dir, rel) > 0);
+	d = opendir(p);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		assert_null(strstr(e->d_name, ".sshrescue-"));
+	closedir(d);
+	free(p);
+}
+
+static ino_t host_ino(struct fx *f, const char *rel)
+{
+	char *p = NULL;
+	struct stat st;
+
+	assert_true(asprintf(&p, "%s/%s", f->dir, rel) > 0);
+	assert_int_equal(lstat(p, &st), 0);
+	free(p);
+	return st.st_ino;
+}
+
+static bool host_exists(struct fx *f, const char *rel)
+{
+	char *p = NULL;
+	struct stat st;
+	bool ok;
+
+	assert_true(asprintf(&p, "%s/%s", f->dir, rel) > 0);
+	ok = lstat(p, &st) == 0;
+	free(p);
+	return ok;
+}
+
+/* ---- escapes ------------------------------------------------------------ */
+
+static void abs_symlink_reads_victim(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+
+	/* etc/passwd -> /etc/hostname: the victim's hostname, not the helper's */
+	assert_read(f, "/etc/passwd", "victim-hostname\n");
+	tu_symlink(f->dir, "link", "/etc/shadow");
+	assert_read(f, "/link", "victim-shadow\n");
+	assert_read(f, "link", "victim-shadow\n");
+	tu_mkdir(f->dir, "deep/a/b", 0755, 0, 0);
+	tu_symlink(f->dir, "deep/a/b/up", "/../../../../etc/shadow");
+	assert_read(f, "deep/a/b/up", "victim-shadow\n");
+	/* and it is the very inode of the victim's file */
+	assert_int_equal(rsc_root_stat(f->r, "/link", &st, 0), 0);
+	assert_int_equal(st.st_ino, host_ino(f, "etc/shadow"));
+	assert_true(S_ISREG(st.st_mode));
+}
+
+static void dotdot_stays_inside(void **state)
+{
+	struct fx *f = *state;
+	struct stat st, rst;
+
+	tu_mkdir(f->dir, "a/b/c", 0755, 0, 0);
+	tu_symlink(f->dir, "a/b/c/rel", "../../../../../../etc/shadow");
+	assert_read(f, "a/b/c/rel", "victim-shadow\n");
+	assert_read(f, "/../../etc/shadow", "victim-shadow\n");
+	assert_read(f, "../../../etc/shadow", "victim-shadow\n");
+	assert_read(f, "a/../../../../etc/shadow", "victim-shadow\n");
+	assert_read(f, "a/b/c/../../../../../../etc/shadow", "victim-shadow\n");
+	assert_read(f, "/../../x", "victim-x\n");
+	/* ".." of the root is the root */
+	assert_int_equal(rsc_root_stat(f->r, "/", &rst, 0), 0);
+	assert_int_equal(rsc_root_stat(f->r, "/..", &st, 0), 0);
+	assert_int_equal(st.st_ino, rst.st_ino);
+	assert_int_equal(rsc_root_stat(f->r, "a/../../..", &st, 0), 0);
+	assert_int_equal(st.st_ino, rst.st_ino);
+	assert_int_equal(fstat(rsc_root_fd(f->r), &st), 0);
+	assert_int_equal(st.st_ino, rst.st_ino);
+	assert_realpath(f, "/../../x", "/x");
+	assert_realpath(f, "a/b/c/rel", "/etc/shadow");
+	assert_realpath(f, "/..", "/");
+}
+
+static void symlink_loops(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+	char *out = NULL;
+
+	tu_symlink(f->dir, "la", "lb");
+	tu_symlink(f->dir, "lb", "/la");
+	tu_symlink(f->dir, "self", "self");
+	assert_read_err(f, "la", -ELOOP);
+	assert_read_err(f, "self", -ELOOP);
+	assert_int_equal(rsc_root_stat(f->r, "la", &st, 0), -ELOOP);
+	assert_int_equal(rsc_root_open_at(f->r, "la/x", O_PATH, 0, 0), -ELOOP);
+	assert_int_equal(rsc_root_realpath(f->r, "la", &out), -ELOOP);
+	assert_null(out);
+	/* not following the last one is fine */
+	assert_int_equal(rsc_root_stat(f->r, "la", &st, RSC_NOFOLLOW), 0);
+	assert_true(S_ISLNK(st.st_mode));
+}
+
+/* Make l1 -> target, l2 -> /l1, ... ln: reading ln follows n links. */
+static void chain(struct fx *f, int n)
+{
+	char name[32], target[32];
+
+	tu_write(f->dir, "chain-end", "end\n", 0644, 0, 0);
+	tu_symlink(f->dir, "l1", "chain-end");
+	for (int i = 2; i <= n; i++) {
+		snprintf(name, sizeof(name), "l%d", i);
+		snprintf(target, sizeof(target), i % 2 ? "l%d" : "/l%d", i - 1);
+		tu_symlink(f->dir, name, target);
+	}
+}
+
+static void symlink_hop_limit(void **state)
+{
+	struct fx *f = *state;
+	char *out = NULL;
+	struct stat st;
+
+	chain(f, 41);
+	assert_read(f, "l39", "end\n");
+	assert_read(f, "l40", "end\n");
+	assert_read_err(f, "l41", -ELOOP);
+	assert_int_equal(rsc_root_stat(f->r, "l41", &st, 0), -ELOOP);
+	assert_int_equal(rsc_root_realpath(f->r, "l41", &out), -ELOOP);
+	assert_realpath(f, "l39", "/chain-end");
+	/* a directory link taken many times counts every time */
+	tu_mkdir(f->dir, "d", 0755, 0, 0);
+	tu_write(f->dir, "d/file", "dfile\n", 0644, 0, 0);
+	tu_symlink(f->dir, "d/up", ".");
+	{
+		/* d/up/up/.../file: 40 links fine, 41 too many */
+		char p[512];
+		size_t n = 0;
+
+		n += (size_t)snprintf(p, sizeof(p), "d");
+		for (int i = 0; i < 40; i++)
+			n += (size_t)snprintf(p + n, sizeof(p) - n, "/up");
+		assert_true(n + 16 < sizeof(p));
+		snprintf(p + n, sizeof(p) - n, "/file");
+		assert_read(f, p, "dfile\n");
+		snprintf(p + n, sizeof(p) - n, "/up/file");
+		assert_read_err(f, p, -ELOOP);
+	}
+}
+
+static void magic_link_stays_inside(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+
+	/* the helper has these; the victim has no /proc at all */
+	assert_int_equal(access("/proc/self/root/etc/passwd", F_OK), 0);
+	tu_symlink(f->dir, "pl", "/proc/self/root/etc");
+	tu_symlink(f->dir, "pfd", "/proc/self/fd/0");
+	assert_read_err(f, "pl/passwd", -ENOENT);
+	assert_int_equal(rsc_root_stat(f->r, "pl", &st, 0), -ENOENT);
+	assert_int_equal(rsc_root_open_at(f->r, "pfd", O_RDONLY, 0, 0), -ENOENT);
+	/* a victim with a plain directory of that name gets its own file */
+	tu_write(f->dir, "proc/self/root/etc/marker", "victim-proc\n", 0644, 0, 0);
+	assert_read(f, "pl/marker", "victim-proc\n");
+	assert_read_err(f, "pl/passwd", -ENOENT);
+	assert_realpath(f, "pl/marker", "/proc/self/root/etc/marker");
+}
+
+static void host_link_is_dangling(void **state)
+{
+	struct fx *f = *state;
+	char *p = NULL;
+
+	/* hostlnk -> <helper dir>: resolved inside the victim it does not exist */
+	tu_write(f->host, "secret", "helper-secret\n", 0600, 0, 0);
+	assert_read_err(f, "hostlnk/secret", -ENOENT);
+	assert_int_equal(rsc_root_write_file(f->r, "hostlnk/evil", "x", 1, 0644, 0, 0), -ENOENT);
+	assert_int_equal(rsc_root_mkdir(f->r, "hostlnk/evil", 0755, 0, 0), -ENOENT);
+	assert_true(rsc_root_mkdir_p(f->r, "hostlnk/evil/deeper", 0755) < 0);
+	assert_int_equal(rsc_root_chmod(f->r, "hostlnk/secret", 0666), -ENOENT);
+	assert_int_equal(rsc_root_unlink(f->r, "hostlnk/secret", 0), -ENOENT);
+	/* once the victim has the parent, O_CREAT through the link creates in the victim */
+	{
+		char *rel = strdup(f->host + 1), *slash;
+		int fd;
+
+		assert_non_null(rel);
+		slash = strrchr(rel, '/');
+		assert_non_null(slash);
+		*slash = '\0';
+		tu_mkdir(f->dir, rel, 0755, 0, 0);
+		*slash = '/';
+		fd = rsc_root_open_at(f->r, "hostlnk", O_CREAT | O_WRONLY, 0644, 0);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_true(S_ISREG(tu_mode(f->dir, rel, NULL, NULL)));
+		free(rel);
+	}
+	/* the helper's dir is as it was */
+	p = tu_read(f->host, "secret");
+	assert_string_equal(p, "helper-secret\n");
+	free(p);
+	assert_int_equal(tu_mode(f->host, "secret", NULL, NULL), S_IFREG | 0600);
+	tu_remove(f->host, "secret");
+	assert_empty_dir(f->host);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void fifo_and_devices(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+	char *p = NULL;
+
+	tu_mkdir(f->dir, "home/u/.ssh", 0700, 0, 0);
+	tu_mkfifo(f->dir, "home/u/.ssh/authorized_keys", 0644);
+	tu_symlink(f->dir, "fifolink", "/home/u/.ssh/authorized_keys");
+	assert_true(asprintf(&p, "%s/dev", f->dir) > 0);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	assert_true(asprintf(&p, "%s/dev/null", f->dir) > 0);
+	assert_int_equal(mknod(p, S_IFCHR | 0666, makedev(1, 3)), 0);
+	free(p);
+
+	alarm(5); /* a hang is a failure */
+	assert_read_err(f, "home/u/.ssh/authorized_keys", -ESPIPE);
+	assert_read_err(f, "fifolink", -ESPIPE);
+	assert_read_err(f, "dev/null", -ESPIPE);
+	alarm(0);
+	assert_int_equal(rsc_root_stat(f->r, "fifolink", &st, 0), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+}
+
+static void sparse_huge_file(void **state)
+{
+	struct fx *f = *state;
+	char *p = NULL, *data = NULL;
+	struct stat st;
+	size_t len = 0;
+	int fd;
+
+	assert_true(asprintf(&p, "%s/big", f->dir) > 0);
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)1 << 30), 0);
+	close(fd);
+	free(p);
+
+	assert_int_equal(rsc_root_read_file(f->r, "big", 64 << 10, 0, &data, &len, &st), -EFBIG);
+	assert_null(data);
+	assert_int_equal(
+		rsc_root_read_file(f->r, "big", 64 << 10, RSC_READ_TRUNCATE, &data, &len, &st), 0);
+	assert_non_null(data);
+	assert_int_equal(len, 64 << 10);
+	assert_int_equal(st.st_size, (off_t)1 << 30);
+	for (size_t i = 0; i < len; i++)
+		assert_int_equal(data[i], 0);
+	assert_int_equal(data[len], '\0');
+	free(data);
+
+	/* exactly cap bytes is fine, one more is not */
+	tu_write(f->dir, "eight", "12345678", 0644, 0, 0);
+	assert_int_equal(rsc_root_read_file(f->r, "eight", 8, 0, &data, &len, NULL), 0);
+	assert_string_equal(data, "12345678");
+	free(data);
+	data = NULL;
+	assert_int_equal(rsc_root_read_file(f->r, "eight", 7, 0, &data, &len, NULL), -EFBIG);
+	assert_null(data);
+	assert_int_equal(rsc_root_read_file(f->r, "eight", 7, RSC_READ_TRUNCATE, &data, &len, NULL),
+			 0);
+	assert_string_equal(data, "1234567");
+	assert_int_equal(len, 7);
+	free(data);
+}
+
+static void read_basics(void **state)
+{
+	struct fx *f = *state;
+	char *data = NULL;
+	size_t len = 0;
+	struct stat st;
+
+	assert_int_equal(rsc_root_read_file(f->r, "/etc/shadow", 0, 0, &data, &len, &st), 0);
+	assert_string_equal(data, "victim-shadow\n");
+	assert_int_equal(len, 14);
+	assert_int_equal(st.st_mode, S_IFREG | 0640);
+	assert_int_equal(st.st_gid, 42);
+	free(data);
+	tu_write(f->dir, "empty", "", 0644, 0, 0);
+	assert_read(f, "empty", "");
+	assert_read_err(f, "etc", -EISDIR);
+	assert_read_err(f, "/", -EISDIR);
+	assert_read_err(f, "", -EISDIR);
+	assert_read_err(f, "users", -EISDIR);
+	assert_read_err(f, "nope", -ENOENT);
+	assert_read_err(f, "etc/shadow/x", -ENOTDIR);
+	/* RSC_NOFOLLOW refuses a symlink in the last component */
+	assert_int_equal(rsc_root_read_file(f->r, "etc/passwd", 0, RSC_NOFOLLOW, &data, &len, NULL),
+			 -ELOOP);
+}
+
+static void realpath_nested(void **state)
+{
+	struct fx *f = *state;
+	char *out = NULL;
+	struct stat a, b;
+
+	assert_realpath(f, "/home/carol/.ssh/authorized_keys",
+			"/srv/home/carol/.ssh/authorized_keys");
+	assert_realpath(f, "home/carol/./.ssh/../.ssh//authorized_keys",
+			"/srv/home/carol/.ssh/authorized_keys");
+	assert_realpath(f, "/home/carol", "/srv/home/carol");
+	assert_realpath(f, "/home/carol/", "/srv/home/carol");
+	assert_realpath(f, "/users", "/srv/home");
+	assert_realpath(f, "/etc/passwd", "/etc/hostname");
+	assert_realpath(f, "/", "/");
+	assert_realpath(f, "", "/");
+	assert_realpath(f, "/home/carol/../../..", "/");
+	assert_int_equal(rsc_root_realpath(f->r, "/home/carol/nope", &out), -ENOENT);
+	assert_int_equal(rsc_root_realpath(f->r, "/nope/x", &out), -ENOENT);
+	assert_int_equal(rsc_root_realpath(f->r, "hostlnk", &out), -ENOENT);
+	assert_int_equal(rsc_root_realpath(f->r, "/etc/shadow/x", &out), -ENOTDIR);
+	assert_null(out);
+	/* the canonical path names the same inode */
+	assert_int_equal(rsc_root_stat(f->r, "/home/carol/.ssh/authorized_keys", &a, 0), 0);
+	assert_int_equal(rsc_root_stat(f->r, "/srv/home/carol/.ssh/authorized_keys", &b, 0), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static void write_file_atomic(void **state)
+{
+	struct fx *f = *state;
+	mode_t old = umask(077);
+	uid_t uid;
+	gid_t gid;
+	ino_t before;
+	char *p;
+
+	assert_int_equal(rsc_root_write_file(f->r, "/etc/new", "hello\n", 6, 0644, 1234, 2345), 0);
+	p = tu_read(f->dir, "etc/new");
+	assert_string_equal(p, "hello\n");
+	free(p);
+	assert_int_equal(tu_mode(f->dir, "etc/new", &uid, &gid), S_IFREG | 0644);
+	assert_int_equal(uid, 1234);
+	assert_int_equal(gid, 2345);
+
+	/* replace: a new inode, set-id bits survive the chown */
+	before = host_ino(f, "etc/shadow");
+	assert_int_equal(rsc_root_write_file(f->r, "etc/shadow", "new\n", 4, 04750, 1234, 1234), 0);
+	p = tu_read(f->dir, "etc/shadow");
+	assert_string_equal(p, "new\n");
+	free(p);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", &uid, &gid), S_IFREG | 04750);
+	assert_int_equal(uid, 1234);
+	assert_int_equal(gid, 1234);
+	assert_true(host_ino(f, "etc/shadow") != before);
+
+	assert_int_equal(rsc_root_write_file(f->r, "etc/zero", "", 0, 0600, 0, 0), 0);
+	assert_read(f, "etc/zero", "");
+	assert_int_equal(tu_mode(f->dir, "etc/zero", NULL, NULL), S_IFREG | 0600);
+
+	/* through a symlinked parent and "..": still inside */
+	assert_int_equal(
+		rsc_root_write_file(f->r, "/home/carol/.ssh/../../../../x", "y\n", 2, 0600, 0, 0),
+		0);
+	p = tu_read(f->dir, "x");
+	assert_string_equal(p, "y\n");
+	free(p);
+	assert_int_equal(rsc_root_write_file(f->r, "home/carol/.ssh/authorized_keys", "k\n", 2,
+					     0600, 1003, 1003),
+			 0);
+	p = tu_read(f->dir, "srv/home/carol/.ssh/authorized_keys");
+	assert_string_equal(p, "k\n");
+	free(p);
+	assert_no_temp(f, "etc");
+	assert_no_temp(f, ".");
+	assert_no_temp(f, "srv/home/carol/.ssh");
+	umask(old);
+}
+
+static void write_file_refuses(void **state)
+{
+	struct fx *f = *state;
+	char *p;
+
+	/* etc/passwd is a symlink to /etc/hostname: neither may change */
+	assert_int_equal(rsc_root_write_file(f->r, "etc/passwd", "pwn\n", 4, 0644, 0, 0), -ELOOP);
+	assert_true(S_ISLNK(tu_mode(f->dir, "etc/passwd", NULL, NULL)));
+	p = tu_read(f->dir, "etc/hostname");
+	assert_string_equal(p, "victim-hostname\n");
+	free(p);
+	assert_int_equal(rsc_root_write_file(f->r, "etc", "d", 1, 0644, 0, 0), -EISDIR);
+	assert_int_equal(rsc_root_write_file(f->r, "etc/", "d", 1, 0644, 0, 0), -EISDIR);
+	assert_int_equal(rsc_root_write_file(f->r, "/", "d", 1, 0644, 0, 0), -EISDIR);
+	assert_int_equal(rsc_root_write_file(f->r, "nope/file", "d", 1, 0644, 0, 0), -ENOENT);
+	assert_int_equal(rsc_root_write_file(f->r, "etc/shadow/x", "d", 1, 0644, 0, 0), -ENOTDIR);
+	assert_no_temp(f, "etc");
+	assert_no_temp(f, ".");
+}
+
+static void write_file_failure_cleans_up(void **state)
+{
+	struct fx *f = *state;
+	struct rlimit old, small;
+	static char big[64 << 10];
+	void (*oldsig)(int);
+	char *p;
+	int r;
+
+	memset(big, 'A', sizeof(big));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 4096;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	r = rsc_root_write_file(f->r, "etc/shadow", big, sizeof(big), 0600, 0, 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, oldsig);
+	assert_int_equal(r, -EFBIG);
+	p = tu_read(f->dir, "etc/shadow");
+	assert_string_equal(p, "victim-shadow\n");
+	free(p);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0640);
+	assert_no_temp(f, "etc");
+}
+
+/* ---- metadata ------------------------------------------------------------ */
+
+static void chmod_chown(void **state)
+{
+	struct fx *f = *state;
+	uid_t uid;
+	gid_t gid;
+
+	/* never through a symlink in the last component */
+	assert_int_equal(rsc_root_chmod(f->r, "etc/passwd", 0666), -ELOOP);
+	assert_int_equal(rsc_root_chown(f->r, "etc/passwd", 1234, 1234), -ELOOP);
+	assert_int_equal(tu_mode(f->dir, "etc/hostname", &uid, &gid), S_IFREG | 0644);
+	assert_int_equal(uid, 0);
+	assert_int_equal(gid, 0);
+	assert_int_equal(rsc_root_chmod(f->r, "hostlnk", 0777), -ELOOP);
+
+	assert_int_equal(rsc_root_chmod(f->r, "etc", 0711), 0);
+	assert_int_equal(tu_mode(f->dir, "etc", NULL, NULL), S_IFDIR | 0711);
+	assert_int_equal(rsc_root_chmod(f->r, "/etc/shadow", 04755), 0);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 04755);
+	assert_int_equal(rsc_root_chmod(f->r, "/etc/shadow", 0), 0);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0);
+	assert_int_equal(rsc_root_chown(f->r, "etc/shadow", 1234, 1234), 0);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", &uid, &gid), S_IFREG | 0);
+	assert_int_equal(uid, 1234);
+	assert_int_equal(gid, 1234);
+
+	/* symlinks in the middle are followed inside the root */
+	assert_int_equal(rsc_root_chmod(f->r, "/home/carol/.ssh", 0755), 0);
+	assert_int_equal(tu_mode(f->dir, "srv/home/carol/.ssh", NULL, NULL), S_IFDIR | 0755);
+	assert_int_equal(rsc_root_chown(f->r, "/home/carol/.ssh", 7, 8), 0);
+	assert_int_equal(tu_mode(f->dir, "srv/home/carol/.ssh", &uid, &gid), S_IFDIR | 0755);
+	assert_int_equal(uid, 7);
+	assert_int_equal(gid, 8);
+
+	/* a FIFO is changed without being opened */
+	tu_mkfifo(f->dir, "fifo", 0644);
+	alarm(5);
+	assert_int_equal(rsc_root_chmod(f->r, "fifo", 0600), 0);
+	assert_int_equal(rsc_root_chown(f->r, "fifo", 5, 6), 0);
+	alarm(0);
+	assert_int_equal(tu_mode(f->dir, "fifo", &uid, &gid), S_IFIFO | 0600);
+	assert_int_equal(uid, 5);
+	assert_int_equal(gid, 6);
+	assert_int_equal(rsc_root_chmod(f->r, "nope", 0600), -ENOENT);
+}
+
+/* ---- directories ---------------------------------------------------------- */
+
+static void mkdir_basics(void **state)
+{
+	struct fx *f = *state;
+	mode_t old = umask(077);
+	uid_t uid;
+	gid_t gid;
+
+	assert_int_equal(rsc_root_mkdir(f->r, "/newd", 0755, 1000, 1001), 0);
+	assert_int_equal(tu_mode(f->dir, "newd", &uid, &gid), S_IFDIR | 0755);
+	assert_int_equal(uid, 1000);
+	assert_int_equal(gid, 1001);
+	assert_int_equal(rsc_root_mkdir(f->r, "/newd", 0755, 0, 0), -EEXIST);
+	assert_int_equal(rsc_root_mkdir(f->r, "/", 0755, 0, 0), -EEXIST);
+	assert_int_equal(rsc_root_mkdir(f->r, "nope/d", 0755, 0, 0), -ENOENT);
+	/* a dangling symlink is not followed */
+	tu_symlink(f->dir, "dang", "/nowhere");
+	assert_int_equal(rsc_root_mkdir(f->r, "dang", 0755, 0, 0), -EEXIST);
+	assert_false(host_exists(f, "nowhere"));
+	/* through symlinked parents: inside the root */
+	tu_symlink(f->dir, "lnk", "/../../srv");
+	assert_int_equal(rsc_root_mkdir(f->r, "lnk/sub", 0700, 0, 0), 0);
+	assert_int_equal(tu_mode(f->dir, "srv/sub", NULL, NULL), S_IFDIR | 0700);
+	assert_int_equal(rsc_root_mkdir(f->r, "/home/carol/.ssh/../new/", 0750, 3, 4), 0);
+	assert_int_equal(tu_mode(f->dir, "srv/home/carol/new", &uid, &gid), S_IFDIR | 0750);
+	assert_int_equal(uid, 3);
+	/* the mode is exact: no set-gid from the parent */
+	tu_mkdir(f->dir, "sg", 02775, 0, 50);
+	assert_int_equal(rsc_root_mkdir(f->r, "sg/child", 0755, 0, 0), 0);
+	assert_int_equal(tu_mode(f->dir, "sg/child", NULL, NULL), S_IFDIR | 0755);
+	umask(old);
+}
+
+static void mkdir_p_basics(void **state)
+{
+	struct fx *f = *state;
+	uid_t uid;
+	gid_t gid;
+
+	assert_int_equal(rsc_root_mkdir_p(f->r, "/p/q/r", 0711), 0);
+	assert_int_equal(tu_mode(f->dir, "p", &uid, &gid), S_IFDIR | 0711);
+	assert_int_equal(uid, 0);
+	assert_int_equal(gid, 0);
+	assert_int_equal(tu_mode(f->dir, "p/q", NULL, NULL), S_IFDIR | 0711);
+	assert_int_equal(tu_mode(f->dir, "p/q/r", NULL, NULL), S_IFDIR | 0711);
+	assert_int_equal(rsc_root_mkdir_p(f->r, "/p/q/r", 0700), 0);
+	assert_int_equal(tu_mode(f->dir, "p/q/r", NULL, NULL), S_IFDIR | 0711);
+	/* existing directories are kept as they are */
+	tu_chmod(f->dir, "etc", 0750);
+	tu_chown(f->dir, "etc", 1000, 1000);
+	assert_int_equal(rsc_root_mkdir_p(f->r, "etc/x/y", 0700), 0);
+	assert_int_equal(tu_mode(f->dir, "etc", &uid, &gid), S_IFDIR | 0750);
+	assert_int_equal(uid, 1000);
+	assert_int_equal(tu_mode(f->dir, "etc/x/y", &uid, &gid), S_IFDIR | 0700);
+	assert_int_equal(uid, 0);
+	assert_int_equal(rsc_root_mkdir_p(f->r, "etc/shadow/z", 0700), -ENOTDIR);
+	assert_false(host_exists(f, "etc/shadow/z"));
+	/* symlinks and ".." inside the root */
+	assert_int_equal(rsc_root_mkdir_p(f->r, "/home/carol/a/b", 0700), 0);
+	assert_int_equal(tu_mode(f->dir, "srv/home/carol/a/b", NULL, NULL), S_IFDIR | 0700);
+	assert_int_equal(rsc_root_mkdir_p(f->r, "/../../m/n", 0755), 0);
+	assert_int_equal(tu_mode(f->dir, "m/n", NULL, NULL), S_IFDIR | 0755);
+	assert_int_equal(rsc_root_mkdir_p(f->r, "/", 0755), 0);
+}
+
+static void unlink_rmdir(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(rsc_root_unlink(f->r, "/../x", 0), 0);
+	assert_false(host_exists(f, "x"));
+	assert_int_equal(rsc_root_unlink(f->r, "x", 0), -ENOENT);
+	/* a symlink goes, its target stays */
+	assert_int_equal(rsc_root_unlink(f->r, "etc/passwd", 0), 0);
+	assert_false(host_exists(f, "etc/passwd"));
+	assert_true(host_exists(f, "etc/hostname"));
+	assert_int_equal(rsc_root_unlink(f->r, "srv/home/carol/.ssh", 0), -EISDIR);
+	assert_int_equal(rsc_root_unlink(f->r, "srv/home/carol/.ssh", RSC_RMDIR), -ENOTEMPTY);
+	assert_int_equal(rsc_root_unlink(f->r, "home/carol/.ssh/authorized_keys", 0), 0);
+	assert_false(host_exists(f, "srv/home/carol/.ssh/authorized_keys"));
+	assert_int_equal(rsc_root_unlink(f->r, "/home/carol/.ssh/", RSC_RMDIR), 0);
+	assert_false(host_exists(f, "srv/home/carol/.ssh"));
+	assert_true(rsc_root_unlink(f->r, "/", RSC_RMDIR) < 0);
+	assert_true(rsc_root_unlink(f->r, "/", 0) < 0);
+	assert_int_equal(rsc_root_sync_parent(f->r, "etc/shadow"), 0);
+	assert_int_equal(rsc_root_sync_parent(f->r, "/"), 0);
+	assert_int_equal(rsc_root_sync_parent(f->r, "nope/x"), -ENOENT);
+}
+
+/* ---- open, stat, readlink --------------------------------------------------- */
+
+static void open_semantics(void **state)
+{
+	struct fx *f = *state;
+	struct stat st, rst;
+	char *out = NULL;
+	int fd;
+
+	/* O_CREAT through a dangling absolute link creates inside the root */
+	tu_symlink(f->dir, "dl", "/created");
+	fd = rsc_root_open_at(f->r, "dl", O_CREAT | O_WRONLY, 0600, 0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_true(S_ISREG(tu_mode(f->dir, "created", NULL, NULL)));
+	/* O_EXCL does not follow it */
+	tu_symlink(f->dir, "dl2", "/created2");
+	assert_int_equal(rsc_root_open_at(f->r, "dl2", O_CREAT | O_EXCL | O_WRONLY, 0600, 0),
+			 -EEXIST);
+	assert_false(host_exists(f, "created2"));
+
+	/* RSC_NOFOLLOW: O_PATH gives the link itself, a real open -ELOOP */
+	fd = rsc_root_open_at(f->r, "etc/passwd", O_PATH, 0, RSC_NOFOLLOW);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	close(fd);
+	assert_int_equal(rsc_root_open_at(f->r, "etc/passwd", O_RDONLY, 0, RSC_NOFOLLOW), -ELOOP);
+	assert_int_equal(rsc_root_open_at(f->r, "etc/passwd", O_RDONLY | O_NOFOLLOW, 0, 0), -ELOOP);
+
+	/* the root itself */
+	assert_int_equal(fstat(rsc_root_fd(f->r), &rst), 0);
+	for (int i = 0; i < 3; i++) {
+		static const char *const roots[] = { "", "/", "//./" };
+
+		fd = rsc_root_open_at(f->r, roots[i], O_RDONLY | O_DIRECTORY, 0, 0);
+		assert_true(fd >= 0);
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_int_equal(st.st_ino, rst.st_ino);
+		close(fd);
+	}
+	/* trailing slashes want a directory and follow a link even with NOFOLLOW */
+	assert_int_equal(rsc_root_open_at(f->r, "etc/shadow/", O_RDONLY, 0, 0), -ENOTDIR);
+	fd = rsc_root_open_at(f->r, "users/", O_RDONLY | O_DIRECTORY, 0, RSC_NOFOLLOW);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(rsc_root_open_at(f->r, "etc/shadow", O_RDONLY | O_DIRECTORY, 0, 0),
+			 -ENOTDIR);
+
+	/* stat and lstat */
+	assert_int_equal(rsc_root_stat(f->r, "etc/passwd", &st, RSC_NOFOLLOW), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(st.st_ino, host_ino(f, "etc/passwd"));
+	assert_int_equal(rsc_root_stat(f->r, "etc/passwd", &st, 0), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_ino, host_ino(f, "etc/hostname"));
+	assert_int_equal(rsc_root_stat(f->r, "nope", &st, 0), -ENOENT);
+
+	/* readlink: the raw target */
+	assert_int_equal(rsc_root_readlink(f->r, "etc/passwd", &out), 0);
+	assert_string_equal(out, "/etc/hostname");
+	free(out);
+	out = NULL;
+	assert_int_equal(rsc_root_readlink(f->r, "/home/carol", &out), 0);
+	assert_string_equal(out, "/users/carol");
+	free(out);
+	out = NULL;
+	assert_int_equal(rsc_root_readlink(f->r, "etc/hostname", &out), -EINVAL);
+	assert_int_equal(rsc_root_readlink(f->r, "nope", &out), -ENOENT);
+	assert_null(out);
+}
+
+static void long_names(void **state)
+{
+	struct fx *f = *state;
+	char *lp = malloc(PATH_MAX + 10);
+	char comp[NAME_MAX + 20];
+	struct stat st;
+
+	assert_non_null(lp);
+	memset(lp, 'a', PATH_MAX + 9);
+	lp[PATH_MAX + 9] = '\0';
+	assert_int_equal(rsc_root_stat(f->r, lp, &st, 0), -ENAMETOOLONG);
+	free(lp);
+	memset(comp, 'b', sizeof(comp) - 1);
+	comp[sizeof(comp) - 1] = '\0';
+	assert_int_equal(rsc_root_stat(f->r, comp, &st, 0), -ENAMETOOLONG);
+	/* a long but valid name still gets a temporary file name that fits */
+	comp[NAME_MAX] = '\0';
+	assert_int_equal(rsc_root_write_file(f->r, comp, "l\n", 2, 0600, 0, 0), 0);
+	assert_true(host_exists(f, comp));
+	assert_no_temp(f, ".");
+}
+
+/* openat2 really is used in one mode and never in the other. */
+static void mode_is_real(void **state)
+{
+	struct fx *f = *state;
+	int fd;
+
+	fd = rsc_root_open_at(f->r, "home/carol/.ssh/authorized_keys", O_RDONLY, 0,
+			      RSC_NO_FALLBACK);
+	if (f->walk) {
+		assert_int_equal(fd, -ENOSYS);
+	} else {
+		if (fd == -ENOSYS)
+			skip(); /* a kernel without openat2 */
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	/* the per-call hook gives the same answer */
+	fd = rsc_root_open_at(f->r, "home/carol/.ssh/authorized_keys", O_RDONLY, 0, RSC_FORCE_WALK);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(rsc_root_open_at(f->r, "hostlnk", O_RDONLY, 0, RSC_FORCE_WALK), -ENOENT);
+}
+
+/*
+ * A kernel without openat2 (and without fchmodat2): seccomp makes both say
+ * ENOSYS in a child, which must then fall back to the walk and to /proc by
+ * itself. The child reports each failed check as one bit of its exit code.
+ */
+static int enosys_child(struct fx *f)
+{
+	struct sock_filter filt[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 452 /* fchmodat2 */, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	};
+	struct sock_fprog prog = { .len = sizeof(filt) / sizeof(filt[0]), .filter = filt };
+	char *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	int bad = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return 77;
+	rsc_root_set_force_walk(f->r, false);
+	if (rsc_root_open_at(f->r, "etc/passwd", O_RDONLY, 0, RSC_NO_FALLBACK) != -ENOSYS)
+		bad |= 1;
+	if (rsc_root_read_file(f->r, "etc/passwd", 0, 0, &data, &len, NULL) != 0 ||
+	    strcmp(data, "victim-hostname\n") != 0)
+		bad |= 2;
+	free(data);
+	data = NULL;
+	if (rsc_root_read_file(f->r, "/home/carol/../../../home/carol/.ssh/authorized_keys", 0, 0,
+			       &data, &len, NULL) != 0 ||
+	    strcmp(data, "ssh-ed25519 AAAA carol\n") != 0)
+		bad |= 4;
+	free(data);
+	if (rsc_root_chmod(f->r, "/home/carol/.ssh", 0751) != 0 ||
+	    rsc_root_stat(f->r, "srv/home/carol/.ssh", &st, 0) != 0 ||
+	    st.st_mode != (S_IFDIR | 0751))
+		bad |= 8;
+	if (rsc_root_chmod(f->r, "etc/passwd", 0751) != -ELOOP)
+		bad |= 16;
+	if (rsc_root_read_file(f->r, "hostlnk/secret", 0, 0, &data, &len, NULL) != -ENOENT)
+		bad |= 32;
+	return bad;
+}
+
+static void enosys_fallback(void **state)
+{
+	struct fx *f = *state;
+	int status = 0;
+	pid_t pid;
+
+	tu_write(f->host, "secret", "helper-secret\n", 0600, 0, 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(enosys_child(f));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip(); /* no seccomp here */
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(tu_mode(f->dir, "srv/home/carol/.ssh", NULL, NULL), S_IFDIR | 0751);
+}
+
+static void root_open_errors(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_root *r = NULL;
+	char *p = NULL;
+	int fd;
+
+	assert_true(asprintf(&p, "%s/x", f->dir) > 0);
+	assert_int_equal(rsc_root_open(p, &r), -ENOTDIR);
+	free(p);
+	assert_true(asprintf(&p, "%s/nope", f->dir) > 0);
+	assert_int_equal(rsc_root_open(p, &r), -ENOENT);
+	free(p);
+	assert_null(r);
+	fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(rsc_root_from_fd(fd, &r), 0);
+	assert_int_equal(rsc_root_fd(r), fd);
+	rsc_root_set_force_walk(r, f->walk);
+	assert_read(&(struct fx){ .r = r }, "etc/passwd", "victim-hostname\n");
+	rsc_root_free(r);
+}
+
+#define BOTH(fn)                                                                                   \
+	{ #fn "/openat2", fn, setup, teardown, &mode_openat2 },                                    \
+	{                                                                                          \
+#fn "/walk", fn, setup, teardown, &mode_walk                                       \
+	}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH(abs_symlink_reads_victim),
+		BOTH(dotdot_stays_inside),
+		BOTH(symlink_loops),
+		BOTH(symlink_hop_limit),
+		BOTH(magic_link_stays_inside),
+		BOTH(host_link_is_dangling),
+		BOTH(fifo_and_devices),
+		BOTH(sparse_huge_file),
+		BOTH(read_basics),
+		BOTH(realpath_nested),
+		BOTH(write_file_atomic),
+		BOTH(write_file_refuses),
+		BOTH(write_file_failure_cleans_up),
+		BOTH(chmod_chown),
+		BOTH(mkdir_basics),
+		BOTH(mkdir_p_basics),
+		BOTH(unlink_rmdir),
+		BOTH(open_semantics),
+		BOTH(long_names),
+		BOTH(mode_is_real),
+		BOTH(enosys_fallback),
+		BOTH(root_open_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
