@@ -5,7 +5,7 @@
  * Only the bits sshd objects to are changed: group/other write is removed,
  * search or read permission is given back, the owner becomes the user (or
  * root above the home). ~/.ssh becomes 0700 and keys files in the home 0600,
- * as OpenSSH recommends. Nothing is ever deleted.
+ * owned by the user, as OpenSSH recommends. Nothing is ever deleted.
  */
 #include <errno.h>
 #include <string.h>
@@ -23,6 +23,23 @@ static const enum rsc_pid ids[] = {
 	PR_SSH_PRIVKEY_READABLE, PR_SSH_OWNER_UNKNOWN,
 };
 
+/*
+ * A private mode (0700, 0600) in the home is right only when the user owns
+ * the path: a root-owned 0666 authorized_keys made 0600 would lock the user
+ * out. So such a path is given to the user first (chown sorts before chmod).
+ */
+static int make_private(struct rsc_plan *p, const char *code, const struct rsc_finding *f,
+			const struct rsc_user *u, mode_t mode, const char *why)
+{
+	if (f->uid != u->uid) {
+		int r = rsc_plan_chown(p, code, f->path, u->uid, u->gid, "owned by the user");
+
+		if (r < 0)
+			return r;
+	}
+	return rsc_plan_chmod(p, code, f->path, mode, why);
+}
+
 static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_plan *p)
 {
 	const struct rsc_user *u = f->user ? rsc_victim_user_by_name(ctx->victim, f->user) : NULL;
@@ -38,7 +55,7 @@ static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_pla
 				      "remove group/other write");
 	case PR_SSH_DIR_MODE:
 	case PR_SSH_DIR_LOOSE:
-		return rsc_plan_chmod(p, code, f->path, 0700, "~/.ssh private to its user");
+		return make_private(p, code, f, u, 0700, "~/.ssh private to its user");
 	case PR_SSH_KEYS_MODE:
 		if (!f->in_home)
 			return rsc_plan_chmod(p, code, f->path, perm & ~(mode_t)022,
@@ -46,7 +63,7 @@ static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_pla
 		/* fallthrough */
 	case PR_SSH_KEYS_LOOSE:
 	case PR_SSH_PRIVKEY_READABLE:
-		return rsc_plan_chmod(p, code, f->path, 0600, "private to its user");
+		return make_private(p, code, f, u, 0600, "private to its user");
 	case PR_SSH_PATH_OWNER:
 		if (!f->in_home)
 			return rsc_plan_chown(p, code, f->path, 0, f->gid, "owned by root");

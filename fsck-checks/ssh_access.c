@@ -272,8 +272,11 @@ static int check_content(struct user_run *ur, const char *path, const char *data
 	r = rsc_ak_parse(data, len, &f);
 	if (r < 0)
 		return r;
-	if (f.has_bom)
-		r = report_line(ur, PR_SSH_KEYS_BOM, path, 1, "the file begins with EF BB BF");
+	/* A BOM costs the key on line 1 only; before a comment or blank line it is harmless. */
+	if (f.nlines > 0 && f.lines[0].has_bom && f.lines[0].status != RSC_AK_BLANK &&
+	    f.lines[0].status != RSC_AK_COMMENT)
+		r = report_line(ur, PR_SSH_KEYS_BOM, path, 1,
+				"the file begins with EF BB BF, in front of the key on line 1");
 	if (r == 0 && f.ncrlf > 0) {
 		char ev[96];
 

@@ -49,4 +49,44 @@ int rsc_journal_list(struct rsc_root *root, FILE *out);
  */
 int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out);
 
+/*
+ * The manifest parser, exposed for the unit tests and the fuzz target.
+ * docs/journal.md describes the format. The parser is strict: a line longer
+ * than RSC_MANIFEST_LINE_MAX, a missing end of line, a NUL byte, an unknown
+ * keyword, a path that is not absolute or has a ".." component: all reject
+ * the whole manifest with "line N: why" in *why.
+ */
+#define RSC_MANIFEST_MAX      (16u << 20) /* bytes of a whole manifest */
+#define RSC_MANIFEST_LINE_MAX 16384	  /* bytes of one line, without its newline */
+#define RSC_JOURNAL_DATA_MAX  (64u << 20) /* the largest file whose bytes are saved */
+
+enum rsc_jkind { RSC_J_FILE, RSC_J_DIR, RSC_J_ABSENT, RSC_J_SYMLINK, RSC_J_OTHER };
+
+struct rsc_jrecord {
+	unsigned long seq; /* 1, 2, 3... in the order the changes were made */
+	enum rsc_jkind kind;
+	mode_t mode; /* permission bits (07777); 0 for RSC_J_ABSENT */
+	uid_t uid;
+	gid_t gid;
+	unsigned long long size;
+	bool has_data; /* the earlier bytes are in data/<seq> */
+	char *path;    /* decoded, absolute, NUL-free */
+};
+
+struct rsc_manifest {
+	char *command; /* decoded */
+	char *time;    /* "YYYY-mm-ddTHH:MM:SSZ" */
+	struct rsc_jrecord *recs;
+	size_t nrecs;
+	bool complete; /* the journal was closed (no crash in between) */
+};
+
+struct rsc_buf;
+
+/* Parse len bytes of buf (may hold NUL). 0, or -EBADMSG/-ENOMEM with a message in why. */
+int rsc_manifest_parse(const char *buf, size_t len, struct rsc_manifest *m, struct rsc_buf *why);
+void rsc_manifest_free(struct rsc_manifest *m);
+/* Append rec as one manifest line, with its newline. 0, -EINVAL (bad path) or -ENOMEM. */
+int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec);
+
 #endif

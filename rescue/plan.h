@@ -47,7 +47,9 @@ struct rsc_plan {
 /*
  * Add an operation. Strings and data are copied. A CHMOD or CHOWN of a path
  * that the plan already changes the same way is merged (not added twice).
- * Return 0 or -ENOMEM.
+ * A second CHMOD (CHOWN) of a path with another mode (owner): the later
+ * wins, still one operation, with the later code and why.
+ * Return 0, -EINVAL (path not absolute) or -ENOMEM.
  */
 int rsc_plan_chmod(struct rsc_plan *p, const char *code, const char *path, mode_t mode,
 		   const char *why);
@@ -64,6 +66,16 @@ void rsc_plan_free(struct rsc_plan *p);
  * the victim: "chmod 0777 -> 0700  /home/alice/.ssh  (ssh.dir.mode)",
  * "rewrite /home/alice/.ssh/authorized_keys (412 -> 398 bytes)". Paths are
  * escaped. Returns the number of operations that would change something.
+ *
+ * Exact lines (two leading spaces; "(CODE: WHY)" when the op has a why):
+ *   chmod 0777 -> 0700  PATH  (CODE)
+ *   chown 1002:1002 -> 1001:1001  PATH  (CODE)
+ *   rewrite PATH (412 -> 398 bytes, mode 0600, owner 1001:1001) (CODE)
+ *   create PATH (398 bytes, mode 0600, owner 1001:1001) (CODE)
+ *   mkdir PATH 0700 1001:1001 (CODE)
+ * A path that is missing shows "(missing)" for its current state. The
+ * state is the victim's as the plan's earlier operations would leave it;
+ * an operation that changes nothing prints nothing and is not counted.
  */
 size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *out);
 

@@ -3,7 +3,9 @@
 # packages (Debian 12). Safe to run again; does nothing when all is present.
 set -eu
 
-PKGS="gcc make cmake pkg-config clang clang-format
+# libclang-rt-14-dev: the libFuzzer and sanitizer runtimes (tests/fuzz); clang-14 only
+# recommends it, and recommends are not installed here.
+PKGS="gcc make cmake pkg-config clang clang-format libclang-rt-14-dev
 libext2fs-dev libblkid-dev libmount-dev libjson-c-dev libcmocka-dev
 e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils"
 

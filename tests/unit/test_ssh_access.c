@@ -326,6 +326,23 @@ static void content_crlf_and_bom(void **state)
 	vfx_check(f);
 	assert_has(f, "ssh.keys.bom", AK_ALICE);
 	assert_has(f, "ssh.keys.crlf", AK_ALICE);
+	/* measured: sshd ignores the key behind the BOM, CRLF alone is harmless */
+	assert_int_equal(ustate(f, "alice")->usable_keys, 0);
+	assert_has(f, "ssh.keys.none", "/home/alice");
+}
+
+/* A BOM in front of a comment costs nothing (measured with sshd 9.2). */
+static void bom_before_comment_is_harmless(void **state)
+{
+	struct vfx *f = *state;
+
+	tu_write(f->dir, "home/alice/.ssh/authorized_keys",
+		 "\xef\xbb\xbf# laptop\r\n" KEY_ALICE "\r\n", 0600, 1001, 1001);
+	vfx_check(f);
+	assert_hasnt(f, "ssh.keys.bom", NULL);
+	assert_has(f, "ssh.keys.crlf", AK_ALICE);
+	assert_int_equal(ustate(f, "alice")->usable_keys, 1);
+	assert_int_equal(vfx_errors(f), 0);
 }
 
 static void content_split_private_bad(void **state)
@@ -488,6 +505,7 @@ int main(void)
 		T(symlink_stays_in_victim),
 		T(strict_modes_off),
 		T(content_crlf_and_bom),
+		T(bom_before_comment_is_harmless),
 		T(content_split_private_bad),
 		T(content_dsa_and_small_rsa),
 		T(dsa_on_old_openssh),

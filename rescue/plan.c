@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * plan.c - the list of changes a fix makes: built by the fix families,
+ * previewed against the victim's current state, applied through the journal.
+ *
+ * An operation whose target already has the wanted state is neither shown,
+ * counted, journaled nor applied: a second run of the same plan does nothing.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "journal.h"
+#include "plan.h"
+#include "root.h"
+#include "util.h"
+
+static void op_clear(struct rsc_op *op)
+{
+	free(op->path);
+	free(op->data);
+	free(op->code);
+	free(op->why);
+	memset(op, 0, sizeof(*op));
+}
+
+void rsc_plan_free(struct rsc_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nops; i++)
+		op_clear(&p->ops[i]);
+	free(p->ops);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Copy code and why into op (replacing what it had). */
+static int set_text(struct rsc_op *op, const char *code, const char *why)
+{
+	char *c = strdup(code ? code : "-");
+	char *w = why ? strdup(why) : NULL;
+
+	if (!c || (why && !w)) {
+		free(c);
+		free(w);
+		return -ENOMEM;
+	}
+	free(op->code);
+	free(op->why);
+	op->code = c;
+	op->why = w;
+	return 0;
+}
+
+/* Append a copy of tmpl with its own copies of path, data, code and why. */
+static int add(struct rsc_plan *p, const struct rsc_op *tmpl, const char *code, const char *path,
+	       const void *data, size_t len, const char *why)
+{
+	struct rsc_op op = *tmpl;
+	int r;
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	if (p->nops == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct rsc_op *n = reallocarray(p->ops, cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		p->ops = n;
+		p->cap = cap;
+	}
+	op.path = strdup(path);
+	op.code = NULL;
+	op.why = NULL;
+	op.data = NULL;
+	op.len = 0;
+	if (data) {
+		op.data = malloc(len ? len : 1);
+		if (op.data) {
+			memcpy(op.data, data, len);
+			op.len = len;
+		}
+	}
+	r = set_text(&op, code, why);
+	if (r < 0 || !op.path || (data && !op.data)) {
+		op_clear(&op);
+		return -ENOMEM;
+	}
+	p->ops[p->nops++] = op;
+	return 0;
+}
+
+/* The earlier operation of this kind on path, if any. */
+static struct rsc_op *find(struct rsc_plan *p, enum rsc_op_kind kind, const char *path)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == kind && strcmp(p->ops[i].path, path) == 0)
+			return &p->ops[i];
+	return NULL;
+}
+
+int rsc_plan_chmod(struct rsc_plan *p, const char *code, const char *path, mode_t mode,
+		   const char *why)
+{
+	struct rsc_op tmpl = { .kind = RSC_OP_CHMOD, .mode = mode & 07777 };
+	struct rsc_op *old = path ? find(p, RSC_OP_CHMOD, path) : NULL;
+
+	if (!old)
+		return add(p, &tmpl, code, path, NULL, 0, why);
+	if (old->mode == tmpl.mode)
+		return 0;
+	/* two modes for one path: the later wins, still one operation */
+	old->mode = tmpl.mode;
+	return set_text(old, code, why);
+}
+
+int rsc_plan_chown(struct rsc_plan *p, const char *code, const char *path, uid_t uid, gid_t gid,
+		   const char *why)
+{
+	struct rsc_op tmpl = { .kind = RSC_OP_CHOWN, .uid = uid, .gid = gid };
+	struct rsc_op *old = path ? find(p, RSC_OP_CHOWN, path) : NULL;
+
+	if (!old)
+		return add(p, &tmpl, code, path, NULL, 0, why);
+	if (old->uid == uid && old->gid == gid)
+		return 0;
+	old->uid = uid;
+	old->gid = gid;
+	return set_text(old, code, why);
+}
+
+int rsc_plan_write(struct rsc_plan *p, const char *code, const char *path, const void *data,
+		   size_t len, mode_t mode, uid_t uid, gid_t gid, const char *why)
+{
+	struct rsc_op tmpl = { .kind = RSC_OP_WRITE, .mode = mode & 07777, .uid = uid, .gid = gid };
+
+	if (!data && len)
+		return -EINVAL;
+	return add(p, &tmpl, code, path, data ? data : "", len, why);
+}
+
+int rsc_plan_mkdir(struct rsc_plan *p, const char *code, const char *path, mode_t mode, uid_t uid,
+		   gid_t gid, const char *why)
+{
+	struct rsc_op tmpl = { .kind = RSC_OP_MKDIR, .mode = mode & 07777, .uid = uid, .gid = gid };
+
+	return add(p, &tmpl, code, path, NULL, 0, why);
+}
+
+/* ---- state of a path ---------------------------------------------------- */
+
+struct state {
+	bool exists;
+	mode_t type; /* S_IFMT bits */
+	mode_t perm; /* 07777 */
+	uid_t uid;
+	gid_t gid;
+	unsigned long long size;
+	const struct rsc_op *wrote; /* the plan's last WRITE of the path (preview only) */
+};
+
+static void effect(const struct rsc_op *op, struct state *s)
+{
+	switch (op->kind) {
+	case RSC_OP_CHMOD:
+		s->perm = op->mode;
+		break;
+	case RSC_OP_CHOWN:
+		s->uid = op->uid;
+		s->gid = op->gid;
+		break;
+	case RSC_OP_WRITE:
+		if (s->exists && s->type != S_IFREG)
+			return; /* the write would fail */
+		*s = (struct state){ true, S_IFREG, op->mode, op->uid, op->gid, op->len, op };
+		break;
+	case RSC_OP_MKDIR:
+		if (s->exists && s->type != S_IFDIR)
+			return;
+		*s = (struct state){ true, S_IFDIR, op->mode, op->uid, op->gid, 0, NULL };
+		break;
+	}
+}
+
+/*
+ * The state of ops[idx]'s path: read from the victim, then, when simulate is
+ * set, as the plan's earlier operations would leave it (the preview must
+ * count what apply will do). Returns 0 or -errno (not -ENOENT).
+ */
+static int state_of(const struct rsc_plan *p, size_t idx, struct rsc_root *root, bool simulate,
+		    struct state *s)
+{
+	const char *path = p->ops[idx].path;
+	struct stat st;
+	int r = rsc_root_stat(root, path, &st, RSC_NOFOLLOW);
+
+	memset(s, 0, sizeof(*s));
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == 0)
+		*s = (struct state){ .exists = true,
+				     .type = st.st_mode & S_IFMT,
+				     .perm = st.st_mode & 07777,
+				     .uid = st.st_uid,
+				     .gid = st.st_gid,
+				     .size = (unsigned long long)st.st_size };
+	for (size_t i = 0; simulate && i < idx; i++)
+		if (strcmp(p->ops[i].path, path) == 0)
+			effect(&p->ops[i], s);
+	return 0;
+}
+
+/* Does the file at op->path (or the plan's earlier write, s->wrote) hold op's bytes? */
+static bool same_bytes(const struct rsc_op *op, struct rsc_root *root, const struct state *s)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+
+	if (s->size != op->len)
+		return false;
+	if (s->wrote)
+		return s->wrote->len == op->len && memcmp(s->wrote->data, op->data, op->len) == 0;
+	if (rsc_root_read_file(root, op->path, op->len ? op->len : 1, RSC_NOFOLLOW, &data, &len,
+			       NULL) < 0)
+		return false;
+	return len == op->len && memcmp(data, op->data, len) == 0;
+}
+
+static bool satisfied(const struct rsc_op *op, struct rsc_root *root, const struct state *s)
+{
+	if (!s->exists)
+		return false;
+	switch (op->kind) {
+	case RSC_OP_CHMOD:
+		return s->type != S_IFLNK && s->perm == op->mode;
+	case RSC_OP_CHOWN:
+		return s->type != S_IFLNK && s->uid == op->uid && s->gid == op->gid;
+	case RSC_OP_WRITE:
+		return s->type == S_IFREG && s->perm == op->mode && s->uid == op->uid &&
+		       s->gid == op->gid && same_bytes(op, root, s);
+	case RSC_OP_MKDIR:
+		return s->type == S_IFDIR && s->perm == op->mode && s->uid == op->uid &&
+		       s->gid == op->gid;
+	}
+	return false;
+}
+
+/* ---- preview ------------------------------------------------------------ */
+
+static void preview_op(const struct rsc_op *op, const struct state *s, FILE *out)
+{
+	_cleanup_free_ char *path = rsc_escape(op->path), *code = rsc_escape(op->code);
+	_cleanup_free_ char *why = op->why ? rsc_escape(op->why) : NULL;
+	char tail[64] = "";
+	const char *e = path ? path : "?", *sep;
+
+	switch (op->kind) {
+	case RSC_OP_CHMOD:
+		if (s->exists)
+			fprintf(out, "  chmod %04o -> %04o  %s", (unsigned)s->perm,
+				(unsigned)op->mode, e);
+		else
+			fprintf(out, "  chmod (missing) -> %04o  %s", (unsigned)op->mode, e);
+		break;
+	case RSC_OP_CHOWN:
+		if (s->exists)
+			fprintf(out, "  chown %u:%u -> %u:%u  %s", (unsigned)s->uid,
+				(unsigned)s->gid, (unsigned)op->uid, (unsigned)op->gid, e);
+		else
+			fprintf(out, "  chown (missing) -> %u:%u  %s", (unsigned)op->uid,
+				(unsigned)op->gid, e);
+		break;
+	case RSC_OP_WRITE:
+		if (s->exists)
+			fprintf(out, "  rewrite %s (%llu -> %zu bytes", e, s->size, op->len);
+		else
+			fprintf(out, "  create %s (%zu bytes", e, op->len);
+		fprintf(out, ", mode %04o, owner %u:%u)", (unsigned)op->mode, (unsigned)op->uid,
+			(unsigned)op->gid);
+		break;
+	case RSC_OP_MKDIR:
+		if (s->exists && s->type == S_IFDIR)
+			snprintf(tail, sizeof(tail), " (exists as %04o %u:%u)", (unsigned)s->perm,
+				 (unsigned)s->uid, (unsigned)s->gid);
+		else if (s->exists)
+			snprintf(tail, sizeof(tail), " (something else is in the way)");
+		fprintf(out, "  mkdir %s %04o %u:%u%s", e, (unsigned)op->mode, (unsigned)op->uid,
+			(unsigned)op->gid, tail);
+		break;
+	}
+	/* chmod and chown lines set the path apart with two spaces, like their state */
+	sep = op->kind == RSC_OP_CHMOD || op->kind == RSC_OP_CHOWN ? "  " : " ";
+	fprintf(out, "%s(%s%s%s)\n", sep, code ? code : "?", why ? ": " : "", why ? why : "");
+}
+
+size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nops; i++) {
+		struct state s;
+		int r = state_of(p, i, root, true, &s);
+
+		if (r < 0) {
+			_cleanup_free_ char *e = rsc_escape(p->ops[i].path);
+
+			fprintf(out, "  cannot read %s: %s\n", e ? e : "?", strerror(-r));
+			n++; /* apply will meet the same error: it is not "nothing to do" */
+			continue;
+		}
+		if (satisfied(&p->ops[i], root, &s))
+			continue;
+		preview_op(&p->ops[i], &s, out);
+		n++;
+	}
+	return n;
+}
+
+/* ---- apply -------------------------------------------------------------- */
+
+static const char *const verbs[] = {
+	[RSC_OP_CHMOD] = "chmod",
+	[RSC_OP_CHOWN] = "chown",
+	[RSC_OP_WRITE] = "write",
+	[RSC_OP_MKDIR] = "mkdir",
+};
+
+/* Why op cannot be applied to s (type mismatch), or 0. */
+static int refuse(const struct rsc_op *op, const struct state *s)
+{
+	if (!s->exists)
+		return op->kind == RSC_OP_CHMOD || op->kind == RSC_OP_CHOWN ? -ENOENT : 0;
+	if (s->type == S_IFLNK)
+		return -ELOOP; /* never through a symlink */
+	if (op->kind == RSC_OP_WRITE && s->type != S_IFREG)
+		return s->type == S_IFDIR ? -EISDIR : -EINVAL;
+	if (op->kind == RSC_OP_MKDIR && s->type != S_IFDIR)
+		return -EEXIST;
+	return 0;
+}
+
+static int change(const struct rsc_op *op, struct rsc_root *root, const struct state *s)
+{
+	struct stat st;
+	int r;
+
+	switch (op->kind) {
+	case RSC_OP_CHMOD:
+		return rsc_root_chmod(root, op->path, op->mode);
+	case RSC_OP_CHOWN:
+		return rsc_root_chown(root, op->path, op->uid, op->gid);
+	case RSC_OP_WRITE:
+		return rsc_root_write_file(root, op->path, op->data, op->len, op->mode, op->uid,
+					   op->gid);
+	case RSC_OP_MKDIR:
+		if (!s->exists) {
+			r = rsc_root_mkdir(root, op->path, op->mode, op->uid, op->gid);
+		} else {
+			r = rsc_root_chown(root, op->path, op->uid, op->gid);
+		}
+		/* the mode last: mkdir's is masked by the umask, chown may clear set-id bits */
+		if (r == 0)
+			r = rsc_root_stat(root, op->path, &st, RSC_NOFOLLOW);
+		if (r == 0 && (st.st_mode & 07777) != op->mode)
+			r = rsc_root_chmod(root, op->path, op->mode);
+		return r;
+	}
+	return -EINVAL;
+}
+
+int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,
+		   size_t *done, FILE *err)
+{
+	size_t n = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct rsc_op *op = &p->ops[i];
+		bool journaled = true;
+		struct state s;
+
+		r = state_of(p, i, root, false, &s);
+		if (r == 0 && satisfied(op, root, &s))
+			continue;
+		if (r == 0)
+			r = refuse(op, &s);
+		if (r == 0) {
+			/* the earlier state is on disk before anything changes */
+			r = rsc_journal_record(j, op->path, op->kind == RSC_OP_WRITE);
+			journaled = r == 0;
+		}
+		if (r == 0)
+			r = change(op, root, &s);
+		if (r < 0) {
+			if (err) {
+				_cleanup_free_ char *e = rsc_escape(op->path);
+
+				fprintf(err, "sshrescue: cannot %s%s %s%s: %s\n",
+					journaled ? "" : "journal the ", verbs[op->kind],
+					e ? e : "?", journaled ? "" : ", so it was not made",
+					strerror(-r));
+			}
+			break;
+		}
+		n++;
+	}
+	if (done)
+		*done = n;
+	return r;
+}

@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * volume.c - turn a TARGET (directory, image file or block device) into a
+ * victim root.
+ *
+ * The target is opened once and everything after that works on that
+ * descriptor: fstat decides the kind, libblkid probes the descriptor, and the
+ * loop device is bound to it, so a path swapped under us between the steps
+ * changes nothing.
+ *
+ * Read-only (check) never lets the kernel write:
+ *  - an image is bound to a loop device with LO_FLAGS_READ_ONLY, backing file
+ *    opened O_RDONLY;
+ *  - a block device gets the same treatment: a read-only loop device on top of
+ *    it. BLKROSET on the device itself would also work, but that flag is a
+ *    property of the device, outlives us, and would surprise whoever uses the
+ *    device next (or break it if it is mounted elsewhere). A loop device is
+ *    ours alone and goes away with us.
+ *  - the mount is "ro" plus "noload" (ext3/ext4), "norecovery" (XFS) or
+ *    "rescue=nologreplay" (btrfs), so no journal or log is replayed.
+ * Read-write (fix) mounts an image through a read-write loop device and a
+ * block device directly (a second mount of a device already mounted elsewhere
+ * then shares its superblock instead of writing behind its back).
+ *
+ * Every mount lives in a private mount namespace of this process: nobody else
+ * sees it and it disappears with the process even on SIGKILL. Loop devices are
+ * LO_FLAGS_AUTOCLEAR, so they detach when the mount and our descriptor are
+ * gone. SIGINT/SIGTERM/SIGHUP unmount and remove the temporary mountpoint.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <linux/loop.h>
+#include <linux/major.h>
+#include <dirent.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <blkid/blkid.h>
+#include <libmount/libmount.h>
+
+#include "root.h"
+#include "util.h"
+#include "volume.h"
+
+#define LOOP_ATTACH_TRIES   16
+#define MOUNTPOINT_TEMPLATE "/run/sshrescue.XXXXXX"
+#define SIG_SLOTS	    4
+#define LISTED_NAMES	    8
+
+/* The public struct plus what only this file needs. */
+struct volume_priv {
+	struct rsc_volume pub;
+	int loop_fd;  /* our descriptor of the loop device, -1 if none */
+	int sig_slot; /* index in sig_mp[], -1 if none */
+};
+
+/*
+ * Signal cleanup. The handler may only use what is here: fixed buffers
+ * written before the slot is marked used, and plain system calls (umount2,
+ * rmdir, _exit are thin syscall wrappers, safe in a handler).
+ */
+static char sig_mp[SIG_SLOTS][sizeof(MOUNTPOINT_TEMPLATE)];
+static volatile sig_atomic_t sig_used[SIG_SLOTS];
+static const int sig_list[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction sig_old[ARRAY_SIZE(sig_list)];
+static bool sig_installed[ARRAY_SIZE(sig_list)];
+static int sig_users;
+
+static void on_signal(int sig)
+{
+	for (int i = 0; i < SIG_SLOTS; i++) {
+		if (!sig_used[i])
+			continue;
+		umount2(sig_mp[i], MNT_DETACH);
+		rmdir(sig_mp[i]);
+	}
+	/* Our loop descriptors close with the process; autoclear detaches them. */
+	_exit(128 + sig);
+}
+
+static void sig_install(void)
+{
+	if (sig_users++ > 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(sig_list); i++) {
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sig_installed[i] = false;
+		if (sigaction(sig_list[i], NULL, &sig_old[i]) < 0)
+			continue;
+		/* Respect an ignored signal (nohup): it would not have killed us. */
+		if (!(sig_old[i].sa_flags & SA_SIGINFO) && sig_old[i].sa_handler == SIG_IGN)
+			continue;
+		sigemptyset(&sa.sa_mask);
+		for (size_t j = 0; j < ARRAY_SIZE(sig_list); j++)
+			sigaddset(&sa.sa_mask, sig_list[j]);
+		if (sigaction(sig_list[i], &sa, NULL) == 0)
+			sig_installed[i] = true;
+	}
+}
+
+static void sig_uninstall(void)
+{
+	if (sig_users == 0 || --sig_users > 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(sig_list); i++) {
+		if (sig_installed[i])
+			sigaction(sig_list[i], &sig_old[i], NULL);
+		sig_installed[i] = false;
+	}
+}
+
+/* Remember mp for the handler; returns the slot or -1 when all are taken. */
+static int sig_slot_take(const char *mp)
+{
+	if (strlen(mp) >= sizeof(sig_mp[0]))
+		return -1;
+	for (int i = 0; i < SIG_SLOTS; i++) {
+		if (sig_used[i])
+			continue;
+		memcpy(sig_mp[i], mp, strlen(mp) + 1);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		sig_used[i] = 1;
+		return i;
+	}
+	return -1;
+}
+
+static void sig_slot_drop(int slot)
+{
+	if (slot >= 0 && slot < SIG_SLOTS)
+		sig_used[slot] = 0;
+}
+
+/* Replace *why with one formatted sentence; returns r for a tail call. */
+_printf_(3, 4) static int fail(struct rsc_buf *why, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why)
+		return r;
+	rsc_buf_reset(why);
+	va_start(ap, fmt);
+	if (rsc_buf_vprintf(why, fmt, ap) < 0)
+		r = -ENOMEM;
+	va_end(ap);
+	return r;
+}
+
+static void volume_free(struct volume_priv *p)
+{
+	if (!p)
+		return;
+	free(p->pub.target);
+	free(p->pub.fstype);
+	free(p->pub.uuid);
+	free(p->pub.label);
+	free(p->pub.loopdev);
+	free(p->pub.mountpoint);
+	free(p);
+}
+
+/* ---- is this the running system? ---- */
+
+/* true if the block device rdev holds the running system's "/". */
+static bool dev_is_running_root(dev_t rdev)
+{
+	struct libmnt_table *tb = NULL;
+	struct libmnt_fs *fs = NULL;
+	struct stat st;
+	bool is_root = false;
+
+	if (stat("/", &st) == 0 && st.st_dev == rdev)
+		return true;
+	/* btrfs and friends show an anonymous st_dev: ask mountinfo for the source. */
+	tb = mnt_new_table();
+	if (!tb)
+		return false;
+	if (mnt_table_parse_mtab(tb, NULL) == 0)
+		fs = mnt_table_find_target(tb, "/", MNT_ITER_BACKWARD);
+	if (fs) {
+		const char *src = mnt_fs_get_srcpath(fs);
+
+		if (src && src[0] == '/' && stat(src, &st) == 0 && S_ISBLK(st.st_mode) &&
+		    st.st_rdev == rdev)
+			is_root = true;
+	}
+	mnt_unref_table(tb);
+	return is_root;
+}
+
+/* true if the image file img backs the loop device that holds "/". */
+static bool image_is_running_root(const struct stat *img)
+{
+	char path[64], buf[PATH_MAX];
+	struct stat st, bst;
+	ssize_t n;
+	int fd, k;
+
+	if (stat("/", &st) < 0 || major(st.st_dev) != LOOP_MAJOR)
+		return false;
+	k = snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/loop/backing_file", major(st.st_dev),
+		     minor(st.st_dev));
+	if (k < 0 || (size_t)k >= sizeof(path))
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return stat(buf, &bst) == 0 && bst.st_dev == img->st_dev && bst.st_ino == img->st_ino;
+}
+
+/* ---- identify ---- */
+
+static int probe(struct volume_priv *p, int fd, const char *t, struct rsc_buf *why)
+{
+	blkid_probe pr = NULL;
+	const char *type = NULL, *usage = NULL, *val = NULL;
+	int r, pr_r;
+
+	pr = blkid_new_probe();
+	if (!pr)
+		return fail(why, -ENOMEM, "out of memory");
+	if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
+		r = fail(why, -EIO, "cannot probe %s", t);
+		goto out;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
+						      BLKID_SUBLKS_LABEL | BLKID_SUBLKS_USAGE);
+	blkid_probe_enable_partitions(pr, 1);
+	pr_r = blkid_do_safeprobe(pr);
+	if (pr_r == -2) {
+		r = fail(why, -EINVAL,
+			 "%s carries signatures of more than one filesystem; blkid cannot tell "
+			 "which is real (see 'wipefs %s' and remove the stale one)",
+			 t, t);
+		goto out;
+	}
+	if (pr_r < 0) {
+		r = fail(why, -EIO, "cannot read %s to identify its filesystem", t);
+		goto out;
+	}
+	if (pr_r == 0)
+		blkid_probe_lookup_value(pr, "TYPE", &type, NULL);
+	if (!type) {
+		if (pr_r == 0 && blkid_probe_lookup_value(pr, "PTTYPE", &val, NULL) == 0)
+			r = fail(why, -ENODEV,
+				 "%s has a partition table, not a filesystem; give a partition "
+				 "(e.g. /dev/sdb1) or use losetup -P",
+				 t);
+		else
+			r = fail(why, -ENODEV,
+				 "no filesystem found on %s (it is blank or in a format blkid "
+				 "does not know)",
+				 t);
+		goto out;
+	}
+	blkid_probe_lookup_value(pr, "USAGE", &usage, NULL);
+	if (usage && strcmp(usage, "filesystem") != 0) {
+		if (strcmp(usage, "crypto") == 0)
+			r = fail(why, -ENODEV,
+				 "%s is an encrypted volume (%s), no filesystem; unlock it "
+				 "(cryptsetup open) and give the /dev/mapper device",
+				 t, type);
+		else if (strcmp(usage, "raid") == 0)
+			r = fail(why, -ENODEV,
+				 "%s is a %s member, no filesystem; activate it (vgchange -ay, "
+				 "mdadm --assemble) and give the resulting device",
+				 t, type);
+		else
+			r = fail(why, -ENODEV, "%s holds %s, no filesystem", t, type);
+		goto out;
+	}
+	p->pub.fstype = strdup(type);
+	if (!p->pub.fstype) {
+		r = fail(why, -ENOMEM, "out of memory");
+		goto out;
+	}
+	if (blkid_probe_lookup_value(pr, "UUID", &val, NULL) == 0 && val)
+		p->pub.uuid = strdup(val);
+	if (blkid_probe_lookup_value(pr, "LABEL", &val, NULL) == 0 && val)
+		p->pub.label = strdup(val);
+	r = 0;
+out:
+	blkid_free_probe(pr);
+	return r;
+}
+
+/* ---- loop device ---- */
+
+static int loop_attach(struct volume_priv *p, int backing_fd, bool ro, const char *t,
+		       struct rsc_buf *why)
+{
+	struct loop_config cfg;
+	struct loop_info64 info;
+	_cleanup_close_ int ctl = -1;
+	int r = -EBUSY;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return fail(why, -errno, "cannot use loop devices (/dev/loop-control: %s)",
+			    strerror(errno));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fd = (unsigned)backing_fd;
+	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (ro ? LO_FLAGS_READ_ONLY : 0);
+	snprintf((char *)cfg.info.lo_file_name, sizeof(cfg.info.lo_file_name), "%s", p->pub.target);
+
+	for (int tries = 0; tries < LOOP_ATTACH_TRIES; tries++) {
+		_cleanup_free_ char *dev = NULL;
+		_cleanup_close_ int lfd = -1;
+		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+
+		if (n < 0)
+			return fail(why, -errno, "no free loop device: %s", strerror(errno));
+		if (asprintf(&dev, "/dev/loop%d", n) < 0)
+			return fail(why, -ENOMEM, "out of memory");
+		/* A new device node may take a moment to appear. */
+		for (int w = 0; w < 50; w++) {
+			lfd = open(dev, O_RDWR | O_CLOEXEC);
+			if (lfd >= 0 || errno != ENOENT)
+				break;
+			nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+		}
+		if (lfd < 0) {
+			r = -errno;
+			if (r == -EBUSY)
+				continue;
+			return fail(why, r, "cannot open %s: %s", dev, strerror(-r));
+		}
+		if (ioctl(lfd, LOOP_CONFIGURE, &cfg) < 0) {
+			r = -errno;
+			if (r == -EBUSY)
+				continue; /* someone took it between GET_FREE and now */
+			if (r != -EINVAL && r != -ENOTTY)
+				return fail(why, r, "cannot attach %s to %s: %s", t, dev,
+					    strerror(-r));
+			/* Kernel older than 5.8: two steps; read-only comes from the O_RDONLY fd. */
+			if (ioctl(lfd, LOOP_SET_FD, backing_fd) < 0) {
+				r = -errno;
+				if (r == -EBUSY)
+					continue;
+				return fail(why, r, "cannot attach %s to %s: %s", t, dev,
+					    strerror(-r));
+			}
+			if (ioctl(lfd, LOOP_SET_STATUS64, &cfg.info) < 0) {
+				r = -errno;
+				ioctl(lfd, LOOP_CLR_FD, 0);
+				return fail(why, r, "cannot configure %s: %s", dev, strerror(-r));
+			}
+		}
+		/* Trust but verify: a check must never get a writable device. */
+		if (ro) {
+			int bro = 0;
+
+			if (ioctl(lfd, LOOP_GET_STATUS64, &info) < 0 ||
+			    !(info.lo_flags & LO_FLAGS_READ_ONLY) ||
+			    ioctl(lfd, BLKROGET, &bro) < 0 || !bro) {
+				ioctl(lfd, LOOP_CLR_FD, 0);
+				return fail(why, -EROFS, "%s did not become read-only; giving up",
+					    dev);
+			}
+		}
+		p->pub.loopdev = TAKE_PTR(dev);
+		p->loop_fd = TAKE_FD(lfd);
+		return 0;
+	}
+	return fail(why, r, "no free loop device after %d tries: %s", LOOP_ATTACH_TRIES,
+		    strerror(-r));
+}
+
+static void loop_detach(struct volume_priv *p)
+{
+	if (p->loop_fd < 0)
+		return;
+	/*
+	 * With autoclear set the device goes when its last opener closes it;
+	 * LOOP_CLR_FD covers a device where autoclear did not stick (it only
+	 * marks autoclear when the device is still open elsewhere).
+	 */
+	ioctl(p->loop_fd, LOOP_CLR_FD, 0);
+	close(p->loop_fd);
+	p->loop_fd = -1;
+	free(p->pub.loopdev);
+	p->pub.loopdev = NULL;
+}
+
+/* ---- mount ---- */
+
+static int private_namespace(struct rsc_buf *why)
+{
+	static bool done;
+
+	if (done)
+		return 0;
+	if (unshare(CLONE_NEWNS) < 0)
+		return fail(why, -errno,
+			    "cannot create a private mount namespace (%s); sshrescue must run "
+			    "as root to mount a device or image",
+			    strerror(errno));
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(why, -errno, "cannot make the mount namespace private: %s",
+			    strerror(errno));
+	done = true;
+	return 0;
+}
+
+static const char *mount_options(const char *fstype, bool ro)
+{
+	if (!ro)
+		return strcmp(fstype, "xfs") == 0 ? "nodev,nosuid,noexec,nouuid"
+						  : "nodev,nosuid,noexec";
+	if (strcmp(fstype, "ext3") == 0 || strcmp(fstype, "ext4") == 0)
+		return "ro,nodev,nosuid,noexec,noload";
+	/* nouuid: a victim cloned from the helper's own image has the helper's UUID. */
+	if (strcmp(fstype, "xfs") == 0)
+		return "ro,nodev,nosuid,noexec,norecovery,nouuid";
+	if (strcmp(fstype, "btrfs") == 0)
+		return "ro,nodev,nosuid,noexec,rescue=nologreplay";
+	return "ro,nodev,nosuid,noexec";
+}
+
+static int do_mount(struct volume_priv *p, const char *source, const char *t, struct rsc_buf *why)
+{
+	struct libmnt_context *cxt = NULL;
+	const char *opts = mount_options(p->pub.fstype, p->pub.read_only);
+	char msg[256] = "";
+	int r, rc;
+
+	cxt = mnt_new_context();
+	if (!cxt)
+		return fail(why, -ENOMEM, "out of memory");
+	/* Exactly this mount(2): no fstab, no /sbin/mount.* helper, no utab. */
+	if (mnt_context_set_optsmode(cxt, MNT_OMODE_NOTAB) < 0 ||
+	    mnt_context_disable_helpers(cxt, 1) < 0 || mnt_context_disable_mtab(cxt, 1) < 0 ||
+	    mnt_context_disable_canonicalize(cxt, 1) < 0 ||
+	    mnt_context_set_source(cxt, source) < 0 ||
+	    mnt_context_set_target(cxt, p->pub.mountpoint) < 0 ||
+	    mnt_context_set_fstype(cxt, p->pub.fstype) < 0 ||
+	    mnt_context_set_options(cxt, opts) < 0) {
+		r = fail(why, -ENOMEM, "cannot set up the mount of %s", t);
+		goto out;
+	}
+	rc = mnt_context_mount(cxt);
+	if (rc == 0 && mnt_context_get_status(cxt) == 1) {
+		r = 0;
+		goto out;
+	}
+	r = mnt_context_syscall_called(cxt) ? -mnt_context_get_syscall_errno(cxt)
+					    : (rc < 0 ? rc : -EIO);
+	if (r >= 0)
+		r = -EIO;
+	if (r == -ENODEV) {
+		r = fail(why, r, "the running kernel cannot mount %s filesystems (%s)",
+			 p->pub.fstype, t);
+		goto out;
+	}
+	mnt_context_get_excode(cxt, rc, msg, sizeof(msg));
+	r = fail(why, r, "cannot mount %s (%s, %s): %s", t, p->pub.fstype,
+		 p->pub.read_only ? "read-only" : "read-write", msg[0] ? msg : strerror(-r));
+out:
+	mnt_free_context(cxt);
+	return r;
+}
+
+static int do_umount(const char *mp)
+{
+	if (umount2(mp, 0) == 0)
+		return 0;
+	if (errno != EBUSY)
+		return -errno;
+	/* Something still holds it (an open file of ours?): detach it lazily. */
+	if (umount2(mp, MNT_DETACH) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- open / close ---- */
+
+static int open_dir(struct volume_priv *p, int fd, const struct stat *st, unsigned flags,
+		    const char *t, struct rsc_buf *why)
+{
+	struct stat rst;
+	int r;
+
+	if (!(flags & RSC_VOL_LIVE) && stat("/", &rst) == 0 && rst.st_dev == st->st_dev &&
+	    rst.st_ino == st->st_ino)
+		return fail(why, -EBUSY,
+			    "%s is the running system's root directory; use --live to work on "
+			    "the running system",
+			    t);
+	r = rsc_root_from_fd(fd, &p->pub.root);
+	if (r < 0)
+		return fail(why, r, "cannot open %s: %s", t, strerror(-r));
+	return 0;
+}
+
+static int open_device(struct volume_priv *p, int fd, const struct stat *st, unsigned flags,
+		       const char *t, struct rsc_buf *why)
+{
+	bool live =
+		S_ISBLK(st->st_mode) ? dev_is_running_root(st->st_rdev) : image_is_running_root(st);
+	const char *source = NULL;
+	char mp[] = MOUNTPOINT_TEMPLATE;
+	struct statvfs sv;
+	int r;
+
+	if (live && !(flags & RSC_VOL_LIVE))
+		return fail(why, -EBUSY,
+			    "%s is the running system's root filesystem; use --live to work on "
+			    "the running system",
+			    t);
+	r = probe(p, fd, t, why);
+	if (r < 0)
+		return r;
+	r = private_namespace(why);
+	if (r < 0)
+		return r;
+	/* A block device opened for write is mounted as it is (see the top of the file). */
+	if (p->pub.kind == RSC_TARGET_BLOCK && !p->pub.read_only) {
+		source = p->pub.target;
+	} else {
+		r = loop_attach(p, fd, p->pub.read_only, t, why);
+		if (r < 0)
+			return r;
+		source = p->pub.loopdev;
+	}
+	sig_install();
+	if (!mkdtemp(mp)) {
+		r = fail(why, -errno, "cannot create a mountpoint under /run: %s", strerror(errno));
+		sig_uninstall();
+		return r;
+	}
+	p->sig_slot = sig_slot_take(mp);
+	p->pub.mountpoint = strdup(mp);
+	if (!p->pub.mountpoint) {
+		r = fail(why, -ENOMEM, "out of memory");
+		goto fail_rmdir;
+	}
+	r = do_mount(p, source, t, why);
+	if (r < 0)
+		goto fail_rmdir;
+	/* libmount falls back to read-only on a write-protected device: fix cannot use that. */
+	if (statvfs(mp, &sv) < 0) {
+		r = fail(why, -errno, "cannot inspect the mount of %s: %s", t, strerror(errno));
+	} else if (!(sv.f_flag & ST_RDONLY) != !p->pub.read_only) {
+		r = p->pub.read_only
+			    ? fail(why, -EIO, "%s was not mounted read-only; giving up", t)
+			    : fail(why, -EROFS,
+				   "%s is write-protected; it can only be checked, not fixed", t);
+	} else {
+		r = rsc_root_open(mp, &p->pub.root);
+		if (r < 0)
+			fail(why, r, "cannot open the mounted %s: %s", t, strerror(-r));
+	}
+	if (r < 0) {
+		do_umount(mp);
+		goto fail_rmdir;
+	}
+	return 0;
+
+fail_rmdir:
+	rmdir(mp);
+	free(p->pub.mountpoint);
+	p->pub.mountpoint = NULL;
+	sig_slot_drop(p->sig_slot);
+	p->sig_slot = -1;
+	sig_uninstall();
+	return r;
+}
+
+int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
+		    struct rsc_buf *why)
+{
+	_cleanup_free_ char *t = NULL;
+	struct volume_priv *p = NULL;
+	struct stat st, fst;
+	int fd = -1, r;
+	bool rw = flags & RSC_VOL_RW;
+
+	*out = NULL;
+	if (!target || !*target)
+		return fail(why, -EINVAL, "no target given");
+	t = rsc_escape(target);
+	if (!t)
+		return fail(why, -ENOMEM, "out of memory");
+	if (stat(target, &st) < 0)
+		return fail(why, -errno, "cannot access %s: %s", t, strerror(errno));
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return fail(why, -ENOTBLK,
+			    "%s is neither a directory, an image file nor a block device", t);
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return fail(why, -ENOMEM, "out of memory");
+	p->loop_fd = -1;
+	p->sig_slot = -1;
+	p->pub.read_only = !rw;
+	p->pub.target = strdup(target);
+	if (!p->pub.target) {
+		r = fail(why, -ENOMEM, "out of memory");
+		goto out;
+	}
+
+	if (S_ISDIR(st.st_mode))
+		fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else
+		fd = open(target, (rw && S_ISREG(st.st_mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC |
+					  O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		r = fail(why, -errno, "cannot open %s: %s", t, strerror(errno));
+		goto out;
+	}
+	/* What we opened must be what we looked at. */
+	if (fstat(fd, &fst) < 0 || fst.st_dev != st.st_dev || fst.st_ino != st.st_ino ||
+	    (fst.st_mode & S_IFMT) != (st.st_mode & S_IFMT)) {
+		r = fail(why, -ESTALE, "%s changed while it was being opened", t);
+		goto out;
+	}
+
+	if (S_ISDIR(fst.st_mode)) {
+		p->pub.kind = RSC_TARGET_DIR;
+		r = open_dir(p, TAKE_FD(fd), &fst, flags, t, why);
+	} else {
+		p->pub.kind = S_ISREG(fst.st_mode) ? RSC_TARGET_IMAGE : RSC_TARGET_BLOCK;
+		r = open_device(p, fd, &fst, flags, t, why);
+	}
+out:
+	if (fd >= 0)
+		close(fd); /* the loop device holds its own reference to the backing file */
+	if (r < 0) {
+		loop_detach(p);
+		volume_free(p);
+		return r;
+	}
+	*out = &p->pub;
+	return 0;
+}
+
+int rsc_volume_close(struct rsc_volume *v)
+{
+	struct volume_priv *p = NULL;
+	int r = 0;
+
+	if (!v)
+		return 0;
+	p = (struct volume_priv *)((char *)v - offsetof(struct volume_priv, pub));
+	rsc_root_free(v->root);
+	v->root = NULL;
+	if (v->mountpoint) {
+		r = do_umount(v->mountpoint);
+		rmdir(v->mountpoint);
+		sig_slot_drop(p->sig_slot);
+		p->sig_slot = -1;
+		sig_uninstall();
+	}
+	loop_detach(p);
+	volume_free(p);
+	return r;
+}
+
+/* ---- does it look like Linux? ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append up to LISTED_NAMES sorted top-level names of the root to why. */
+static int list_top(struct rsc_root *root, struct rsc_buf *why, bool *looks_boot)
+{
+	char *names[256];
+	size_t n = 0, more = 0;
+	DIR *d = NULL;
+	struct dirent *de;
+	int fd, r = 0;
+
+	fd = openat(rsc_root_fd(root), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return rsc_buf_adds(why, "cannot list it");
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return rsc_buf_adds(why, "cannot list it");
+	}
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (rsc_startswith(de->d_name, "vmlinuz") || strcmp(de->d_name, "grub") == 0 ||
+		    strcmp(de->d_name, "grub2") == 0)
+			*looks_boot = true;
+		if (n == ARRAY_SIZE(names)) {
+			more++;
+			continue;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
+			r = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	if (r == 0 && n == 0)
+		r = rsc_buf_adds(why, "nothing, it is empty");
+	for (size_t i = 0; r == 0 && i < n && i < LISTED_NAMES; i++) {
+		if (i)
+			r = rsc_buf_adds(why, " ");
+		if (r == 0)
+			r = rsc_buf_add_escaped(why, names[i]);
+	}
+	if (r == 0 && n + more > LISTED_NAMES)
+		r = rsc_buf_adds(why, " ...");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return r;
+}
+
+int rsc_volume_check_linux_root(struct rsc_root *root, struct rsc_buf *why)
+{
+	struct stat st;
+	bool looks_boot = false;
+	int r;
+
+	if (!root)
+		return -EINVAL;
+	r = rsc_root_stat(root, "/etc/passwd", &st, 0);
+	if (r == 0 && S_ISREG(st.st_mode))
+		return 0;
+	if (!why)
+		return -ENOENT;
+	rsc_buf_reset(why);
+	if (r == 0)
+		r = rsc_buf_adds(why, "the target does not look like a Linux root: /etc/passwd "
+				      "is not a regular file (found: ");
+	else
+		r = rsc_buf_adds(
+			why, "the target does not look like a Linux root: no /etc/passwd (found: ");
+	if (r == 0)
+		r = list_top(root, why, &looks_boot);
+	if (r == 0)
+		r = rsc_buf_adds(why, ")");
+	if (r == 0 && looks_boot)
+		r = rsc_buf_adds(why, "; this looks like a /boot filesystem, give the root "
+				      "filesystem instead");
+	return r < 0 ? r : -ENOENT;
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# build.sh BUILDDIR - compile every tests/fuzz/fuzz_*.c into a libFuzzer
+# program BUILDDIR/fuzz_<name>, with AddressSanitizer and UBSan (any UB
+# aborts). The first line of each fuzz file names the sources it needs,
+# relative to the repository:
+#   /* fuzz-sources: rescue/authkeys.c rescue/util.c */
+# Needs clang and its libFuzzer runtime (Debian: libclang-rt-14-dev).
+set -eu
+if [ $# -ne 1 ]; then
+	echo "usage: $0 BUILDDIR" >&2
+	exit 2
+fi
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1
+mkdir -p "$out"
+CC=${CC:-clang}
+CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror
+	-Wno-unused-parameter -fsanitize=fuzzer,address,undefined
+	-fno-sanitize-recover=undefined"
+
+found=0
+for src in "$top"/tests/fuzz/fuzz_*.c; do
+	[ -f "$src" ] || continue
+	found=1
+	name=$(basename "$src" .c)
+	line=$(head -n 1 "$src")
+	case $line in
+	"/* fuzz-sources:"*"*/") ;;
+	*)
+		echo "fuzz build: $src: first line must be /* fuzz-sources: ... */" >&2
+		exit 1
+		;;
+	esac
+	srcs=""
+	for s in $(printf '%s\n' "$line" | sed 's|^/\* fuzz-sources:||; s|\*/$||'); do
+		case $s in
+		/* | *..*)
+			echo "fuzz build: $src: source '$s' must be relative, inside the repo" >&2
+			exit 1
+			;;
+		esac
+		if [ ! -f "$top/$s" ]; then
+			echo "fuzz build: $src: no such source $s" >&2
+			exit 1
+		fi
+		srcs="$srcs $top/$s"
+	done
+	echo "fuzz build: $name"
+	# shellcheck disable=SC2086
+	$CC $CFLAGS -I "$top/rescue" -o "$out/$name" "$src" $srcs
+done
+if [ "$found" -eq 0 ]; then
+	echo "fuzz build: no tests/fuzz/fuzz_*.c" >&2
+	exit 1
+fi

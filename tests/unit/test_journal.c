@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_journal.c - the undo journal on the victim: its layout, the exact
+ * manifest, hostile names, the strict parser, undo (by id, twice, after a
+ * crash), list, and a manifest that is not to be trusted.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "journal.h"
+#include "root.h"
+#include "testutil.h"
+#include "util.h"
+
+#define JDIR "var/lib/sshrescue/journal"
+
+struct fx {
+	char *dir;
+	struct rsc_root *root;
+};
+
+struct cap {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static FILE *cap_open(struct cap *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->f = open_memstream(&c->text, &c->len);
+	assert_non_null(c->f);
+	return c->f;
+}
+
+static const char *cap_close(struct cap *c)
+{
+	fclose(c->f);
+	c->f = NULL;
+	return c->text;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->dir = tu_mkdtemp();
+	if (geteuid() == 0) {
+		tu_write(f->dir, "home/a", "abc", 0640, 1001, 1002);
+		tu_write(f->dir, "home/b", "bbbb\n", 0644, 1002, 1002);
+		tu_mkdir(f->dir, "home/d", 0750, 1001, 1001);
+	}
+	if (rsc_root_open(f->dir, &f->root) < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+/* The fixture gives files to other users: without root, those tests are skipped. */
+static void skip_unless_root(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "not root: owners cannot be set, skipped\n");
+		skip();
+	}
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	rsc_root_free(f->root);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static char *jfile(const char *id, const char *name)
+{
+	char *p = NULL;
+
+	assert_true(asprintf(&p, JDIR "/%s/%s", id, name) > 0);
+	return p;
+}
+
+static char *read_manifest(struct fx *f, const char *id)
+{
+	char *p = jfile(id, "manifest"), *s = tu_read(f->dir, p);
+
+	free(p);
+	assert_non_null(s);
+	return s;
+}
+
+static bool id_shaped(const char *id)
+{
+	/* 20261123T034501Z-1 */
+	if (strlen(id) < 18 || id[8] != 'T' || id[15] != 'Z' || id[16] != '-')
+		return false;
+	return strspn(id, "0123456789") == 8 && strspn(id + 9, "0123456789") == 6 &&
+	       strspn(id + 17, "0123456789") == strlen(id + 17);
+}
+
+/* Start a journal, record paths, make a change, close; returns the id (caller frees). */
+static char *journal_chmod(struct fx *f, const char *cmd, const char *path, mode_t mode)
+{
+	struct rsc_journal *j = NULL;
+	char *id;
+
+	assert_int_equal(rsc_journal_begin(f->root, cmd, &j), 0);
+	assert_int_equal(rsc_journal_record(j, path, false), 0);
+	assert_int_equal(rsc_root_chmod(f->root, path, mode), 0);
+	id = strdup(rsc_journal_id(j));
+	assert_int_equal(rsc_journal_close(j), 0);
+	return id;
+}
+
+static void layout_and_exact_manifest(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_journal *j = NULL, *j2 = NULL;
+	struct rsc_manifest m;
+	char *id, *s, *p, *t;
+	uid_t uid;
+	gid_t gid;
+
+	skip_unless_root();
+	/* a victim that made the journal directory world-writable gets it fixed */
+	tu_mkdir(f->dir, JDIR, 0777, 1001, 1001);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j2), 0);
+	assert_true(id_shaped(rsc_journal_id(j)));
+	assert_true(id_shaped(rsc_journal_id(j2)));
+	assert_string_not_equal(rsc_journal_id(j), rsc_journal_id(j2));
+	assert_int_equal(tu_mode(f->dir, JDIR, &uid, &gid), S_IFDIR | 0700);
+	assert_int_equal(uid, 0);
+	assert_int_equal(gid, 0);
+	assert_int_equal(tu_mode(f->dir, "var/lib/sshrescue", NULL, NULL), S_IFDIR | 0700);
+	assert_int_equal(tu_mode(f->dir, "var/lib", NULL, NULL), S_IFDIR | 0755);
+	id = strdup(rsc_journal_id(j));
+
+	assert_int_equal(rsc_journal_record(j, "/home/a", true), 0);
+	assert_int_equal(rsc_journal_record(j, "/home/d", false), 0);
+	assert_int_equal(rsc_journal_record(j, "/home/new", false), 0);
+	/* recorded once: the oldest state is the one undo restores */
+	assert_int_equal(rsc_root_chmod(f->root, "/home/a", 0600), 0);
+	assert_int_equal(rsc_journal_record(j, "/home/a", true), 0);
+	/* paths undo would refuse are refused here already */
+	assert_int_equal(rsc_journal_record(j, "home/a", false), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/../etc/shadow", false), -EINVAL);
+	assert_int_equal(rsc_journal_close(j), 0);
+	/* a journal that recorded nothing is not kept */
+	t = strdup(rsc_journal_id(j2));
+	assert_int_equal(rsc_journal_close(j2), 0);
+	p = jfile(t, "manifest");
+	assert_null(tu_read(f->dir, p));
+	free(p);
+	free(t);
+
+	s = read_manifest(f, id);
+	assert_true(rsc_startswith(s, "sshrescue-journal 1\ncommand fix\ntime 2"));
+	assert_non_null(
+		strstr(s, "Z\n1 file 0640 1001 1002 3 data/1 /home/a\n2 dir 0750 1001 1001 "));
+	assert_non_null(strstr(s, " - /home/d\n3 absent - - - - - /home/new\ncomplete\n"));
+	assert_int_equal(rsc_manifest_parse(s, strlen(s), &m, NULL), 0);
+	assert_int_equal(m.nrecs, 3);
+	assert_true(m.complete);
+	assert_string_equal(m.command, "fix");
+	assert_int_equal(m.recs[1].kind, RSC_J_DIR);
+	assert_int_equal(m.recs[1].mode, 0750);
+	assert_false(m.recs[1].has_data);
+	rsc_manifest_free(&m);
+	free(s);
+
+	/* the saved bytes: private to root */
+	p = jfile(id, "data/1");
+	s = tu_read(f->dir, p);
+	assert_string_equal(s, "abc");
+	assert_int_equal(tu_mode(f->dir, p, &uid, NULL), S_IFREG | 0600);
+	assert_int_equal(uid, 0);
+	free(s);
+	free(p);
+	p = jfile(id, "manifest");
+	assert_int_equal(tu_mode(f->dir, p, NULL, NULL), S_IFREG | 0600);
+	free(p);
+	free(id);
+}
+
+static void hostile_name_round_trips(void **state)
+{
+	struct fx *f = *state;
+	const char *rel = "home/d/a b\n\x1b[31m%41\\x\xff";
+	const char *path = "/home/d/a b\n\x1b[31m%41\\x\xff";
+	struct rsc_journal *j = NULL;
+	struct rsc_manifest m;
+	struct cap c;
+	char *id, *s, *line;
+
+	skip_unless_root();
+	tu_write(f->dir, rel, "secret\n", 0644, 1001, 1001);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_journal_record(j, path, true), 0);
+	assert_int_equal(rsc_root_write_file(f->root, path, "x", 1, 0600, 0, 0), 0);
+	id = strdup(rsc_journal_id(j));
+	assert_int_equal(rsc_journal_close(j), 0);
+
+	s = read_manifest(f, id);
+	line = strstr(s, "\n1 file ");
+	assert_non_null(line);
+	assert_true(rsc_startswith(line, "\n1 file 0644 1001 1001 7 data/1 "
+					 "/home/d/a%20b%0A%1B%5B31m%2541%5Cx%FF\ncomplete\n"));
+	for (const char *c2 = s; *c2; c2++)
+		assert_true(*c2 == '\n' || (*c2 >= 0x20 && *c2 < 0x7f));
+	assert_int_equal(rsc_manifest_parse(s, strlen(s), &m, NULL), 0);
+	assert_int_equal(m.nrecs, 1);
+	assert_string_equal(m.recs[0].path, path);
+	rsc_manifest_free(&m);
+	free(s);
+
+	assert_int_equal(rsc_journal_undo(f->root, id, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text,
+			       "  restored  /home/d/a b\\x0a\\x1b[31m%41\\\\x\\xff (7 bytes, "
+			       "mode 0644, owner 1001:1001)\n"));
+	free(c.text);
+	s = tu_read(f->dir, rel);
+	assert_string_equal(s, "secret\n");
+	free(s);
+	free(id);
+}
+
+#define HEAD "sshrescue-journal 1\ncommand fix\ntime 2026-11-23T03:45:01Z\n"
+
+static void parser_rejects(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *why;
+	} cases[] = {
+		{ "", "line 1: truncated (header incomplete)" },
+		{ "hello\n", "line 1: not a sshrescue journal" },
+		{ "sshrescue-journal 2\n", "line 1: unsupported journal version" },
+		{ "sshrescue-journal 1\n", "line 2: truncated (header incomplete)" },
+		{ "sshrescue-journal 1\ntime 2026-11-23T03:45:01Z\n",
+		  "line 2: expected \"command" },
+		{ "sshrescue-journal 1\ncommand fix\ntime yesterday\n", "line 3: expected \"time" },
+		{ HEAD "1 file 0644 0 0 3 - /a", "line 4: truncated (no end of line)" },
+		{ HEAD "1 file 0644 0 0 3 /a\n", "line 4: a record has 8 fields" },
+		{ HEAD "1 file 0644 0 0 3 - /a b\n", "line 4: a record has 8 fields" },
+		{ HEAD "1 file 0644 0 0  3 - /a\n", "line 4: a record has 8 fields" },
+		{ HEAD "2 file 0644 0 0 3 - /a\n", "line 4: sequence number 2, expected 1" },
+		{ HEAD "01 file 0644 0 0 3 - /a\n", "line 4: bad sequence number" },
+		{ HEAD "1 file 0644 0 0 3 - /a\n1 file 0644 0 0 3 - /b\n",
+		  "line 5: sequence number 1, expected 2" },
+		{ HEAD "1 fifo 0644 0 0 3 - /a\n", "line 4: unknown kind" },
+		{ HEAD "1 file 644 0 0 3 - /a\n", "line 4: bad mode" },
+		{ HEAD "1 file 0648 0 0 3 - /a\n", "line 4: bad mode" },
+		{ HEAD "1 file 0644 -1 0 3 - /a\n", "line 4: bad uid" },
+		{ HEAD "1 file 0644 0 4294967295 3 - /a\n", "line 4: bad gid" },
+		{ HEAD "1 file 0644 0 0 x - /a\n", "line 4: bad size" },
+		{ HEAD "1 absent 0644 0 0 3 - /a\n", "line 4: an absent path has no mode" },
+		{ HEAD "1 file 0644 0 0 3 data/2 /a\n", "line 4: bad data file name" },
+		{ HEAD "1 file 0644 0 0 3 ../../etc/shadow /a\n", "line 4: bad data file name" },
+		{ HEAD "1 dir 0755 0 0 3 data/1 /a\n", "line 4: bad data file name" },
+		{ HEAD "1 file 0644 0 0 3 - ../../etc/x\n", "line 4: path is not absolute" },
+		{ HEAD "1 file 0644 0 0 3 - /home/../../etc/x\n", "line 4: path is not absolute" },
+		{ HEAD "1 file 0644 0 0 3 - /home/%2E%2E/etc/x\n", "line 4: path is not absolute" },
+		{ HEAD "1 file 0644 0 0 3 - /a%00b\n", "line 4: bad path encoding" },
+		{ HEAD "1 file 0644 0 0 3 - /a%0\n", "line 4: bad path encoding" },
+		{ HEAD "1 file 0644 0 0 3 - /a%zz\n", "line 4: bad path encoding" },
+		{ HEAD "1 file 0644 0 0 3 - /a\tb\n", "line 4: bad path encoding" },
+		{ HEAD "complete\n1 file 0644 0 0 3 - /a\n", "line 5: text after \"complete\"" },
+		{ HEAD "complete\ncomplete\n", "line 5: text after \"complete\"" },
+		{ HEAD "undone\n", "line 4: expected a record or \"complete\"" },
+	};
+	struct rsc_manifest m;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rsc_buf why = { 0 };
+		int r = rsc_manifest_parse(cases[i].text, strlen(cases[i].text), &m, &why);
+
+		if (r != -EBADMSG || !why.data || !strstr(why.data, cases[i].why))
+			fail_msg("case %zu: r=%d why=\"%s\", expected \"%s\"", i, r,
+				 why.data ? why.data : "", cases[i].why);
+		assert_int_equal(m.nrecs, 0);
+		assert_null(m.recs);
+		rsc_buf_free(&why);
+	}
+
+	/* a NUL byte and an overlong line */
+	{
+		static const char nul[] = HEAD "1 file 0644 0 0 3 - /a\0b\n";
+		struct rsc_buf why = { 0 };
+		size_t n = RSC_MANIFEST_LINE_MAX + 100;
+		char *big = malloc(sizeof(HEAD) + n + 1);
+
+		assert_int_equal(rsc_manifest_parse(nul, sizeof(nul) - 1, &m, &why), -EBADMSG);
+		assert_string_equal(why.data, "line 4: NUL byte");
+		rsc_buf_reset(&why);
+		assert_non_null(big);
+		memcpy(big, HEAD, sizeof(HEAD) - 1);
+		memset(big + sizeof(HEAD) - 1, 'a', n);
+		big[sizeof(HEAD) - 1 + n] = '\n';
+		assert_int_equal(rsc_manifest_parse(big, sizeof(HEAD) + n, &m, &why), -EBADMSG);
+		assert_non_null(strstr(why.data, "line 4: line longer than"));
+		free(big);
+		rsc_buf_free(&why);
+	}
+	/* the good ones: no record, several kinds, incomplete */
+	assert_int_equal(rsc_manifest_parse(HEAD, strlen(HEAD), &m, NULL), 0);
+	assert_false(m.complete);
+	assert_int_equal(m.nrecs, 0);
+	rsc_manifest_free(&m);
+	{
+		static const char ok[] = HEAD "1 file 4755 0 0 0 data/1 /a\n"
+					      "2 symlink 0777 5 6 9 - /b%20c\n"
+					      "3 other 0600 4294967294 1 0 - /dev/x\n"
+					      "4 absent - - - - - /n\n"
+					      "complete\n";
+
+		assert_int_equal(rsc_manifest_parse(ok, strlen(ok), &m, NULL), 0);
+		assert_true(m.complete);
+		assert_int_equal(m.nrecs, 4);
+		assert_int_equal(m.recs[0].mode, 04755);
+		assert_true(m.recs[0].has_data);
+		assert_string_equal(m.recs[1].path, "/b c");
+		assert_int_equal(m.recs[1].kind, RSC_J_SYMLINK);
+		assert_int_equal(m.recs[2].uid, 4294967294u);
+		assert_int_equal(m.recs[3].kind, RSC_J_ABSENT);
+		rsc_manifest_free(&m);
+	}
+}
+
+static void format_round_trip(void **state)
+{
+	struct rsc_jrecord recs[] = {
+		{ 1, RSC_J_FILE, 0600, 1001, 1002, 12, true, "/home/a/.ssh/authorized_keys" },
+		{ 2, RSC_J_DIR, 0755, 0, 0, 4096, false, "/x y/\t/%/~" },
+		{ 3, RSC_J_ABSENT, 0, 0, 0, 0, false, "/new" },
+		{ 4, RSC_J_SYMLINK, 0777, 1, 1, 3, false, "/l" },
+		{ 5, RSC_J_OTHER, 01600, 7, 8, 0, false, "/dev/\x01\x7f" },
+	};
+	struct rsc_jrecord bad = { 1, RSC_J_FILE, 0600, 0, 0, 0, false, "../../etc/x" };
+	struct rsc_buf b = { 0 };
+	struct rsc_manifest m;
+
+	(void)state;
+	assert_int_equal(rsc_buf_adds(&b, HEAD), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(recs); i++)
+		assert_int_equal(rsc_manifest_format_record(&b, &recs[i]), 0);
+	assert_int_equal(rsc_manifest_parse(b.data, b.len, &m, NULL), 0);
+	assert_int_equal(m.nrecs, ARRAY_SIZE(recs));
+	for (size_t i = 0; i < ARRAY_SIZE(recs); i++) {
+		assert_int_equal(m.recs[i].seq, recs[i].seq);
+		assert_int_equal(m.recs[i].kind, recs[i].kind);
+		assert_int_equal(m.recs[i].mode, recs[i].mode);
+		assert_int_equal(m.recs[i].uid, recs[i].uid);
+		assert_int_equal(m.recs[i].gid, recs[i].gid);
+		assert_int_equal(m.recs[i].size, recs[i].size);
+		assert_int_equal(m.recs[i].has_data, recs[i].has_data);
+		assert_string_equal(m.recs[i].path, recs[i].path);
+	}
+	rsc_manifest_free(&m);
+	rsc_buf_reset(&b);
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.path = "/a/../../etc/x";
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.path = "/a";
+	bad.kind = RSC_J_DIR;
+	bad.has_data = true;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	rsc_buf_free(&b);
+}
+
+static void undo_by_id_twice_and_list(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_journal *j = NULL;
+	char *id1, *id2, *want;
+	struct cap c;
+
+	skip_unless_root();
+	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
+	assert_string_equal(cap_close(&c), "no journals\n");
+	free(c.text);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
+	assert_string_equal(cap_close(&c), "no journal to undo\n");
+	free(c.text);
+
+	id1 = journal_chmod(f, "fix", "/home/a", 0600);
+	assert_int_equal(rsc_journal_begin(f->root, "add-key", &j), 0);
+	id2 = strdup(rsc_journal_id(j));
+	assert_int_equal(rsc_journal_record(j, "/home/b", true), 0);
+	assert_int_equal(rsc_journal_record(j, "/home/d", false), 0);
+	assert_int_equal(rsc_root_write_file(f->root, "/home/b", "new\n", 4, 0600, 1001, 1001), 0);
+	assert_int_equal(rsc_root_chown(f->root, "/home/d", 0, 0), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+
+	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_true(asprintf(&want, "%s  fix  1 change\n%s  add-key  2 changes\n", id1, id2) > 0);
+	assert_string_equal(c.text, want);
+	free(want);
+	free(c.text);
+
+	/* the older one, by id: only its change is undone */
+	assert_int_equal(rsc_journal_undo(f->root, id1, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_true(asprintf(&want, "Undoing journal %s (fix at ", id1) > 0);
+	assert_true(rsc_startswith(c.text, want));
+	free(want);
+	assert_non_null(strstr(c.text, ", 1 change):\n"
+				       "  restored  /home/a (mode 0640, owner 1001:1002)\n"));
+	free(c.text);
+	assert_int_equal(tu_mode(f->dir, "home/a", NULL, NULL), S_IFREG | 0640);
+	assert_int_equal(tu_mode(f->dir, "home/b", NULL, NULL), S_IFREG | 0600);
+
+	/* the newest not undone */
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text,
+			       "  restored  /home/d (mode 0750, owner 1001:1001)\n"
+			       "  restored  /home/b (5 bytes, mode 0644, owner 1002:1002)\n"));
+	free(c.text);
+	{
+		char *s = tu_read(f->dir, "home/b");
+		uid_t uid;
+		gid_t gid;
+
+		assert_string_equal(s, "bbbb\n");
+		free(s);
+		assert_int_equal(tu_mode(f->dir, "home/b", &uid, &gid), S_IFREG | 0644);
+		assert_int_equal(uid, 1002);
+		assert_int_equal(gid, 1002);
+		assert_int_equal(tu_mode(f->dir, "home/d", &uid, &gid), S_IFDIR | 0750);
+		assert_int_equal(uid, 1001);
+		assert_int_equal(gid, 1001);
+	}
+
+	/* nothing left */
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
+	assert_string_equal(cap_close(&c), "no journal to undo\n");
+	free(c.text);
+	assert_int_equal(rsc_journal_undo(f->root, id1, cap_open(&c)), -ENOENT);
+	assert_non_null(strstr(cap_close(&c), "was already undone"));
+	free(c.text);
+	assert_int_equal(rsc_journal_undo(f->root, "20990101T000000Z-1", cap_open(&c)), -ENOENT);
+	assert_string_equal(cap_close(&c), "no journal 20990101T000000Z-1\n");
+	free(c.text);
+	assert_int_equal(rsc_journal_undo(f->root, "../../etc", cap_open(&c)), -EINVAL);
+	cap_close(&c);
+	free(c.text);
+	assert_int_equal(rsc_journal_undo(f->root, "1/2", cap_open(&c)), -EINVAL);
+	cap_close(&c);
+	free(c.text);
+
+	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_true(asprintf(&want, "%s  fix  1 change  undone\n%s  add-key  2 changes  undone\n",
+			     id1, id2) > 0);
+	assert_string_equal(c.text, want);
+	free(want);
+	free(c.text);
+	free(id1);
+	free(id2);
+}
+
+static void crash_leaves_usable_manifest(void **state)
+{
+	struct fx *f = *state;
+	char *s, *want = NULL, id[80] = "";
+	int fds[2], status;
+	struct cap c;
+	pid_t pid;
+
+	skip_unless_root();
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rsc_journal *j = NULL;
+
+		close(fds[0]);
+		if (rsc_journal_begin(f->root, "fix", &j) < 0 ||
+		    rsc_journal_record(j, "/home/a", true) < 0 ||
+		    rsc_root_write_file(f->root, "/home/a", "changed", 7, 0600, 0, 0) < 0 ||
+		    rsc_journal_record(j, "/home/new", false) < 0 ||
+		    rsc_root_write_file(f->root, "/home/new", "n", 1, 0600, 0, 0) < 0)
+			_exit(1);
+		if (write(fds[1], rsc_journal_id(j), strlen(rsc_journal_id(j))) < 0)
+			_exit(1);
+		_exit(0); /* the crash: never closed */
+	}
+	close(fds[1]);
+	assert_true(read(fds[0], id, sizeof(id) - 1) > 0);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	s = read_manifest(f, id);
+	assert_null(strstr(s, "complete"));
+	free(s);
+	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_true(asprintf(&want, "%s  fix  2 changes  incomplete\n", id) > 0);
+	assert_string_equal(c.text, want);
+	free(want);
+	free(c.text);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "interrupted before it was closed"));
+	assert_non_null(strstr(c.text, "  removed   /home/new\n"));
+	free(c.text);
+	s = tu_read(f->dir, "home/a");
+	assert_string_equal(s, "abc");
+	free(s);
+	assert_int_equal(tu_mode(f->dir, "home/a", NULL, NULL), S_IFREG | 0640);
+	assert_null(tu_read(f->dir, "home/new"));
+}
+
+static void ids_sort_as_numbers(void **state)
+{
+	struct fx *f = *state;
+	struct cap c;
+
+	skip_unless_root();
+	tu_write(f->dir, JDIR "/20260101T000000Z-9/manifest",
+		 HEAD "1 dir 0700 0 0 0 - /home/d\ncomplete\n", 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-10/manifest",
+		 HEAD "1 dir 0711 0 0 0 - /home/d\ncomplete\n", 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20251231T235959Z-11/manifest",
+		 HEAD "1 dir 0722 0 0 0 - /home/d\ncomplete\n", 0600, 0, 0);
+	/* not journals: ignored */
+	tu_write(f->dir, JDIR "/notes.txt", "x", 0600, 0, 0);
+	tu_mkdir(f->dir, JDIR "/lost+found", 0700, 0, 0);
+	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
+	assert_string_equal(cap_close(&c), "20251231T235959Z-11  fix  1 change\n"
+					   "20260101T000000Z-9  fix  1 change\n"
+					   "20260101T000000Z-10  fix  1 change\n");
+	free(c.text);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	assert_true(rsc_startswith(cap_close(&c), "Undoing journal 20260101T000000Z-10 "));
+	free(c.text);
+	assert_int_equal(tu_mode(f->dir, "home/d", NULL, NULL), S_IFDIR | 0711);
+}
+
+static void untrusted_or_bad_manifest_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cap c;
+
+	skip_unless_root();
+	/* a manifest the victim's users could have written */
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/manifest",
+		 HEAD "1 file 0666 1001 1001 0 - /etc/shadow\ncomplete\n", 0666, 0, 0);
+	tu_write(f->dir, "etc/shadow", "root:*:1::::::\n", 0640, 0, 42);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -EPERM);
+	assert_non_null(strstr(cap_close(&c), "not trusted"));
+	free(c.text);
+	tu_chown(f->dir, JDIR "/20260101T000000Z-1/manifest", 1001, 1001);
+	tu_chmod(f->dir, JDIR "/20260101T000000Z-1/manifest", 0600);
+	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-1", cap_open(&c)), -EPERM);
+	cap_close(&c);
+	free(c.text);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0640);
+
+	/* a traversal: the whole manifest is refused, nothing restored */
+	tu_write(f->dir, JDIR "/20260101T000000Z-2/manifest",
+		 HEAD "1 dir 0700 0 0 0 - /home/d\n2 file 0666 0 0 0 - ../../etc/shadow\n", 0600, 0,
+		 0);
+	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-2", cap_open(&c)), -EBADMSG);
+	assert_string_equal(cap_close(&c), "journal 20260101T000000Z-2: manifest line 5: path is "
+					   "not absolute, too long or has a '..'\n");
+	free(c.text);
+	assert_int_equal(tu_mode(f->dir, "home/d", NULL, NULL), S_IFDIR | 0750);
+
+	/* saved bytes that are not what the manifest says: that path fails, no marker */
+	tu_write(f->dir, JDIR "/20260101T000000Z-3/manifest",
+		 HEAD "1 file 0600 0 0 5 data/1 /home/b\n2 dir 0700 0 0 0 - /home/d\n", 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-3/data/1", "tampered", 0600, 0, 0);
+	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-3", cap_open(&c)), -EBADMSG);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "  restored  /home/d (mode 0700, owner 0:0)\n"
+				       "  FAILED    /home/b: Bad message\n"));
+	assert_non_null(strstr(c.text, "journal 20260101T000000Z-3 is NOT marked undone"));
+	free(c.text);
+	assert_null(tu_read(f->dir, JDIR "/20260101T000000Z-3/undone"));
+	{
+		char *s = tu_read(f->dir, "home/b");
+
+		assert_string_equal(s, "bbbb\n");
+		free(s);
+	}
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(layout_and_exact_manifest),	  T(hostile_name_round_trips),
+		cmocka_unit_test(parser_rejects), cmocka_unit_test(format_round_trip),
+		T(undo_by_id_twice_and_list),	  T(crash_leaves_usable_manifest),
+		T(ids_sort_as_numbers),		  T(untrusted_or_bad_manifest_refused),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

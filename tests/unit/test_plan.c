@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_plan.c - the fix plan: merging, the exact preview text, apply through
+ * the journal (idempotent, stops at the first error, never through a
+ * symlink), and undo giving back every byte, mode and owner.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "journal.h"
+#include "plan.h"
+#include "root.h"
+#include "testutil.h"
+#include "util.h"
+
+struct fx {
+	char *dir;
+	struct rsc_root *root;
+};
+
+/* Output of one call, captured. */
+struct cap {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static FILE *cap_open(struct cap *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->f = open_memstream(&c->text, &c->len);
+	assert_non_null(c->f);
+	return c->f;
+}
+
+static const char *cap_close(struct cap *c)
+{
+	fclose(c->f);
+	c->f = NULL;
+	return c->text;
+}
+
+static void skip_unless_root(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "not root: owners cannot be set, skipped\n");
+		skip();
+	}
+}
+
+/*
+ * alice's home, broken:
+ *   /home/alice              0755 1001:1001
+ *   /home/alice/.ssh         0777 1002:1002
+ *   /home/alice/.ssh/authorized_keys  "ssh-ed25519 AAAA old\r\n" 0644 1001:1001
+ */
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->dir = tu_mkdtemp();
+	if (geteuid() == 0) {
+		tu_mkdir(f->dir, "home/alice", 0755, 1001, 1001);
+		tu_mkdir(f->dir, "home/alice/.ssh", 0777, 1002, 1002);
+		tu_write(f->dir, "home/alice/.ssh/authorized_keys", "ssh-ed25519 AAAA old\r\n",
+			 0644, 1001, 1001);
+	}
+	if (rsc_root_open(f->dir, &f->root) < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	rsc_root_free(f->root);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void merge_and_copy(void **state)
+{
+	struct rsc_plan p = { 0 };
+	char path[] = "/home/alice/.ssh";
+	char data[] = "abc";
+
+	(void)state;
+	assert_int_equal(rsc_plan_chmod(&p, "a.code", path, 0700, "first"), 0);
+	/* the same chmod again: one operation, the first reason kept */
+	assert_int_equal(rsc_plan_chmod(&p, "b.code", path, 0700, "second"), 0);
+	assert_int_equal(p.nops, 1);
+	assert_string_equal(p.ops[0].code, "a.code");
+	assert_string_equal(p.ops[0].why, "first");
+	/* a different mode for the same path: the later wins, still one operation */
+	assert_int_equal(rsc_plan_chmod(&p, "c.code", path, 0750, NULL), 0);
+	assert_int_equal(p.nops, 1);
+	assert_int_equal(p.ops[0].mode, 0750);
+	assert_string_equal(p.ops[0].code, "c.code");
+	assert_null(p.ops[0].why);
+	/* a chown of the same path is another operation; merged with itself */
+	assert_int_equal(rsc_plan_chown(&p, "d.code", path, 1001, 1001, NULL), 0);
+	assert_int_equal(rsc_plan_chown(&p, "d.code", path, 1001, 1001, NULL), 0);
+	assert_int_equal(p.nops, 2);
+	assert_int_equal(rsc_plan_chown(&p, "d.code", path, 1001, 1002, NULL), 0);
+	assert_int_equal(p.nops, 2);
+	assert_int_equal(p.ops[1].gid, 1002);
+	/* another path is another operation */
+	assert_int_equal(rsc_plan_chmod(&p, "a.code", "/home/alice", 0755, NULL), 0);
+	assert_int_equal(p.nops, 3);
+	/* writes are copied; the caller's buffers may change afterwards */
+	assert_int_equal(rsc_plan_write(&p, "w", "/x", data, 3, 0600, 1, 2, "w"), 0);
+	assert_int_equal(rsc_plan_mkdir(&p, "m", "/d", 0700, 1, 2, NULL), 0);
+	data[0] = 'X';
+	path[1] = 'X';
+	assert_int_equal(p.nops, 5);
+	assert_string_equal(p.ops[0].path, "/home/alice/.ssh");
+	assert_int_equal(p.ops[3].len, 3);
+	assert_memory_equal(p.ops[3].data, "abc", 3);
+	assert_int_equal(p.ops[3].kind, RSC_OP_WRITE);
+	assert_int_equal(p.ops[4].kind, RSC_OP_MKDIR);
+	/* a relative path is refused */
+	assert_int_equal(rsc_plan_chmod(&p, "a", "home/x", 0700, NULL), -EINVAL);
+	assert_int_equal(p.nops, 5);
+	rsc_plan_free(&p);
+	assert_int_equal(p.nops, 0);
+	assert_null(p.ops);
+}
+
+/* The plan of the tests below: one op of each kind, plus one already satisfied. */
+static void build(struct rsc_plan *p)
+{
+	assert_int_equal(rsc_plan_mkdir(p, "new.dir", "/home/alice/new", 0700, 1001, 1001, NULL),
+			 0);
+	assert_int_equal(rsc_plan_write(p, "new.file", "/home/alice/new/f", "hello\n", 6, 0600,
+					1001, 1001, "made"),
+			 0);
+	assert_int_equal(rsc_plan_write(p, "ssh.keys.crlf", "/home/alice/.ssh/authorized_keys",
+					"ssh-ed25519 AAAA old\n", 21, 0600, 1001, 1001, NULL),
+			 0);
+	assert_int_equal(rsc_plan_chown(p, "ssh.dir.owner", "/home/alice/.ssh", 1001, 1001, NULL),
+			 0);
+	assert_int_equal(rsc_plan_chmod(p, "ssh.dir.mode", "/home/alice/.ssh", 0700,
+					"~/.ssh private to its user"),
+			 0);
+	/* already so: neither shown nor counted nor journaled */
+	assert_int_equal(rsc_plan_chmod(p, "home.mode", "/home/alice", 0755, NULL), 0);
+}
+
+static void preview_exact(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct cap c;
+	size_t n;
+
+	skip_unless_root();
+	build(&p);
+	n = rsc_plan_preview(&p, f->root, cap_open(&c));
+	assert_string_equal(
+		cap_close(&c),
+		"  mkdir /home/alice/new 0700 1001:1001 (new.dir)\n"
+		"  create /home/alice/new/f (6 bytes, mode 0600, owner 1001:1001) (new.file: "
+		"made)\n"
+		"  rewrite /home/alice/.ssh/authorized_keys (22 -> 21 bytes, mode 0600, owner "
+		"1001:1001) (ssh.keys.crlf)\n"
+		"  chown 1002:1002 -> 1001:1001  /home/alice/.ssh  (ssh.dir.owner)\n"
+		"  chmod 0777 -> 0700  /home/alice/.ssh  (ssh.dir.mode: ~/.ssh private to its "
+		"user)\n");
+	assert_int_equal(n, 5);
+	free(c.text);
+	/* the preview changed nothing */
+	assert_int_equal(tu_mode(f->dir, "home/alice/.ssh", NULL, NULL) & 07777, 0777);
+	assert_null(tu_read(f->dir, "home/alice/new/f"));
+	rsc_plan_free(&p);
+}
+
+static void preview_escapes_and_missing(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct cap c;
+
+	skip_unless_root();
+	tu_write(f->dir, "home/alice/evil\n\x1b[31mname", "x", 0666, 1001, 1001);
+	assert_int_equal(rsc_plan_chmod(&p, "c", "/home/alice/evil\n\x1b[31mname", 0600, NULL), 0);
+	assert_int_equal(rsc_plan_chmod(&p, "c", "/home/alice/gone", 0600, NULL), 0);
+	assert_int_equal(rsc_plan_preview(&p, f->root, cap_open(&c)), 2);
+	assert_string_equal(cap_close(&c),
+			    "  chmod 0666 -> 0600  /home/alice/evil\\x0a\\x1b[31mname  (c)\n"
+			    "  chmod (missing) -> 0600  /home/alice/gone  (c)\n");
+	free(c.text);
+	rsc_plan_free(&p);
+}
+
+static void apply_exact_then_idempotent(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct rsc_journal *j = NULL;
+	struct cap c;
+	size_t done = 99;
+	uid_t uid;
+	gid_t gid;
+	char *s;
+
+	skip_unless_root();
+	build(&p);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(done, 5);
+
+	assert_int_equal(tu_mode(f->dir, "home/alice/new", &uid, &gid), S_IFDIR | 0700);
+	assert_int_equal(uid, 1001);
+	assert_int_equal(gid, 1001);
+	assert_int_equal(tu_mode(f->dir, "home/alice/new/f", &uid, &gid), S_IFREG | 0600);
+	assert_int_equal(uid, 1001);
+	assert_int_equal(gid, 1001);
+	s = tu_read(f->dir, "home/alice/new/f");
+	assert_string_equal(s, "hello\n");
+	free(s);
+	s = tu_read(f->dir, "home/alice/.ssh/authorized_keys");
+	assert_string_equal(s, "ssh-ed25519 AAAA old\n");
+	free(s);
+	assert_int_equal(tu_mode(f->dir, "home/alice/.ssh/authorized_keys", &uid, &gid),
+			 S_IFREG | 0600);
+	assert_int_equal(uid, 1001);
+	assert_int_equal(tu_mode(f->dir, "home/alice/.ssh", &uid, &gid), S_IFDIR | 0700);
+	assert_int_equal(uid, 1001);
+	assert_int_equal(gid, 1001);
+	assert_int_equal(tu_mode(f->dir, "home/alice", NULL, NULL), S_IFDIR | 0755);
+
+	/* nothing left to show */
+	assert_int_equal(rsc_plan_preview(&p, f->root, cap_open(&c)), 0);
+	assert_string_equal(cap_close(&c), "");
+	free(c.text);
+
+	/* the same plan again changes nothing and records nothing */
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
+	assert_int_equal(done, 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
+	cap_close(&c);
+	/* one journal: the empty one was not kept */
+	assert_non_null(strstr(c.text, "  fix  4 changes\n"));
+	assert_int_equal(strchr(c.text, '\n') - c.text + 1, (ptrdiff_t)c.len);
+	free(c.text);
+	rsc_plan_free(&p);
+}
+
+struct snap {
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	char *data;
+};
+
+static void take(const char *dir, const char *rel, struct snap *s)
+{
+	s->mode = tu_mode(dir, rel, &s->uid, &s->gid);
+	s->data = S_ISREG(s->mode) ? tu_read(dir, rel) : NULL;
+}
+
+static void same(const char *dir, const char *rel, struct snap *s)
+{
+	struct snap now;
+
+	take(dir, rel, &now);
+	assert_int_equal(now.mode, s->mode);
+	assert_int_equal(now.uid, s->uid);
+	assert_int_equal(now.gid, s->gid);
+	if (s->data || now.data) {
+		assert_non_null(now.data);
+		assert_string_equal(now.data, s->data);
+	}
+	free(now.data);
+	free(s->data);
+}
+
+static bool exists(const char *dir, const char *rel)
+{
+	char *p = NULL;
+	struct stat st;
+	bool r;
+
+	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
+	r = lstat(p, &st) == 0;
+	free(p);
+	return r;
+}
+
+static void apply_then_undo_restores(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct rsc_journal *j = NULL;
+	struct snap home, ssh, keys;
+	struct cap c;
+	size_t done = 0;
+
+	skip_unless_root();
+	tu_chmod(f->dir, "home/alice/.ssh/authorized_keys", 04751); /* odd bits survive too */
+	take(f->dir, "home/alice", &home);
+	take(f->dir, "home/alice/.ssh", &ssh);
+	take(f->dir, "home/alice/.ssh/authorized_keys", &keys);
+	build(&p);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(done, 5);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	same(f->dir, "home/alice", &home);
+	same(f->dir, "home/alice/.ssh", &ssh);
+	same(f->dir, "home/alice/.ssh/authorized_keys", &keys);
+	/* what the plan created is gone */
+	assert_false(exists(f->dir, "home/alice/new/f"));
+	assert_false(exists(f->dir, "home/alice/new"));
+	assert_non_null(strstr(c.text, "  removed   /home/alice/new/f\n"
+				       "  removed   /home/alice/new\n"));
+	assert_non_null(
+		strstr(c.text, "  restored  /home/alice/.ssh (mode 0777, owner 1002:1002)\n"));
+	assert_non_null(strstr(c.text, "  restored  /home/alice/.ssh/authorized_keys (22 bytes, "
+				       "mode 4751, owner 1001:1001)\n"));
+	free(c.text);
+	rsc_plan_free(&p);
+}
+
+static void undo_keeps_a_created_dir_with_user_files(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct rsc_journal *j = NULL;
+	struct cap c;
+	size_t done = 0;
+	char *s;
+
+	skip_unless_root();
+	assert_int_equal(rsc_plan_mkdir(&p, "m", "/home/alice/made", 0700, 1001, 1001, NULL), 0);
+	assert_int_equal(rsc_journal_begin(f->root, "add-key", &j), 0);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(done, 1);
+	/* the user puts a file in it afterwards */
+	tu_write(f->dir, "home/alice/made/notes", "mine\n", 0600, 1001, 1001);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "  kept      /home/alice/made: "));
+	free(c.text);
+	s = tu_read(f->dir, "home/alice/made/notes");
+	assert_string_equal(s, "mine\n");
+	free(s);
+	rsc_plan_free(&p);
+}
+
+static void apply_stops_at_first_error(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct rsc_journal *j = NULL;
+	struct cap c;
+	size_t done = 99;
+
+	skip_unless_root();
+	assert_int_equal(rsc_plan_chmod(&p, "a", "/home/alice/.ssh", 0700, NULL), 0);
+	assert_int_equal(rsc_plan_chmod(&p, "b", "/home/alice/missing", 0700, NULL), 0);
+	assert_int_equal(rsc_plan_chmod(&p, "c", "/home/alice", 0700, NULL), 0);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, cap_open(&c)), -ENOENT);
+	cap_close(&c);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(done, 1);
+	assert_string_equal(c.text, "sshrescue: cannot chmod /home/alice/missing: "
+				    "No such file or directory\n");
+	free(c.text);
+	assert_int_equal(tu_mode(f->dir, "home/alice/.ssh", NULL, NULL) & 07777, 0700);
+	assert_int_equal(tu_mode(f->dir, "home/alice", NULL, NULL) & 07777, 0755);
+	rsc_plan_free(&p);
+}
+
+static void never_through_a_symlink(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct rsc_journal *j = NULL;
+	struct cap c;
+	size_t done = 99;
+
+	skip_unless_root();
+	tu_write(f->dir, "etc/shadow", "root:*:1::::::\n", 0640, 0, 42);
+	tu_symlink(f->dir, "home/alice/.ssh/authorized_keys2", "/etc/shadow");
+	assert_int_equal(rsc_plan_chmod(&p, "a", "/home/alice/.ssh/authorized_keys2", 0600, NULL),
+			 0);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, cap_open(&c)), -ELOOP);
+	cap_close(&c);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(done, 0);
+	assert_non_null(strstr(c.text, "cannot chmod /home/alice/.ssh/authorized_keys2"));
+	free(c.text);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL) & 07777, 0640);
+	/* nothing was recorded, so no journal was kept */
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
+	cap_close(&c);
+	free(c.text);
+	rsc_plan_free(&p);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(merge_and_copy),
+		T(preview_exact),
+		T(preview_escapes_and_missing),
+		T(apply_exact_then_idempotent),
+		T(apply_then_undo_restores),
+		T(undo_keeps_a_created_dir_with_user_files),
+		T(apply_stops_at_first_error),
+		T(never_through_a_symlink),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,863 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_victim.c - the victim model: account-file parsers on good and hostile
+ * input, os-release quoting and families, the OpenSSH version from dpkg and
+ * from the sshd binary, the small sshd_config reader (first value wins,
+ * Include globs resolved inside the victim, depth limit, Match) and the
+ * AuthorizedKeysFile token expansion.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "root.h"
+#include "testutil.h"
+#include "util.h"
+#include "victim.h"
+#include "victimfx.h"
+
+/* ---- helpers ---- */
+
+static struct rsc_victim *new_model(void)
+{
+	struct rsc_victim *v = calloc(1, sizeof(*v));
+
+	assert_non_null(v);
+	return v;
+}
+
+static bool has_note(const struct rsc_victim *v, const char *needle)
+{
+	for (size_t i = 0; i < v->nnotes; i++)
+		if (strstr(v->notes[i], needle))
+			return true;
+	return false;
+}
+
+static void dump_notes(const struct rsc_victim *v)
+{
+	for (size_t i = 0; i < v->nnotes; i++)
+		fprintf(stderr, "  note: %s\n", v->notes[i]);
+}
+
+#define assert_note(v, s)                                                                          \
+	do {                                                                                       \
+		if (!has_note(v, s))                                                               \
+			dump_notes(v);                                                             \
+		assert_true(has_note(v, s));                                                       \
+	} while (0)
+
+static struct rsc_victim *parse_passwd(const char *text, size_t len)
+{
+	struct rsc_victim *v = new_model();
+
+	assert_int_equal(rsc_parse_passwd(v, text, len), 0);
+	return v;
+}
+
+/* A tree made by the shared fixture, loaded with the model only (no checks). */
+struct loaded {
+	struct vfx *f;
+	struct rsc_root *root;
+	struct rsc_victim *v;
+};
+
+static void load(struct loaded *l)
+{
+	rsc_victim_free(l->v);
+	rsc_root_free(l->root);
+	l->v = NULL;
+	assert_int_equal(rsc_root_open(l->f->dir, &l->root), 0);
+	assert_int_equal(rsc_victim_load(l->root, &l->v), 0);
+}
+
+static void unload(struct loaded *l)
+{
+	rsc_victim_free(l->v);
+	rsc_root_free(l->root);
+	vfx_free(l->f);
+}
+
+static void config(struct loaded *l, const char *text)
+{
+	tu_write(l->f->dir, "etc/ssh/sshd_config", text, 0644, 0, 0);
+	load(l);
+}
+
+/* ---- /etc/passwd ---- */
+
+static void passwd_good(void **state)
+{
+	static const char text[] = "root:x:0:0:root:/root:/bin/bash\n"
+				   "# a comment\n"
+				   "\n"
+				   "  alice:x:1001:1001:Alice,,,:/home/alice:/bin/bash\n"
+				   "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin";
+	struct rsc_victim *v = parse_passwd(text, strlen(text));
+	const struct rsc_user *u;
+
+	assert_int_equal(v->nusers, 3);
+	assert_int_equal(v->nnotes, 0);
+	u = rsc_victim_user_by_name(v, "alice");
+	assert_non_null(u);
+	assert_int_equal(u->uid, 1001);
+	assert_int_equal(u->gid, 1001);
+	assert_string_equal(u->gecos, "Alice,,,");
+	assert_string_equal(u->home, "/home/alice");
+	assert_string_equal(u->shell, "/bin/bash");
+	assert_int_equal(u->lineno, 4);
+	assert_false(u->has_shadow);
+	assert_null(u->hash);
+	assert_int_equal(u->expire_day, -1);
+	/* no trailing newline on the last line */
+	u = rsc_victim_user_by_uid(v, 65534);
+	assert_non_null(u);
+	assert_string_equal(u->shell, "/usr/sbin/nologin");
+	assert_ptr_equal(rsc_victim_user_by_uid(v, 0), &v->users[0]);
+	assert_null(rsc_victim_user_by_name(v, "bob"));
+	assert_null(rsc_victim_user_by_uid(v, 4242));
+	rsc_victim_free(v);
+}
+
+static void passwd_hostile(void **state)
+{
+	static const char text[] = "root:x:0:0:root:/root:/bin/bash\n"			  /* 1 */
+				   "short:x:1:1:/home/short:/bin/sh\n"			  /* 2 */
+				   "long:x:2:2:a:b:/c:/bin/sh\n"			  /* 3 */
+				   "big:x:99999999999:1::/home/big:/bin/sh\n"		  /* 4 */
+				   "neg:x:-1:1::/home/neg:/bin/sh\n"			  /* 5 */
+				   "max:x:4294967295:1::/:/bin/sh\n"			  /* 6 */
+				   "txt:x:12a:1::/:/bin/sh\n"				  /* 7 */
+				   ":x:5:5::/:/bin/sh\n"				  /* 8 */
+				   "root:x:1234:1234:evil twin:/tmp:/bin/sh\n"		  /* 9 */
+				   "+nisuser::::::\n"					  /* 10 */
+				   "-@netgroup::::::\n"					  /* 11 */
+				   "crlf:x:1004:1004:CR LF:/home/crlf:/bin/bash\r\n"	  /* 12 */
+				   "e\033[31mvil:x:1005:1005:\033]0;pwn\007:/h:/bin/sh\n" /* 13 */
+				   "nul:x:1006:1006:a\0b:/home/nul:/bin/sh\n"		  /* 14 */
+				   "empty:x::1::/:/bin/sh\n"				  /* 15 */
+				   "okay:x:4294967294:0::/:\n";				  /* 16 */
+	struct rsc_victim *v = parse_passwd(text, sizeof(text) - 1);
+	const struct rsc_user *u;
+
+	assert_note(v, "/etc/passwd:2: 6 fields, expected 7");
+	assert_note(v, "/etc/passwd:3: 8 fields, expected 7");
+	assert_note(v, "/etc/passwd:4: uid or gid is not a number");
+	assert_note(v, "/etc/passwd:5: uid or gid");
+	assert_note(v, "/etc/passwd:6: uid or gid");
+	assert_note(v, "/etc/passwd:7: uid or gid");
+	assert_note(v, "/etc/passwd:8: empty user name");
+	assert_note(v, "/etc/passwd:9: user already defined on line 1");
+	assert_note(v, "/etc/passwd:10: NIS compat");
+	assert_note(v, "/etc/passwd:11: NIS compat");
+	assert_note(v, "/etc/passwd:12: line ends in CR");
+	assert_note(v, "/etc/passwd:14: NUL byte");
+	assert_note(v, "/etc/passwd:15: uid or gid");
+	/* root keeps the first line's values */
+	u = rsc_victim_user_by_name(v, "root");
+	assert_non_null(u);
+	assert_int_equal(u->uid, 0);
+	assert_string_equal(u->home, "/root");
+	assert_null(rsc_victim_user_by_uid(v, 1234));
+	/* the CR stays in the shell, as glibc leaves it: that shell does not exist */
+	u = rsc_victim_user_by_name(v, "crlf");
+	assert_non_null(u);
+	assert_string_equal(u->shell, "/bin/bash\r");
+	assert_int_equal(u->lineno, 12);
+	/* escape sequences are kept raw; escaping is the report's job */
+	u = rsc_victim_user_by_uid(v, 1005);
+	assert_non_null(u);
+	assert_string_equal(u->name, "e\033[31mvil");
+	assert_string_equal(u->gecos, "\033]0;pwn\007");
+	/* the largest valid uid and an empty shell */
+	u = rsc_victim_user_by_name(v, "okay");
+	assert_non_null(u);
+	assert_int_equal(u->uid, 4294967294U);
+	assert_string_equal(u->shell, "");
+	assert_int_equal(v->nusers, 4); /* root, crlf, e..vil, okay */
+	/* notes never quote victim bytes */
+	for (size_t i = 0; i < v->nnotes; i++)
+		for (const char *c = v->notes[i]; *c; c++)
+			assert_true(*c >= 0x20 && *c < 0x7f);
+	rsc_victim_free(v);
+}
+
+static void passwd_overlong_and_many(void **state)
+{
+	struct rsc_buf b = { 0 };
+	struct rsc_victim *v;
+	clock_t t0 = clock();
+
+	assert_int_equal(rsc_buf_adds(&b, "long:x:1:1:"), 0);
+	for (int i = 0; i < 70000; i++)
+		assert_int_equal(rsc_buf_add(&b, "g", 1), 0);
+	assert_int_equal(rsc_buf_adds(&b, ":/:/bin/sh\n"), 0);
+	for (int i = 0; i < 50000; i++)
+		assert_int_equal(rsc_buf_printf(&b, "u%d:x:%d:%d::/home/u%d:/bin/sh\n", i % 40000,
+						10000 + i, 100, i),
+				 0);
+	v = parse_passwd(b.data, b.len);
+	assert_note(v, "/etc/passwd:1: line longer than 65536 bytes");
+	assert_int_equal(v->nusers, 40000);
+	/* the duplicates (10000 of them) hit the note cap, which ends with one summary */
+	assert_int_equal(v->nnotes, 1001);
+	assert_note(v, "further malformed lines are not listed");
+	assert_int_equal(rsc_victim_user_by_name(v, "u39999")->uid, 49999);
+	assert_int_equal(rsc_victim_user_by_name(v, "u0")->uid, 10000); /* first wins */
+	/* the duplicate check is hashed: 50000 lines parse in well under a few seconds */
+	assert_true((clock() - t0) < 5 * CLOCKS_PER_SEC);
+	rsc_victim_free(v);
+	rsc_buf_free(&b);
+}
+
+/* ---- /etc/group ---- */
+
+static void group_parse(void **state)
+{
+	static const char text[] = "root:x:0:\n"
+				   "staff:x:50:bob,alice\n"
+				   "spaced:x:51: carol, dave ,,erin\n"
+				   "bad:x:52\n"
+				   "staff:x:53:mallory\n"
+				   "nan:x:5x:\n"
+				   "crlf:x:54:\r\n"
+				   "twin:x:50:carol\n";
+	struct rsc_victim *v = new_model();
+	const struct rsc_group *g;
+	struct rsc_user alice = { .name = "alice", .gid = 1001 };
+	struct rsc_user carol = { .name = "carol", .gid = 1003 };
+	struct rsc_user dave = { .name = "dave", .gid = 50 };
+
+	assert_int_equal(rsc_parse_group(v, text, strlen(text)), 0);
+	assert_int_equal(v->ngroups, 5);
+	g = rsc_victim_group_by_name(v, "root");
+	assert_non_null(g);
+	assert_int_equal(g->nmembers, 0);
+	assert_non_null(g->members);
+	assert_null(g->members[0]);
+	g = rsc_victim_group_by_gid(v, 50);
+	assert_non_null(g);
+	assert_string_equal(g->name, "staff");
+	assert_int_equal(g->nmembers, 2);
+	assert_string_equal(g->members[0], "bob");
+	assert_string_equal(g->members[1], "alice");
+	assert_null(g->members[2]);
+	g = rsc_victim_group_by_name(v, "spaced");
+	assert_int_equal(g->nmembers, 3);
+	assert_string_equal(g->members[0], "carol");
+	assert_string_equal(g->members[1], "dave ");
+	assert_string_equal(g->members[2], "erin");
+	/* a CR is a member name of its own, like glibc reads it */
+	g = rsc_victim_group_by_name(v, "crlf");
+	assert_int_equal(g->nmembers, 1);
+	assert_string_equal(g->members[0], "\r");
+	assert_note(v, "/etc/group:4: 3 fields, expected 4");
+	assert_note(v, "/etc/group:5: group already defined");
+	assert_note(v, "/etc/group:6: gid is not a number");
+	assert_note(v, "/etc/group:7: line ends in CR");
+	assert_int_equal(rsc_victim_group_by_name(v, "staff")->gid, 50);
+	assert_null(rsc_victim_group_by_gid(v, 53));
+	/* membership: primary gid, any group entry with the gid ("twin" names carol) */
+	assert_true(rsc_victim_user_in_group(v, &alice, 1001));
+	assert_true(rsc_victim_user_in_group(v, &alice, 50));
+	assert_true(rsc_victim_user_in_group(v, &carol, 50));
+	assert_true(rsc_victim_user_in_group(v, &dave, 50));
+	assert_false(rsc_victim_user_in_group(v, &dave, 51)); /* "dave " is not dave */
+	assert_false(rsc_victim_user_in_group(v, &alice, 0));
+	assert_false(rsc_victim_user_in_group(v, NULL, 0));
+	rsc_victim_free(v);
+}
+
+/* ---- /etc/shadow ---- */
+
+static void shadow_parse(void **state)
+{
+	static const char pw[] = "root:x:0:0::/root:/bin/sh\nalice:x:1:1::/a:/bin/sh\n"
+				 "bob:x:2:2::/b:/bin/sh\ncarol:x:3:3::/c:/bin/sh\n"
+				 "dave:x:4:4::/d:/bin/sh\n";
+	static const char sh[] = "root:*:19700:0:99999:7:::\n"
+				 "alice:$y$j9T$abc$def:19700:0:99999:7::19000:\n"
+				 "bob:!\n"
+				 "carol:!:x:0:99999:7:::\n"
+				 "dave:!:1:2:3\n"
+				 "alice:NEWHASH:1:1:1:1:1:1:\n"
+				 "ghost:!:1:1:1:1:1:1:\n"
+				 "dave:*:1:2:3:4:5:-1:\n";
+	struct rsc_victim *v = parse_passwd(pw, strlen(pw));
+	const struct rsc_user *u;
+
+	assert_int_equal(rsc_parse_shadow(v, sh, strlen(sh)), 0);
+	u = rsc_victim_user_by_name(v, "root");
+	assert_true(u->has_shadow);
+	assert_string_equal(u->hash, "*");
+	assert_int_equal(u->expire_day, -1);
+	u = rsc_victim_user_by_name(v, "alice");
+	assert_string_equal(u->hash, "$y$j9T$abc$def"); /* the first line wins */
+	assert_int_equal(u->expire_day, 19000);
+	u = rsc_victim_user_by_name(v, "bob");
+	assert_true(u->has_shadow); /* glibc accepts "name:hash" */
+	assert_string_equal(u->hash, "!");
+	assert_int_equal(u->expire_day, -1);
+	u = rsc_victim_user_by_name(v, "carol");
+	assert_false(u->has_shadow);
+	assert_null(u->hash);
+	u = rsc_victim_user_by_name(v, "dave");
+	assert_true(u->has_shadow); /* from the last line; line 5 had 5 fields */
+	assert_string_equal(u->hash, "*");
+	assert_int_equal(u->expire_day, -1);
+	assert_note(v, "/etc/shadow:4: a day field is not a number");
+	assert_note(v, "/etc/shadow:5: 5 fields, expected 9");
+	assert_note(v, "/etc/shadow:6: user already has a shadow entry");
+	assert_false(has_note(v, "/etc/shadow:7:")); /* an entry without account is harmless */
+	rsc_victim_free(v);
+}
+
+/* ---- os-release ---- */
+
+static void os_release_quoting(void **state)
+{
+	static const char text[] = "# comment\n"
+				   "NAME=\"Debian GNU/Linux\"\n"
+				   "ID=debian\n"
+				   "ID=\"deb\"'ian'\n"
+				   "VERSION_ID='12'\r\n"
+				   "PRETTY_NAME=\"Say \\\"hi\\\" \\\\ \\$HOME \\q it's\"\n"
+				   "ID_LIKE=\"unterminated\n"
+				   "  ID_LIKE=a\\ b trailing words\n"
+				   "NOTID=x\n";
+	struct rsc_victim *v = new_model();
+
+	assert_int_equal(rsc_parse_os_release(v, text, strlen(text)), 0);
+	assert_string_equal(v->os_id, "debian");
+	assert_string_equal(v->os_version_id, "12");
+	assert_string_equal(v->os_pretty_name, "Say \"hi\" \\ $HOME \\q it's");
+	assert_string_equal(v->os_id_like, "a b");
+	assert_int_equal(v->family, RSC_OS_DEBIAN);
+	rsc_victim_free(v);
+}
+
+static void os_family(void **state)
+{
+	static const struct {
+		const char *text;
+		enum rsc_os_family family;
+	} cases[] = {
+		{ "ID=debian\n", RSC_OS_DEBIAN },
+		{ "ID=ubuntu\nID_LIKE=debian\n", RSC_OS_DEBIAN },
+		{ "ID=linuxmint\nID_LIKE=\"ubuntu debian\"\n", RSC_OS_DEBIAN },
+		{ "ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\n", RSC_OS_RHEL },
+		{ "ID=\"almalinux\"\n", RSC_OS_RHEL },
+		{ "ID=fedora\n", RSC_OS_RHEL },
+		{ "ID=\"amzn\"\nID_LIKE=\"fedora\"\n", RSC_OS_RHEL },
+		{ "ID=\"ol\"\nID_LIKE=\"fedora\"\n", RSC_OS_RHEL },
+		{ "ID=\"opensuse-leap\"\nID_LIKE=\"suse opensuse\"\n", RSC_OS_SUSE },
+		{ "ID=\"opensuse-tumbleweed\"\n", RSC_OS_SUSE },
+		{ "ID=\"sles\"\n", RSC_OS_SUSE },
+		{ "ID=arch\n", RSC_OS_ARCH },
+		{ "ID=manjaro\nID_LIKE=arch\n", RSC_OS_ARCH },
+		{ "ID=alpine\n", RSC_OS_ALPINE },
+		{ "ID=gentoo\n", RSC_OS_UNKNOWN },
+		{ "ID=debianish\nID_LIKE=ubuntuish\n", RSC_OS_UNKNOWN },
+		{ "", RSC_OS_UNKNOWN },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rsc_victim *v = new_model();
+
+		assert_int_equal(rsc_parse_os_release(v, cases[i].text, strlen(cases[i].text)), 0);
+		if (v->family != cases[i].family)
+			fprintf(stderr, "case %zu: %s\n", i, cases[i].text);
+		assert_int_equal(v->family, cases[i].family);
+		rsc_victim_free(v);
+	}
+}
+
+/* ---- OpenSSH version ---- */
+
+static void sshver_parse(void **state)
+{
+	static const struct {
+		const char *in, *text;
+		int major, minor, portable;
+	} good[] = {
+		{ "9.2p1", "9.2p1", 9, 2, 1 },
+		{ "OpenSSH_9.2p1 Debian-2+deb12u3", "9.2p1", 9, 2, 1 },
+		{ "1:9.2p1-2+deb12u3", "9.2p1", 9, 2, 1 },
+		{ "1:8.9p1-3ubuntu0.10", "8.9p1", 8, 9, 1 },
+		{ "8.0p1-19.el8_8", "8.0p1", 8, 0, 1 },
+		{ "OpenSSH_6.6.1p1", "6.6.1p1", 6, 6, 1 },
+		{ "10.0p2", "10.0p2", 10, 0, 2 },
+		{ "OpenSSH_9.2", "9.2", 9, 2, 0 },
+	};
+	static const char *const bad[] = { "",	      "x",	     "9",     "9.",
+					   "9.x",     "OpenSSH_2.*", "9.2q1", "0.9p1",
+					   "9.2p",    "9.2p1a",	     "1:",    "12345.1p1",
+					   "OpenSSH_" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		struct rsc_sshver sv = { 0 };
+
+		assert_int_equal(rsc_parse_sshver(good[i].in, &sv), 0);
+		assert_string_equal(sv.text, good[i].text);
+		assert_int_equal(sv.major, good[i].major);
+		assert_int_equal(sv.minor, good[i].minor);
+		assert_int_equal(sv.portable, good[i].portable);
+		free(sv.text);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct rsc_sshver sv = { 0 };
+
+		if (rsc_parse_sshver(bad[i], &sv) != -EINVAL)
+			fprintf(stderr, "accepted: '%s'\n", bad[i]);
+		assert_int_equal(rsc_parse_sshver(bad[i], &sv), -EINVAL);
+		assert_null(sv.text);
+		assert_int_equal(sv.major, 0);
+	}
+}
+
+static void ssh_cmp(void **state)
+{
+	struct rsc_victim *v = new_model();
+
+	assert_true(rsc_victim_ssh_cmp(v, 99, 0) > 0); /* unknown: the newest */
+	v->ssh.major = 9;
+	v->ssh.minor = 2;
+	assert_int_equal(rsc_victim_ssh_cmp(v, 9, 2), 0);
+	assert_true(rsc_victim_ssh_cmp(v, 9, 3) < 0);
+	assert_true(rsc_victim_ssh_cmp(v, 10, 0) < 0);
+	assert_true(rsc_victim_ssh_cmp(v, 7, 9) > 0);
+	assert_true(rsc_victim_ssh_cmp(v, 9, 1) > 0);
+	rsc_victim_free(v);
+}
+
+/* ---- loading a tree ---- */
+
+static int setup(void **state)
+{
+	struct loaded *l = calloc(1, sizeof(*l));
+
+	if (geteuid() != 0) /* the fixture chowns files */
+		return -1;
+	assert_non_null(l);
+	l->f = vfx_new("debian");
+	*state = l;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	unload(*state);
+	free(*state);
+	return 0;
+}
+
+static void load_fixture(void **state)
+{
+	struct loaded *l = *state;
+	const struct rsc_user *u;
+
+	load(l);
+	if (l->v->nnotes)
+		dump_notes(l->v);
+	assert_int_equal(l->v->nnotes, 0);
+	assert_true(l->v->has_passwd && l->v->has_group && l->v->has_shadow);
+	assert_int_equal(l->v->nusers, 5);
+	assert_int_equal(l->v->ngroups, 6);
+	u = rsc_victim_user_by_name(l->v, "alice");
+	assert_true(u->has_shadow);
+	assert_string_equal(u->hash, "!");
+	assert_false(rsc_victim_user_by_name(l->v, "bob")->has_shadow);
+	assert_true(rsc_victim_user_in_group(l->v, rsc_victim_user_by_name(l->v, "bob"), 50));
+	assert_string_equal(l->v->os_id, "debian");
+	assert_string_equal(l->v->os_pretty_name, "Test debian");
+	assert_string_equal(l->v->os_version_id, "1");
+	assert_null(l->v->os_id_like);
+	assert_int_equal(l->v->family, RSC_OS_DEBIAN);
+	assert_int_equal(l->v->uid_min, 1000);
+	assert_int_equal(l->v->ssh.major, 9);
+	assert_int_equal(l->v->ssh.minor, 2);
+	assert_int_equal(l->v->ssh.portable, 1);
+	assert_string_equal(l->v->ssh.text, "9.2p1");
+	assert_string_equal(l->v->ssh.package, "1:9.2p1-2+deb12u3");
+	assert_string_equal(l->v->ssh.source, "dpkg");
+	assert_true(l->v->sshd.config_found);
+	assert_true(l->v->sshd.strict_modes);
+	assert_true(l->v->sshd.pubkey_authentication);
+	assert_int_equal(l->v->sshd.n_authorized_keys_files, 2);
+	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/authorized_keys");
+	assert_string_equal(l->v->sshd.authorized_keys_files[1], ".ssh/authorized_keys2");
+	assert_null(l->v->sshd.authorized_keys_files[2]);
+	assert_ptr_equal(l->v->root, l->root);
+}
+
+static void load_missing_files(void **state)
+{
+	struct loaded *l = *state;
+	struct rsc_victim *v = NULL;
+	char *outside = tu_mkdtemp();
+	char *target = NULL;
+
+	tu_remove(l->f->dir, "etc/group");
+	/* an absolute symlink to a file of the helper: resolved inside the victim, so missing */
+	tu_write(outside, "shadow", "root:HOSTHASH:1:1:1:1:1:1:\n", 0644, 0, 0);
+	assert_true(asprintf(&target, "%s/shadow", outside) > 0);
+	tu_remove(l->f->dir, "etc/shadow");
+	tu_symlink(l->f->dir, "etc/shadow", target);
+	tu_remove(l->f->dir, "etc/os-release");
+	tu_write(l->f->dir, "usr/lib/os-release", "ID=rocky\nID_LIKE=\"rhel fedora\"\n", 0644, 0,
+		 0);
+	tu_remove(l->f->dir, "etc/ssh/sshd_config");
+	tu_write(l->f->dir, "etc/login.defs", "UID_MIN 2000\n#UID_MIN 5\nUID_MIN\t  500 # x\n",
+		 0644, 0, 0);
+	load(l);
+	assert_note(l->v, "/etc/group: missing");
+	assert_note(l->v, "/etc/shadow: missing");
+	assert_false(l->v->has_group);
+	assert_false(l->v->has_shadow);
+	assert_int_equal(l->v->ngroups, 0);
+	assert_false(rsc_victim_user_by_name(l->v, "root")->has_shadow);
+	assert_null(rsc_victim_user_by_name(l->v, "root")->hash);
+	assert_int_equal(l->v->family, RSC_OS_RHEL);
+	assert_string_equal(l->v->os_id, "rocky");
+	assert_int_equal(l->v->uid_min, 500);
+	assert_false(l->v->sshd.config_found);
+	assert_true(l->v->sshd.strict_modes);
+	assert_int_equal(l->v->sshd.n_authorized_keys_files, 2);
+
+	/* a FIFO never hangs the load; an absolute link inside the victim is followed there */
+	tu_mkfifo(l->f->dir, "etc/group", 0644);
+	tu_remove(l->f->dir, "etc/shadow");
+	tu_symlink(l->f->dir, "etc/shadow", "/etc/passwd");
+	load(l);
+	assert_note(l->v, "/etc/group: not read");
+	assert_true(l->v->has_shadow);
+	assert_note(l->v, "/etc/shadow:1: 7 fields, expected 9");
+
+	tu_remove(l->f->dir, "etc/passwd");
+	rsc_victim_free(l->v);
+	l->v = NULL;
+	assert_int_equal(rsc_victim_load(l->root, &v), -ENOENT);
+	assert_null(v);
+	free(target);
+	tu_rmtree(outside);
+	free(outside);
+}
+
+static void dpkg_status(void **state)
+{
+	struct loaded *l = *state;
+
+	tu_write(l->f->dir, "var/lib/dpkg/status",
+		 "Package: openssh-client\nStatus: install ok installed\nVersion: 1:7.4p1-1\n\n"
+		 "Package: openssh-server\nStatus: deinstall ok config-files\n"
+		 "Version: 1:8.4p1-5\nDescription: secure shell\n old text\n\n"
+		 "Package: libc6\nStatus: install ok installed\nVersion: 2.36-9\n",
+		 0644, 0, 0);
+	load(l);
+	/* only config files of openssh-server, no binary: unknown */
+	assert_int_equal(l->v->ssh.major, 0);
+	assert_null(l->v->ssh.source);
+	assert_null(l->v->ssh.text);
+	assert_true(rsc_victim_ssh_cmp(l->v, 10, 0) > 0);
+
+	tu_write(l->f->dir, "var/lib/dpkg/status",
+		 "Package: openssh-client\r\nStatus: install ok installed\r\nVersion: 1:7.4p1-1\r\n"
+		 "\r\n"
+		 "Package: openssh-server\r\nStatus: hold ok installed\r\nPriority: optional\r\n"
+		 "Version: 1:8.4p1-5+deb11u3\r\nDepends: libc6\r\n"
+		 "\r\n"
+		 "Package: zlib1g\r\nStatus: install ok installed\r\nVersion: 1:1.2.13\r\n",
+		 0644, 0, 0);
+	load(l);
+	assert_string_equal(l->v->ssh.source, "dpkg");
+	assert_string_equal(l->v->ssh.package, "1:8.4p1-5+deb11u3");
+	assert_string_equal(l->v->ssh.text, "8.4p1");
+	assert_int_equal(l->v->ssh.major, 8);
+	assert_int_equal(l->v->ssh.minor, 4);
+	assert_true(rsc_victim_ssh_cmp(l->v, 8, 5) < 0);
+}
+
+static void write_binary(const char *dir, const char *rel, const char *const *strings, size_t n)
+{
+	char *path = NULL;
+	FILE *f;
+
+	assert_true(asprintf(&path, "%s/%s", dir, rel) > 0);
+	tu_write(dir, rel, "", 0755, 0, 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 4096; i++) /* some code-like bytes first */
+		fputc((i * 7 + 3) & 0xff, f);
+	for (size_t i = 0; i < n; i++)
+		fwrite(strings[i], 1, strlen(strings[i]) + 1, f);
+	for (int i = 0; i < 4096; i++)
+		fputc(i & 0xff, f);
+	fclose(f);
+	free(path);
+}
+
+static void sshd_binary(void **state)
+{
+	static const char *const bin[] = {
+		"OpenSSH_2.*,OpenSSH_3.0*,OpenSSH_3.1*",
+		"OpenSSH_7.4*",
+		"OpenSSH_9.6",
+		"sshd version %s, %s",
+		"OpenSSH_9.6p1 Ubuntu-3ubuntu13.5",
+	};
+	static const char *const only_compat[] = { "OpenSSH_7.4*", "OpenSSH_5*" };
+	struct loaded *l = *state;
+
+	tu_remove(l->f->dir, "var/lib/dpkg/status");
+	write_binary(l->f->dir, "usr/bin/sshd", bin, ARRAY_SIZE(bin));
+	load(l);
+	assert_string_equal(l->v->ssh.source, "binary");
+	assert_string_equal(l->v->ssh.text, "9.6p1");
+	assert_null(l->v->ssh.package);
+	assert_int_equal(l->v->ssh.major, 9);
+	assert_int_equal(l->v->ssh.minor, 6);
+	assert_int_equal(l->v->ssh.portable, 1);
+
+	/* /usr/sbin/sshd comes first; a bare SSH_VERSION is used when nothing better exists */
+	write_binary(l->f->dir, "usr/sbin/sshd", bin + 2, 1);
+	load(l);
+	assert_string_equal(l->v->ssh.text, "9.6");
+	assert_int_equal(l->v->ssh.portable, 0);
+
+	/* only compat patterns: falls through to /usr/bin/sshd */
+	write_binary(l->f->dir, "usr/sbin/sshd", only_compat, ARRAY_SIZE(only_compat));
+	load(l);
+	assert_string_equal(l->v->ssh.text, "9.6p1");
+
+	tu_remove(l->f->dir, "usr/bin/sshd");
+	load(l);
+	assert_int_equal(l->v->ssh.major, 0);
+	assert_null(l->v->ssh.source);
+}
+
+/* ---- sshd_config ---- */
+
+static void sshd_first_value_wins(void **state)
+{
+	struct loaded *l = *state;
+
+	config(l, "# comment\n"
+		  "  strictMODES no\n"
+		  "StrictModes yes\n"
+		  "PubkeyAuthentication=no\n"
+		  "PubkeyAuthentication yes\n"
+		  "AuthorizedKeysFile \".ssh/my keys\" '/etc/ssh/keys/%u' .ssh/c\\ d # comment\n"
+		  "AuthorizedKeysFile .ssh/ignored\n");
+	assert_true(l->v->sshd.config_found);
+	assert_false(l->v->sshd.strict_modes);
+	assert_false(l->v->sshd.pubkey_authentication);
+	assert_int_equal(l->v->sshd.n_authorized_keys_files, 3);
+	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/my keys");
+	assert_string_equal(l->v->sshd.authorized_keys_files[1], "/etc/ssh/keys/%u");
+	assert_string_equal(l->v->sshd.authorized_keys_files[2], ".ssh/c d");
+	assert_null(l->v->sshd.authorized_keys_files[3]);
+
+	/* " = " and "= " forms, a bad value is skipped, the alias DSAAuthentication */
+	config(l, "StrictModes = maybe\n"
+		  "StrictModes =no\n"
+		  "DSAAuthentication no\n"
+		  "AuthorizedKeysFile= none\n");
+	assert_false(l->v->sshd.strict_modes);
+	assert_false(l->v->sshd.pubkey_authentication);
+	assert_int_equal(l->v->sshd.n_authorized_keys_files, 1);
+	assert_string_equal(l->v->sshd.authorized_keys_files[0], "none");
+
+	/* an unclosed quote makes the line bad: the next one counts; "~" is root's home */
+	config(l, "AuthorizedKeysFile \".ssh/open\n"
+		  "AuthorizedKeysFile ~/.ssh/keys ~alice//k ~nosuch/k ~\n"
+		  "StrictModes\n"
+		  "StrictModes no\n");
+	assert_int_equal(l->v->sshd.n_authorized_keys_files, 4);
+	assert_string_equal(l->v->sshd.authorized_keys_files[0], "/root/.ssh/keys");
+	assert_string_equal(l->v->sshd.authorized_keys_files[1], "/home/alice/k");
+	assert_string_equal(l->v->sshd.authorized_keys_files[2], "~nosuch/k");
+	assert_string_equal(l->v->sshd.authorized_keys_files[3], "/root/");
+	assert_false(l->v->sshd.strict_modes);
+}
+
+static void sshd_match_stops(void **state)
+{
+	struct loaded *l = *state;
+
+	config(l, "PubkeyAuthentication yes\n"
+		  "Match User alice\n"
+		  "  StrictModes no\n"
+		  "  AuthorizedKeysFile /x\n");
+	assert_true(l->v->sshd.strict_modes);
+	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/authorized_keys");
+
+	/* a Match in an included file ends only that file (servconf.c restores activep) */
+	tu_write(l->f->dir, "etc/ssh/sshd_config.d/a.conf", "MATCH all\nPubkeyAuthentication no\n",
+		 0644, 0, 0);
+	config(l, "Include /etc/ssh/sshd_config.d/*.conf\nStrictModes no\n");
+	assert_true(l->v->sshd.pubkey_authentication);
+	assert_false(l->v->sshd.strict_modes);
+}
+
+static void sshd_include_order(void **state)
+{
+	struct loaded *l = *state;
+	const char *d = l->f->dir;
+
+	tu_write(d, "etc/ssh/sshd_config.d/20-b.conf", "StrictModes yes\nPubkeyAuthentication no\n",
+		 0644, 0, 0);
+	tu_write(d, "etc/ssh/sshd_config.d/10-a.conf", "StrictModes no\n", 0644, 0, 0);
+	tu_write(d, "etc/ssh/sshd_config.d/05-c.txt", "StrictModes yes\n", 0644, 0, 0);
+	tu_write(d, "etc/ssh/sshd_config.d/.00-hidden.conf", "StrictModes yes\n", 0644, 0, 0);
+	tu_write(d, "etc/ssh/sshd_config.d/30-c.conf", "AuthorizedKeysFile .ssh/k30\n", 0644, 0, 0);
+	tu_mkdir(d, "etc/ssh/sshd_config.d/01-dir.conf", 0755, 0, 0);
+	/* relative to /etc/ssh, several arguments, a pattern that matches nothing */
+	config(l, "Include nothing/*.conf sshd_config.d/*.conf\n"
+		  "AuthorizedKeysFile .ssh/main\n");
+	assert_false(l->v->sshd.strict_modes);
+	assert_false(l->v->sshd.pubkey_authentication);
+	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/k30");
+
+	/* wildcards in a directory component, a plain file name */
+	tu_write(d, "etc/ssh/x1/k.conf", "AuthorizedKeysFile .ssh/x1\n", 0644, 0, 0);
+	tu_write(d, "etc/ssh/x2/k.conf", "AuthorizedKeysFile .ssh/x2\n", 0644, 0, 0);
+	tu_write(d, "etc/ssh/plain", "PubkeyAuthentication no\n", 0644, 0, 0);
+	config(l, "Include /etc/ssh/x?/k.conf\nInclude plain\n");
+	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/x1");
+	assert_false(l->v->sshd.pubkey_authentication);
+	assert_true(l->v->sshd.strict_modes);
+}
+
+static void sshd_include_loop(void **state)
+{
+	struct loaded *l = *state;
+	const char *d = l->f->dir;
+	char name[64], text[128];
+
+	/* a file that includes itself, twice per line: read a bounded number of times */
+	tu_write(d, "etc/ssh/loop.conf", "Include loop.conf loop.conf\nStrictModes no\n", 0644, 0,
+		 0);
+	config(l, "Include loop.conf\nPubkeyAuthentication no\n");
+	assert_false(l->v->sshd.strict_modes);
+	assert_false(l->v->sshd.pubkey_authentication);
+
+	/* a chain: sshd_config is depth 0, c1.conf depth 1, ... c17.conf depth 17 */
+	for (int i = 1; i <= 17; i++) {
+		snprintf(name, sizeof(name), "etc/ssh/c%d.conf", i);
+		snprintf(text, sizeof(text), "Include c%d.conf\n%s\n", i + 1,
+			 i == 16   ? "PubkeyAuthentication no"
+			 : i == 17 ? "StrictModes no"
+				   : "");
+		tu_write(d, name, text, 0644, 0, 0);
+	}
+	config(l, "Include c1.conf\n");
+	assert_false(l->v->sshd.pubkey_authentication); /* depth 16: read */
+	assert_true(l->v->sshd.strict_modes);		/* depth 17: too deep */
+}
+
+static void sshd_include_symlink_escape(void **state)
+{
+	struct loaded *l = *state;
+	char *outside = tu_mkdtemp();
+	char *inside_rel = NULL;
+
+	/* on the helper: a directory whose config would switch pubkey off */
+	tu_write(outside, "x.conf", "PubkeyAuthentication no\n", 0644, 0, 0);
+	/* the victim's link names the helper's absolute path; inside the victim it is this: */
+	assert_true(asprintf(&inside_rel, "%s/x.conf", outside + 1) > 0);
+	tu_write(l->f->dir, inside_rel, "StrictModes no\n", 0644, 0, 0);
+	tu_symlink(l->f->dir, "etc/ssh/sshd_config.d", outside);
+	config(l, "Include /etc/ssh/sshd_config.d/*.conf\n");
+	assert_true(l->v->sshd.pubkey_authentication);
+	assert_false(l->v->sshd.strict_modes);
+
+	/* the included file itself an absolute link out of the root */
+	tu_remove(l->f->dir, "etc/ssh/sshd_config.d");
+	tu_mkdir(l->f->dir, "etc/ssh/sshd_config.d", 0755, 0, 0);
+	free(inside_rel);
+	assert_true(asprintf(&inside_rel, "%s/x.conf", outside) > 0);
+	tu_symlink(l->f->dir, "etc/ssh/sshd_config.d/y.conf", inside_rel);
+	config(l, "Include /etc/ssh/sshd_config.d/*.conf\n");
+	assert_true(l->v->sshd.pubkey_authentication);
+	assert_false(l->v->sshd.strict_modes);
+
+	free(inside_rel);
+	tu_rmtree(outside);
+	free(outside);
+}
+
+/* ---- AuthorizedKeysFile expansion ---- */
+
+static void expand_akf(void **state)
+{
+	struct rsc_user u = { .name = "alice", .uid = 1001, .home = "/home/alice" };
+	struct rsc_user slash = { .name = "r", .uid = 0, .home = "/" };
+	struct rsc_user nohome = { .name = "n", .uid = 7 };
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ ".ssh/authorized_keys", "/home/alice/.ssh/authorized_keys" },
+		{ "%h/.ssh/k", "/home/alice/.ssh/k" },
+		{ "/etc/ssh/keys/%u", "/etc/ssh/keys/alice" },
+		{ "/var/keys/%U.pub", "/var/keys/1001.pub" },
+		{ "/a/100%%/%u%%", "/a/100%/alice%" },
+		{ "keys/%u/%U", "/home/alice/keys/alice/1001" },
+		{ "none", "/home/alice/none" },
+	};
+	char *out = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(rsc_victim_expand_akf(&u, cases[i].in, &out), 0);
+		assert_string_equal(out, cases[i].out);
+		free(out);
+	}
+	assert_int_equal(rsc_victim_expand_akf(&u, "%x/keys", &out), -EINVAL);
+	assert_null(out);
+	assert_int_equal(rsc_victim_expand_akf(&u, "/keys/%", &out), -EINVAL);
+	assert_int_equal(rsc_victim_expand_akf(&u, "%d", &out), -EINVAL); /* no %d for sshd */
+	assert_int_equal(rsc_victim_expand_akf(&slash, ".ssh/k", &out), 0);
+	assert_string_equal(out, "//.ssh/k"); /* sshd does not fold the slashes either */
+	free(out);
+	assert_int_equal(rsc_victim_expand_akf(&nohome, ".ssh/k", &out), 0);
+	assert_string_equal(out, "/.ssh/k");
+	free(out);
+	assert_int_equal(rsc_victim_expand_akf(&u, "%h", &out), 0);
+	assert_string_equal(out, "/home/alice");
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(passwd_good),
+		cmocka_unit_test(passwd_hostile),
+		cmocka_unit_test(passwd_overlong_and_many),
+		cmocka_unit_test(group_parse),
+		cmocka_unit_test(shadow_parse),
+		cmocka_unit_test(os_release_quoting),
+		cmocka_unit_test(os_family),
+		cmocka_unit_test(sshver_parse),
+		cmocka_unit_test(ssh_cmp),
+		cmocka_unit_test(expand_akf),
+		cmocka_unit_test_setup_teardown(load_fixture, setup, teardown),
+		cmocka_unit_test_setup_teardown(load_missing_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(dpkg_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(sshd_binary, setup, teardown),
+		cmocka_unit_test_setup_teardown(sshd_first_value_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(sshd_match_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(sshd_include_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(sshd_include_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(sshd_include_symlink_escape, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
