@@ -74,9 +74,9 @@ static void templates_use_known_tokens(void **state)
 static void mode_and_owner_problems_are_fixable(void **state)
 {
 	static const enum rsc_pid must[] = {
-		PR_SSH_HOME_MODE, PR_SSH_DIR_MODE, PR_SSH_KEYS_MODE,  PR_SSH_HOME_OWNER,
+		PR_SSH_HOME_MODE, PR_SSH_DIR_MODE,   PR_SSH_KEYS_MODE,	 PR_SSH_HOME_OWNER,
 		PR_SSH_DIR_OWNER, PR_SSH_KEYS_OWNER, PR_SSH_KEYS_ACCESS, PR_SSH_DIR_ACCESS,
-		PR_SSH_KEYS_BOM,  PR_SSH_KEYS_CRLF, PR_SSH_KEYS_SPLIT,
+		PR_SSH_KEYS_BOM,  PR_SSH_KEYS_CRLF,  PR_SSH_KEYS_SPLIT,
 	};
 
 	(void)state;
