@@ -477,6 +477,36 @@ static bool user_selected(const struct rsc_ctx *ctx, const struct rsc_user *u)
 	return false;
 }
 
+/*
+ * sshd's allowed_user(): the shell (empty means /bin/sh) must exist and be a
+ * regular file with an execute bit, or no login of the account is allowed.
+ * The shell is looked up inside the victim, symlinks resolved there.
+ */
+static int check_shell(struct rsc_ctx *ctx, const struct rsc_user *u)
+{
+	const char *shell = u->shell && *u->shell ? u->shell : "/bin/sh";
+	struct rsc_detail d = { .user = u->name, .path = shell };
+	struct stat st;
+	int r;
+
+	r = rsc_root_stat(ctx->root, shell, &st, 0); /* relative: from /, sshd's cwd */
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		d.evidence = "no such file in the victim";
+		return rsc_report(ctx, PR_SSH_SHELL_MISSING, &d);
+	}
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
+		d.evidence = S_ISREG(st.st_mode) ? "no execute bit" : "not a regular file";
+		d.has_stat = true;
+		d.mode = st.st_mode;
+		d.uid = st.st_uid;
+		d.gid = st.st_gid;
+		return rsc_report(ctx, PR_SSH_SHELL_NOEXEC, &d);
+	}
+	return 0;
+}
+
 /* Does any keys file of u exist? Used to look at system accounts too when they have keys. */
 static bool has_any_keys_file(struct rsc_ctx *ctx, const struct rsc_user *u)
 {
@@ -517,6 +547,9 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 		d.evidence = "named in /etc/passwd, absent from the disk";
 		return rsc_report(ctx, PR_SSH_HOME_MISSING, &d);
 	}
+	r = check_shell(ctx, u);
+	if (r < 0)
+		return r;
 	r = rsc_root_realpath(ctx->root, u->home, &ur.home);
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;

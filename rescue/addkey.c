@@ -83,13 +83,16 @@ static char *parent_of(const char *path)
 }
 
 /*
- * Plan the append. Returns 0 with *present set when the key is already
- * there, -errno with a sentence in why otherwise.
+ * Plan the append of the key line kl of the operator's file keybuf. Returns 0
+ * with *present set when the key is already there, -errno with a sentence in
+ * why otherwise.
  */
 static int plan_add(struct rsc_root *root, const struct rsc_victim *v, const struct rsc_user *u,
-		    const char *key, size_t keylen, const struct rsc_akline *kl, struct rsc_plan *p,
+		    const char *keybuf, const struct rsc_akline *kl, struct rsc_plan *p,
 		    bool *present, struct rsc_buf *why)
 {
+	const char *key = keybuf + kl->off; /* kl's offsets count from keybuf */
+	size_t keylen = kl->len;
 	_cleanup_free_ char *file = NULL, *dir = NULL, *old = NULL;
 	struct rsc_buf content = { 0 };
 	struct rsc_akfile ak = { 0 };
@@ -142,7 +145,7 @@ static int plan_add(struct rsc_root *root, const struct rsc_victim *v, const str
 		return r;
 	for (size_t i = 0; i < ak.nlines; i++) {
 		if (ak.lines[i].status == RSC_AK_OK &&
-		    rsc_ak_same_key(old, &ak.lines[i], key, kl)) {
+		    rsc_ak_same_key(old, &ak.lines[i], keybuf, kl)) {
 			*present = true;
 			break;
 		}
@@ -212,7 +215,7 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 		status = RSC_EXIT_USAGE;
 		goto out;
 	}
-	r = plan_add(vol->root, v, u, keydata + kl.off, kl.len, &kl, &plan, &present, &why);
+	r = plan_add(vol->root, v, u, keydata, &kl, &plan, &present, &why);
 	if (r < 0) {
 		fprintf(o->err, "sshrescue: add-key: %s\n", why.data ? why.data : strerror(-r));
 		status = RSC_EXIT_OPERATIONAL;

@@ -298,8 +298,10 @@ int rsc_cmd_undo(const struct rsc_opts *o)
 	}
 	r = rsc_journal_undo(s.vol->root, o->journal_id, o->out);
 	if (r == -ENOENT) {
-		fprintf(o->err, "sshrescue: nothing to undo%s%s\n", o->journal_id ? " for " : "",
-			o->journal_id ? o->journal_id : "");
+		_cleanup_free_ char *id = o->journal_id ? rsc_escape(o->journal_id) : NULL;
+
+		fprintf(o->err, "sshrescue: nothing to undo%s%s\n", id ? " for " : "",
+			id ? id : "");
 		status = RSC_EXIT_OPERATIONAL;
 	} else if (r < 0) {
 		status = errmsg(o, RSC_EXIT_OPERATIONAL, "undo", r);

@@ -277,6 +277,28 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 		.sshd_log = NULL,
 		.fix = "chown %u %p",
 	},
+	[PR_SSH_SHELL_MISSING] = {
+		.code = "ssh.shell.missing",
+		.severity = RSC_SEV_ERROR,
+		.title = "%u's login shell %p does not exist",
+		.explain = "sshd refuses every login, key or password, of an account whose shell "
+			   "is missing (unless ChrootDirectory is set).",
+		.symptom = DENIED,
+		.sshd_log = "User %u not allowed because shell %p does not exist",
+		.fix = "give %u an installed shell (chsh -s /bin/bash %u in the victim) or "
+		       "reinstall the package that ships %p",
+	},
+	[PR_SSH_SHELL_NOEXEC] = {
+		.code = "ssh.shell.noexec",
+		.severity = RSC_SEV_ERROR,
+		.title = "%u's login shell %p is not an executable file",
+		.explain = "sshd refuses every login of an account whose shell is not a regular "
+			   "file with an execute bit.",
+		.symptom = DENIED,
+		.sshd_log = "User %u not allowed because shell %p is not executable",
+		.fix = "give %u an installed shell (chsh -s /bin/bash %u in the victim) or "
+		       "reinstall the package that ships %p",
+	},
 };
 
 const struct rsc_problem *rsc_problem(enum rsc_pid id)

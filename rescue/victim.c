@@ -54,6 +54,25 @@ static const char FILE_SHADOW[] = "/etc/shadow";
 
 /* ---- small helpers ---- */
 
+/*
+ * Room for one more element in an array that only this file grows: the
+ * capacity is implied by the count (8, then doubling), so appending n
+ * entries costs O(n) copies, not O(n^2).
+ */
+static int grow(void *arrayp, size_t n, size_t size)
+{
+	void **array = arrayp;
+	void *p = NULL;
+
+	if (n >= 8 ? (n & (n - 1)) != 0 : n != 0)
+		return 0;
+	p = reallocarray(*array, n ? n * 2 : 8, size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	return 0;
+}
+
 struct strv {
 	char **v; /* NULL-terminated once anything was added */
 	size_t n, cap;
@@ -98,7 +117,6 @@ static void strv_free(struct strv *s)
 static int note(struct rsc_victim *v, const char *fmt, ...) _printf_(2, 3);
 static int note(struct rsc_victim *v, const char *fmt, ...)
 {
-	char **n = NULL;
 	char *s = NULL;
 	va_list ap;
 	int r;
@@ -116,12 +134,10 @@ static int note(struct rsc_victim *v, const char *fmt, ...)
 	}
 	if (!s)
 		return -ENOMEM;
-	n = reallocarray(v->notes, v->nnotes + 1, sizeof(*n));
-	if (!n) {
+	if (grow(&v->notes, v->nnotes, sizeof(*v->notes)) < 0) {
 		free(s);
 		return -ENOMEM;
 	}
-	v->notes = n;
 	v->notes[v->nnotes++] = s;
 	return 0;
 }
@@ -299,7 +315,6 @@ int rsc_parse_passwd(struct rsc_victim *v, const char *data, size_t len)
 		_cleanup_free_ char *line = NULL;
 		unsigned long uid, gid;
 		struct rsc_user u = { .expire_day = -1 };
-		struct rsc_user *nu = NULL;
 		char *f[7];
 		size_t nf;
 		ssize_t dup;
@@ -341,15 +356,12 @@ int rsc_parse_passwd(struct rsc_victim *v, const char *data, size_t len)
 		u.gecos = strdup(f[4]);
 		u.home = strdup(f[5]);
 		u.shell = strdup(f[6]);
-		nu = reallocarray(v->users, v->nusers + 1, sizeof(*nu));
-		if (!u.name || !u.gecos || !u.home || !u.shell || !nu) {
-			if (nu)
-				v->users = nu;
+		if (!u.name || !u.gecos || !u.home || !u.shell ||
+		    grow(&v->users, v->nusers, sizeof(*v->users)) < 0) {
 			user_free(&u);
 			r = -ENOMEM;
 			break;
 		}
-		v->users = nu;
 		v->users[v->nusers] = u;
 		r = index_add(&idx, v->users[v->nusers].name, v->nusers);
 		v->nusers++;
@@ -408,7 +420,6 @@ int rsc_parse_group(struct rsc_victim *v, const char *data, size_t len)
 	while (r == 0 && next_line(&p, end, &s, &n)) {
 		_cleanup_free_ char *line = NULL;
 		struct rsc_group g = { 0 };
-		struct rsc_group *ng = NULL;
 		unsigned long gid;
 		char *f[4];
 		size_t nf;
@@ -445,13 +456,12 @@ int rsc_parse_group(struct rsc_victim *v, const char *data, size_t len)
 		g.gid = (gid_t)gid;
 		g.name = strdup(f[0]);
 		r = g.name ? split_members(f[3], &g) : -ENOMEM;
-		ng = r == 0 ? reallocarray(v->groups, v->ngroups + 1, sizeof(*ng)) : NULL;
-		if (!ng) {
+		if (r == 0)
+			r = grow(&v->groups, v->ngroups, sizeof(*v->groups));
+		if (r < 0) {
 			group_free(&g);
-			r = -ENOMEM;
 			break;
 		}
-		v->groups = ng;
 		v->groups[v->ngroups] = g;
 		r = index_add(&idx, v->groups[v->ngroups].name, v->ngroups);
 		v->ngroups++;

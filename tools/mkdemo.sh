@@ -62,7 +62,8 @@ PrintMotd no
 AcceptEnv LANG LC_*
 Subsystem sftp /usr/lib/openssh/sftp-server
 C
-install -d -m 0755 "$tree/etc/ssh/sshd_config.d" "$tree/root"
+install -d -m 0755 "$tree/etc/ssh/sshd_config.d" "$tree/root" "$tree/bin"
+install -m 0755 /bin/bash "$tree/bin/bash" # sshd refuses an account whose shell is missing
 
 # alice: ~/.ssh world-writable, authorized_keys with CRLF line ends
 install -d -m 0755 -o 1001 -g 1001 "$tree/home/alice"

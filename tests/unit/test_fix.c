@@ -281,6 +281,23 @@ static void add_key_creates_and_does_not_duplicate(void **state)
 	assert_string_equal(keys, KEY_ALICE "\n");
 	free(keys);
 
+	/* a BOM, a blank line and blanks around the key: the same key, not added */
+	tu_write(tmp, "bom.pub", "\xef\xbb\xbf\n  " KEY_ALICE "  \n", 0644, 0, 0);
+	free(kf);
+	assert_true(asprintf(&kf, "%s/bom.pub", tmp) > 0);
+	assert_int_equal(add_key(f, "bob", kf, &r) & ~RSC_EXIT_FIXED, 0);
+	run_free(&r);
+	keys = tu_read(f->dir, "home/bob/.ssh/authorized_keys");
+	assert_string_equal(keys, KEY_ALICE "\n");
+	free(keys);
+	/* another key from such a file is appended as the bare key line */
+	tu_write(tmp, "bom.pub", "\xef\xbb\xbf\n  " KEY_BOB "  \n", 0644, 0, 0);
+	assert_int_equal(add_key(f, "bob", kf, &r) & ~RSC_EXIT_FIXED, 0);
+	run_free(&r);
+	keys = tu_read(f->dir, "home/bob/.ssh/authorized_keys");
+	assert_string_equal(keys, KEY_ALICE "\n" KEY_BOB "\n");
+	free(keys);
+
 	/* a private key and an unknown user are refused */
 	free(kf);
 	assert_true(asprintf(&kf, "%s/priv", tmp) > 0);
@@ -291,7 +308,7 @@ static void add_key_creates_and_does_not_duplicate(void **state)
 	assert_int_equal(add_key(f, "mallory", kf, &r), RSC_EXIT_USAGE);
 	run_free(&r);
 	keys = tu_read(f->dir, "home/bob/.ssh/authorized_keys");
-	assert_string_equal(keys, KEY_ALICE "\n");
+	assert_string_equal(keys, KEY_ALICE "\n" KEY_BOB "\n");
 	free(keys);
 	free(kf);
 	tu_rmtree(tmp);

@@ -431,6 +431,24 @@ static void unknown_owner_and_readable_private_key(void **state)
 	assert_int_equal(vfx_errors(f), 0);
 }
 
+/* sshd's allowed_user(): a missing or non-executable shell refuses every login. */
+static void login_shell_missing_or_not_executable(void **state)
+{
+	struct vfx *f = *state;
+
+	tu_remove(f->dir, "bin/bash");
+	vfx_check(f);
+	assert_has(f, "ssh.shell.missing", "/bin/bash");
+	tu_write(f->dir, "bin/bash", "#!/bin/sh\n", 0644, 0, 0);
+	vfx_check(f);
+	assert_has(f, "ssh.shell.noexec", "/bin/bash");
+	tu_remove(f->dir, "bin/bash");
+	tu_symlink(f->dir, "bin/bash", "/usr/sbin/nologin"); /* resolved inside the victim */
+	vfx_check(f);
+	assert_hasnt(f, "ssh.shell.missing", NULL);
+	assert_hasnt(f, "ssh.shell.noexec", NULL);
+}
+
 /* --user limits the check to the named users. */
 static void only_named_users(void **state)
 {
@@ -512,6 +530,7 @@ int main(void)
 		T(content_empty),
 		T(home_missing),
 		T(unknown_owner_and_readable_private_key),
+		T(login_shell_missing_or_not_executable),
 		T(only_named_users),
 		T(hostile_names_are_escaped),
 	};

@@ -49,6 +49,9 @@ struct vfx *vfx_new(const char *os_id)
 		 "Version: 1:9.2p1-2+deb12u3\n\n",
 		 0644, 0, 0);
 	tu_write(d, "etc/ssh/sshd_config", "UsePAM yes\n", 0644, 0, 0);
+	/* stand-ins for the shells: sshd only needs them to be executable files */
+	tu_write(d, "bin/bash", "#!/bin/sh\n", 0755, 0, 0);
+	tu_write(d, "usr/sbin/nologin", "#!/bin/sh\n", 0755, 0, 0);
 	tu_mkdir(d, "root", 0700, 0, 0);
 	tu_mkdir(d, "home", 0755, 0, 0);
 	tu_mkdir(d, "home/alice", 0755, 1001, 1001);
