@@ -204,6 +204,8 @@ static int cmp_finding(const void *a, const void *b)
 
 void rsc_ctx_sort(struct rsc_ctx *ctx)
 {
+	if (ctx->nfindings == 0)
+		return; /* findings may be NULL: qsort must not see it */
 	sort_ctx = ctx;
 	qsort(ctx->findings, ctx->nfindings, sizeof(*ctx->findings), cmp_finding);
 	sort_ctx = NULL;
