@@ -962,20 +962,15 @@ static int split_args(const char *s, struct strv *out)
 {
 	size_t i = 0;
 
-	while (s[i]) {
+	for (;;) {
 		struct rsc_buf b = { 0 };
 		char quote = 0;
-		int r = rsc_buf_add(&b, "", 0);
+		int r;
 
-		if (s[i] == ' ' || s[i] == '\t') {
-			i++;
-			rsc_buf_free(&b);
-			continue;
-		}
-		if (s[i] == '#') {
-			rsc_buf_free(&b);
-			break;
-		}
+		i += strspn(s + i, " \t");
+		if (!s[i] || s[i] == '#')
+			return 0;
+		r = rsc_buf_add(&b, "", 0);
 		for (; r == 0 && s[i]; i++) {
 			char c = s[i];
 
@@ -1000,7 +995,6 @@ static int split_args(const char *s, struct strv *out)
 			return r;
 		}
 	}
-	return 0;
 }
 
 static int parse_flag(const struct strv *args, int *val)

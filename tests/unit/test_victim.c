@@ -731,7 +731,9 @@ static void sshd_include_order(void **state)
 	tu_write(d, "etc/ssh/x1/k.conf", "AuthorizedKeysFile .ssh/x1\n", 0644, 0, 0);
 	tu_write(d, "etc/ssh/x2/k.conf", "AuthorizedKeysFile .ssh/x2\n", 0644, 0, 0);
 	tu_write(d, "etc/ssh/plain", "PubkeyAuthentication no\n", 0644, 0, 0);
-	config(l, "Include /etc/ssh/x?/k.conf\nInclude plain\n");
+	/* glob(3) without GLOB_TILDE: "~" is no home and not relative to /etc/ssh either */
+	tu_write(d, "etc/ssh/~/t.conf", "StrictModes no\n", 0644, 0, 0);
+	config(l, "Include ~/t.conf\nInclude /etc/ssh/x?/k.conf\nInclude plain\n");
 	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/x1");
 	assert_false(l->v->sshd.pubkey_authentication);
 	assert_true(l->v->sshd.strict_modes);
@@ -743,9 +745,9 @@ static void sshd_include_loop(void **state)
 	const char *d = l->f->dir;
 	char name[64], text[128];
 
-	/* a file that includes itself, twice per line: read a bounded number of times */
-	tu_write(d, "etc/ssh/loop.conf", "Include loop.conf loop.conf\nStrictModes no\n", 0644, 0,
-		 0);
+	/* a file that includes itself four times: 4^16 reads without the file budget */
+	tu_write(d, "etc/ssh/loop.conf",
+		 "Include loop.conf loop.conf loop.conf loop.conf\nStrictModes no\n", 0644, 0, 0);
 	config(l, "Include loop.conf\nPubkeyAuthentication no\n");
 	assert_false(l->v->sshd.strict_modes);
 	assert_false(l->v->sshd.pubkey_authentication);
