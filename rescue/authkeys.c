@@ -4,6 +4,8 @@
  * (auth2-pubkeyfile.c, sshkey.c sshkey_read(), authfile.c
  * sshkey_advance_past_options(), auth-options.c sshauthopt_parse()), with no
  * crypto library: key blobs are checked for structure, not for maths.
+ * This file classifies lines and files and rewrites them; the key types,
+ * the base64 decoder and the blob structure check are in akblob.c.
  *
  * What sshd does with a line, and what this file mirrors:
  *  - it reads lines with getline(): the "\n" (and a "\r" before it) stay in
@@ -40,418 +42,34 @@
 #include <string.h>
 #include <strings.h>
 
+#include "akblob.h"
 #include "authkeys.h"
 #include "util.h"
 
-#define AK_MAX_LINES	    (1u << 18)	/* far beyond any real file; bounds the line table */
-#define SPLIT_MAX_TAILS	    256		/* continuation lines looked at after a cut key */
-#define MAX_BIGNUM_BYTES    (16384 / 8) /* SSHBUF_MAX_BIGNUM */
-#define CERT_MAX_PRINCIPALS 256		/* SSHKEY_CERT_MAX_PRINCIPALS */
-#define ED25519_PK_LEN	    32
+#define AK_MAX_LINES	(1u << 18) /* far beyond any real file; bounds the line table */
+#define SPLIT_MAX_TAILS 256	   /* continuation lines looked at after a cut key */
 
 static const char bom[3] = { '\xef', '\xbb', '\xbf' };
-
-struct ktype {
-	const char *name;
-	enum rsc_key_kind kind;
-	bool cert;
-	unsigned curve; /* ECDSA: curve bits; 0 for the others */
-	bool supported; /* XMSS exists only with WITH_XMSS, which no distribution sets */
-};
-
-/* sshkey.c keyimpls[], names only; the rsa-sha2-* and webauthn names are labels sshd accepts. */
-static const struct ktype ktypes[] = {
-	{ "ssh-ed25519", RSC_KEY_ED25519, false, 0, true },
-	{ "ssh-ed25519-cert-v01@openssh.com", RSC_KEY_ED25519, true, 0, true },
-	{ "sk-ssh-ed25519@openssh.com", RSC_KEY_SK_ED25519, false, 0, true },
-	{ "sk-ssh-ed25519-cert-v01@openssh.com", RSC_KEY_SK_ED25519, true, 0, true },
-	{ "ecdsa-sha2-nistp256", RSC_KEY_ECDSA, false, 256, true },
-	{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", RSC_KEY_ECDSA, true, 256, true },
-	{ "ecdsa-sha2-nistp384", RSC_KEY_ECDSA, false, 384, true },
-	{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", RSC_KEY_ECDSA, true, 384, true },
-	{ "ecdsa-sha2-nistp521", RSC_KEY_ECDSA, false, 521, true },
-	{ "ecdsa-sha2-nistp521-cert-v01@openssh.com", RSC_KEY_ECDSA, true, 521, true },
-	{ "sk-ecdsa-sha2-nistp256@openssh.com", RSC_KEY_SK_ECDSA, false, 256, true },
-	{ "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", RSC_KEY_SK_ECDSA, true, 256, true },
-	{ "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", RSC_KEY_SK_ECDSA, false, 256, true },
-	{ "ssh-dss", RSC_KEY_DSA, false, 0, true },
-	{ "ssh-dss-cert-v01@openssh.com", RSC_KEY_DSA, true, 0, true },
-	{ "ssh-rsa", RSC_KEY_RSA, false, 0, true },
-	{ "ssh-rsa-cert-v01@openssh.com", RSC_KEY_RSA, true, 0, true },
-	{ "rsa-sha2-256", RSC_KEY_RSA, false, 0, true },
-	{ "rsa-sha2-256-cert-v01@openssh.com", RSC_KEY_RSA, true, 0, true },
-	{ "rsa-sha2-512", RSC_KEY_RSA, false, 0, true },
-	{ "rsa-sha2-512-cert-v01@openssh.com", RSC_KEY_RSA, true, 0, true },
-	{ "ssh-xmss@openssh.com", RSC_KEY_XMSS, false, 0, false },
-	{ "ssh-xmss-cert-v01@openssh.com", RSC_KEY_XMSS, true, 0, false },
-};
-
-static const struct ktype *find_type(const char *s, size_t n)
-{
-	if (n == 0)
-		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(ktypes); i++)
-		if (ktypes[i].name[0] == s[0] && strlen(ktypes[i].name) == n &&
-		    memcmp(ktypes[i].name, s, n) == 0)
-			return &ktypes[i];
-	return NULL;
-}
-
-/*
- * The type name inside a blob: sshkey_type_from_name() also takes the short
- * names of plain types, case-insensitively. ECDSA short names then fail in
- * sshd (no curve can be derived from them), so they are not listed.
- */
-static const struct ktype *blob_type(const uint8_t *s, size_t n)
-{
-	static const struct {
-		const char *shortname, *name;
-	} shorts[] = {
-		{ "RSA", "ssh-rsa" },
-		{ "DSA", "ssh-dss" },
-		{ "ED25519", "ssh-ed25519" },
-		{ "ED25519-SK", "sk-ssh-ed25519@openssh.com" },
-	};
-	const struct ktype *t = find_type((const char *)s, n);
-
-	if (t)
-		return t;
-	for (size_t i = 0; i < ARRAY_SIZE(shorts); i++)
-		if (strlen(shorts[i].shortname) == n &&
-		    strncasecmp(shorts[i].shortname, (const char *)s, n) == 0)
-			return find_type(shorts[i].name, strlen(shorts[i].name));
-	return NULL;
-}
-
-/* ---- the SSH wire format of a key blob ---- */
-
-struct rd {
-	const uint8_t *p;
-	size_t n;
-};
-
-static int rd_skip(struct rd *r, size_t k, const uint8_t **out)
-{
-	if (r->n < k)
-		return -1;
-	if (out)
-		*out = r->p;
-	r->p += k;
-	r->n -= k;
-	return 0;
-}
-
-static int rd_u32(struct rd *r, uint32_t *v)
-{
-	const uint8_t *p;
-
-	if (rd_skip(r, 4, &p) < 0)
-		return -1;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	return 0;
-}
-
-static int rd_string(struct rd *r, const uint8_t **s, size_t *len)
-{
-	uint32_t l;
-
-	if (rd_u32(r, &l) < 0 || rd_skip(r, l, s) < 0)
-		return -1;
-	if (len)
-		*len = l;
-	return 0;
-}
-
-/* sshbuf_get_cstring(): a NUL is allowed only as the last byte; it is dropped here. */
-static int rd_cstring(struct rd *r, const uint8_t **s, size_t *len)
-{
-	if (rd_string(r, s, len) < 0)
-		return -1;
-	if (*len > 0 && memchr(*s, 0, *len - 1))
-		return -1;
-	if (*len > 0 && (*s)[*len - 1] == 0)
-		(*len)--;
-	return 0;
-}
-
-static bool cstring_is(const uint8_t *s, size_t n, const char *want)
-{
-	return strlen(want) == n && memcmp(s, want, n) == 0;
-}
-
-/* sshbuf_get_bignum2_bytes_direct(): positive, at most 16384 bits. Gives the bit count. */
-static int rd_mpint(struct rd *r, unsigned *bits)
-{
-	const uint8_t *d;
-	size_t len;
-	unsigned top = 0;
-
-	if (rd_string(r, &d, &len) < 0)
-		return -1;
-	if (len > 0 && (d[0] & 0x80))
-		return -1;
-	if (len > MAX_BIGNUM_BYTES + 1 || (len == MAX_BIGNUM_BYTES + 1 && d[0] != 0))
-		return -1;
-	while (len > 0 && d[0] == 0) {
-		d++;
-		len--;
-	}
-	if (len == 0) {
-		*bits = 0;
-		return 0;
-	}
-	for (unsigned v = d[0]; v; v >>= 1)
-		top++;
-	*bits = (unsigned)(len - 1) * 8 + top;
-	return 0;
-}
-
-/* The public part of a key of type t (after the type name and, for a certificate, the nonce). */
-static int rd_public(struct rd *r, const struct ktype *t, unsigned *bits)
-{
-	const uint8_t *s;
-	size_t n;
-	unsigned e, x;
-	char curve[16];
-
-	switch (t->kind) {
-	case RSC_KEY_RSA:
-		if (rd_mpint(r, &e) < 0 || rd_mpint(r, bits) < 0 || e == 0 || *bits == 0)
-			return -1;
-		return 0;
-	case RSC_KEY_DSA:
-		if (rd_mpint(r, bits) < 0 || *bits == 0)
-			return -1;
-		for (int i = 0; i < 3; i++)
-			if (rd_mpint(r, &x) < 0)
-				return -1;
-		return 0;
-	case RSC_KEY_ECDSA:
-	case RSC_KEY_SK_ECDSA:
-		snprintf(curve, sizeof(curve), "nistp%u", t->curve);
-		if (rd_cstring(r, &s, &n) < 0 || !cstring_is(s, n, curve))
-			return -1;
-		/* sshbuf_get_eckey(): uncompressed points only, exactly one point long */
-		if (rd_string(r, &s, &n) < 0 || n != 1 + 2 * (((size_t)t->curve + 7) / 8) ||
-		    s[0] != 0x04)
-			return -1;
-		*bits = t->curve;
-		break;
-	case RSC_KEY_ED25519:
-	case RSC_KEY_SK_ED25519:
-		if (rd_string(r, &s, &n) < 0 || n != ED25519_PK_LEN)
-			return -1;
-		*bits = 256;
-		break;
-	default:
-		return -1;
-	}
-	if (t->kind == RSC_KEY_SK_ECDSA || t->kind == RSC_KEY_SK_ED25519)
-		return rd_cstring(r, &s, &n); /* the security key's application */
-	return 0;
-}
-
-/* A sequence of string pairs: certificate critical options and extensions. */
-static int check_pairs(const uint8_t *p, size_t n)
-{
-	struct rd r = { p, n };
-
-	while (r.n > 0)
-		if (rd_string(&r, NULL, NULL) < 0 || rd_string(&r, NULL, NULL) < 0)
-			return -1;
-	return 0;
-}
-
-static int parse_blob(const uint8_t *b, size_t n, bool allow_cert, const struct ktype **type,
-		      unsigned *bits);
-
-/* sshkey.c cert_parse(), without the signature check (that needs the CA's maths). */
-static int rd_cert(struct rd *r)
-{
-	const uint8_t *s, *princ, *ca;
-	size_t n, nprinc, nca;
-	uint32_t type;
-	const struct ktype *cat;
-	unsigned cabits, count = 0;
-
-	if (rd_skip(r, 8, NULL) < 0 || rd_u32(r, &type) < 0 || rd_cstring(r, &s, &n) < 0 ||
-	    rd_string(r, &princ, &nprinc) < 0 || rd_skip(r, 16, NULL) < 0 ||
-	    rd_string(r, &s, &n) < 0 || check_pairs(s, n) < 0 || rd_string(r, &s, &n) < 0 ||
-	    check_pairs(s, n) < 0 || rd_string(r, NULL, NULL) < 0 || rd_string(r, &ca, &nca) < 0 ||
-	    rd_string(r, NULL, NULL) < 0)
-		return -1;
-	if (type != 1 && type != 2) /* SSH2_CERT_TYPE_USER, SSH2_CERT_TYPE_HOST */
-		return -1;
-	for (struct rd pr = { princ, nprinc }; pr.n > 0; count++)
-		if (count >= CERT_MAX_PRINCIPALS || rd_cstring(&pr, &s, &n) < 0)
-			return -1;
-	return parse_blob(ca, nca, false, &cat, &cabits);
-}
-
-/* sshkey_from_blob_internal(): the whole blob must be one key and nothing more. */
-static int parse_blob(const uint8_t *b, size_t n, bool allow_cert, const struct ktype **type,
-		      unsigned *bits)
-{
-	struct rd r = { b, n };
-	const struct ktype *t;
-	const uint8_t *s;
-	size_t len;
-
-	if (rd_cstring(&r, &s, &len) < 0)
-		return -1;
-	t = blob_type(s, len);
-	if (!t || !t->supported || (t->cert && !allow_cert))
-		return -1;
-	if (t->cert && rd_string(&r, NULL, NULL) < 0) /* nonce */
-		return -1;
-	if (rd_public(&r, t, bits) < 0)
-		return -1;
-	if (t->cert && rd_cert(&r) < 0)
-		return -1;
-	if (r.n != 0)
-		return -1;
-	*type = t;
-	return 0;
-}
-
-/* ---- base64 as b64_pton() decodes it, fed in pieces (a split key comes in several) ---- */
-
-struct b64 {
-	uint8_t *buf;
-	size_t len, cap;
-	unsigned state; /* characters of the current quantum seen, 0-3 */
-	unsigned pad;	/* 0: no '=' yet; 1: one '=' seen, one more needed; 2: padding complete */
-	unsigned acc;	/* bits of the byte being assembled */
-	bool bad;
-};
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
 
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-static int b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static void b64_reset(struct b64 *d)
-{
-	d->len = 0;
-	d->state = d->pad = d->acc = 0;
-	d->bad = false;
-}
-
-static void b64_free(struct b64 *d)
-{
-	free(d->buf);
-	d->buf = NULL;
-	d->len = d->cap = 0;
-}
-
-static int b64_feed(struct b64 *d, const char *s, size_t n)
-{
-	size_t need;
-
-	if (n / 4 > (SIZE_MAX - d->len - 3) / 3)
-		return -ENOMEM;
-	need = d->len + n / 4 * 3 + 3;
-	if (need > d->cap) {
-		size_t cap = d->cap > need / 2 ? d->cap * 2 : need;
-		uint8_t *p = realloc(d->buf, cap < need ? need : cap);
-
-		if (!p)
-			return -ENOMEM;
-		d->buf = p;
-		d->cap = cap < need ? need : cap;
-	}
-	for (size_t i = 0; i < n && !d->bad; i++) {
-		char c = s[i];
-		int v;
-
-		if (is_space(c))
-			continue;
-		if (d->pad == 1) {
-			if (c == '=')
-				d->pad = 2;
-			else
-				d->bad = true;
-			continue;
-		}
-		if (d->pad == 2) {
-			d->bad = true;
-			continue;
-		}
-		if (c == '=') {
-			/* '=' only after 2 or 3 characters, and the unused bits must be zero */
-			if (d->state < 2 || d->acc != 0)
-				d->bad = true;
-			else
-				d->pad = d->state == 2 ? 1 : 2;
-			continue;
-		}
-		v = b64_value(c);
-		if (v < 0) {
-			d->bad = true;
-			continue;
-		}
-		switch (d->state) {
-		case 0:
-			d->acc = (unsigned)v << 2;
-			break;
-		case 1:
-			d->buf[d->len++] = (uint8_t)(d->acc | (unsigned)v >> 4);
-			d->acc = ((unsigned)v & 0x0f) << 4;
-			break;
-		case 2:
-			d->buf[d->len++] = (uint8_t)(d->acc | (unsigned)v >> 2);
-			d->acc = ((unsigned)v & 0x03) << 6;
-			break;
-		default:
-			d->buf[d->len++] = (uint8_t)(d->acc | (unsigned)v);
-			d->acc = 0;
-			break;
-		}
-		d->state = (d->state + 1) & 3;
-	}
-	return 0;
-}
-
-/* Does what was fed so far form a complete base64 text? */
-static bool b64_complete(const struct b64 *d)
-{
-	return !d->bad && (d->pad == 2 || (d->pad == 0 && d->state == 0));
-}
-
 /* ---- one line ---- */
 
 struct ctx {
 	const char *d;
-	struct b64 dec;
+	struct akb_b64 dec;
 };
 
 /* What a line is, before the file-level passes (private key blocks, split keys, BOM). */
 struct linfo {
 	enum rsc_ak_status st;
-	const struct ktype *t; /* the label, when one was recognised */
-	size_t type_s, type_e; /* the label */
-	size_t tok_s, tok_e;   /* the base64 token */
-	bool tok_last;	       /* nothing but blanks after the base64 */
+	const struct akb_ktype *t; /* the label, when one was recognised */
+	size_t type_s, type_e;	   /* the label */
+	size_t tok_s, tok_e;	   /* the base64 token */
+	bool tok_last;		   /* nothing but blanks after the base64 */
 	bool has_options;
 	unsigned bits;
 };
@@ -470,16 +88,6 @@ static size_t token_end(const char *d, size_t i, size_t e)
 	return i;
 }
 
-/* Is the decoded blob a key of the label's type? Sets bits. */
-static bool blob_fits(const struct b64 *dec, const struct ktype *label, unsigned *bits)
-{
-	const struct ktype *t;
-
-	if (parse_blob(dec->buf, dec->len, true, &t, bits) < 0)
-		return false;
-	return t->kind == label->kind && t->cert == label->cert && t->curve == label->curve;
-}
-
 /* sshkey_read() at cp. */
 static int try_key(struct ctx *c, size_t cp, size_t e, struct linfo *li)
 {
@@ -489,7 +97,7 @@ static int try_key(struct ctx *c, size_t cp, size_t e, struct linfo *li)
 	memset(li, 0, sizeof(*li));
 	li->type_s = cp;
 	li->type_e = token_end(d, cp, e);
-	li->t = find_type(d + cp, li->type_e - cp);
+	li->t = akb_find_type(d + cp, li->type_e - cp);
 	li->tok_s = li->tok_e = skip_blanks(d, li->type_e, e);
 	if (!li->t || !li->t->supported) {
 		li->st = RSC_AK_UNKNOWN_TYPE;
@@ -500,13 +108,13 @@ static int try_key(struct ctx *c, size_t cp, size_t e, struct linfo *li)
 	li->st = RSC_AK_BAD_BASE64;
 	if (li->tok_e == li->tok_s)
 		return 0;
-	b64_reset(&c->dec);
-	r = b64_feed(&c->dec, d + li->tok_s, li->tok_e - li->tok_s);
+	akb_b64_reset(&c->dec);
+	r = akb_b64_feed(&c->dec, d + li->tok_s, li->tok_e - li->tok_s);
 	if (r < 0)
 		return r;
-	if (!b64_complete(&c->dec))
+	if (!akb_b64_complete(&c->dec))
 		return 0;
-	li->st = blob_fits(&c->dec, li->t, &li->bits) ? RSC_AK_OK : RSC_AK_BLOB_MISMATCH;
+	li->st = akb_blob_fits(&c->dec, li->t, &li->bits) ? RSC_AK_OK : RSC_AK_BLOB_MISMATCH;
 	return 0;
 }
 
@@ -616,7 +224,7 @@ static bool any_known_token(const char *d, size_t i, size_t e)
 {
 	while ((i = skip_blanks(d, i, e)) < e) {
 		size_t t = token_end(d, i, e);
-		const struct ktype *kt = find_type(d + i, t - i);
+		const struct akb_ktype *kt = akb_find_type(d + i, t - i);
 
 		if (kt && kt->supported)
 			return true;
@@ -628,7 +236,7 @@ static bool any_known_token(const char *d, size_t i, size_t e)
 static bool only_space(const char *d, size_t i, size_t e)
 {
 	for (; i < e; i++)
-		if (!is_space(d[i]))
+		if (!akb_is_space(d[i]))
 			return false;
 	return true;
 }
@@ -723,7 +331,7 @@ static bool priv_end(enum priv_kind k, const char *d, size_t i, size_t e)
 
 static bool is_b64_char(char c)
 {
-	return b64_value(c) >= 0 || c == '=';
+	return akb_b64_value(c) >= 0 || c == '=';
 }
 
 /* A line inside a private key: base64, a "Name: value" header, or blank. */
@@ -733,10 +341,10 @@ static bool priv_body(const char *d, size_t i, size_t e)
 	bool b64 = true;
 
 	for (size_t k = i; k < e && b64; k++)
-		b64 = is_b64_char(d[k]) || is_space(d[k]);
+		b64 = is_b64_char(d[k]) || akb_is_space(d[k]);
 	if (b64)
 		return true;
-	while (j < e && (b64_value(d[j]) >= 0 || d[j] == '-'))
+	while (j < e && (akb_b64_value(d[j]) >= 0 || d[j] == '-'))
 		j++;
 	return j > i && j < e && d[j] == ':';
 }
@@ -876,8 +484,8 @@ static long try_split(struct ctx *c, struct parsed *p, size_t i, const struct li
 	if ((li->st != RSC_AK_BAD_BASE64 && li->st != RSC_AK_BLOB_MISMATCH) || !li->tok_last ||
 	    p->v[i].nul)
 		return 0;
-	b64_reset(&c->dec);
-	r = b64_feed(&c->dec, d + li->tok_s, li->tok_e - li->tok_s);
+	akb_b64_reset(&c->dec);
+	r = akb_b64_feed(&c->dec, d + li->tok_s, li->tok_e - li->tok_s);
 	if (r < 0)
 		return r;
 	if (c->dec.bad || c->dec.pad)
@@ -891,12 +499,12 @@ static long try_split(struct ctx *c, struct parsed *p, size_t i, const struct li
 		for (size_t j = s; j < e; j++)
 			if (!is_b64_char(d[j]))
 				return 0;
-		r = b64_feed(&c->dec, d + s, e - s);
+		r = akb_b64_feed(&c->dec, d + s, e - s);
 		if (r < 0)
 			return r;
 		v->tok_s = s;
 		v->tok_e = e;
-		if (b64_complete(&c->dec) && blob_fits(&c->dec, li->t, bits))
+		if (akb_b64_complete(&c->dec) && akb_blob_fits(&c->dec, li->t, bits))
 			return (long)(k - i);
 		if (c->dec.bad || c->dec.pad || skip_blanks(d, e, v->ve) != v->ve)
 			return 0; /* padding or a comment: the key ends here, and is no key */
@@ -958,7 +566,7 @@ static int parse_all(const char *data, size_t len, struct parsed *p)
 			l->status =
 				RSC_AK_UNKNOWN_TYPE; /* sshd reads the BOM as part of the type */
 	}
-	b64_free(&c.dec);
+	akb_b64_free(&c.dec);
 	for (size_t i = 0; r == 0 && i < p->f.nlines; i++)
 		if (p->f.lines[i].status == RSC_AK_OK)
 			p->f.nkeys++;
@@ -1097,7 +705,7 @@ int rsc_ak_parse_pubkey(const char *data, size_t len, struct rsc_akline *line)
 		*line = *l;
 		/* the key text without surrounding blanks, as add-key appends it */
 		line->off = skip_blanks(data + skip, l->off, e);
-		while (e > line->off && is_space(data[skip + e - 1]))
+		while (e > line->off && akb_is_space(data[skip + e - 1]))
 			e--;
 		line->len = e - line->off;
 		line->off += skip;
@@ -1111,18 +719,18 @@ int rsc_ak_parse_pubkey(const char *data, size_t len, struct rsc_akline *line)
 bool rsc_ak_same_key(const char *bufa, const struct rsc_akline *a, const char *bufb,
 		     const struct rsc_akline *b)
 {
-	struct b64 da = { 0 }, db = { 0 };
+	struct akb_b64 da = { 0 }, db = { 0 };
 	bool same = false;
 
 	if (a->kind == RSC_KEY_UNKNOWN || a->kind != b->kind || a->is_cert != b->is_cert ||
 	    a->blob_len == 0 || b->blob_len == 0)
 		return false;
-	if (b64_feed(&da, bufa + a->blob_off, a->blob_len) == 0 &&
-	    b64_feed(&db, bufb + b->blob_off, b->blob_len) == 0 && b64_complete(&da) &&
-	    b64_complete(&db))
+	if (akb_b64_feed(&da, bufa + a->blob_off, a->blob_len) == 0 &&
+	    akb_b64_feed(&db, bufb + b->blob_off, b->blob_len) == 0 && akb_b64_complete(&da) &&
+	    akb_b64_complete(&db))
 		same = da.len == db.len && memcmp(da.buf, db.buf, da.len) == 0;
-	b64_free(&da);
-	b64_free(&db);
+	akb_b64_free(&da);
+	akb_b64_free(&db);
 	return same;
 }
 

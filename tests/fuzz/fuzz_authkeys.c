@@ -1,4 +1,4 @@
-/* fuzz-sources: rescue/authkeys.c rescue/util.c */
+/* fuzz-sources: rescue/authkeys.c rescue/akblob.c rescue/util.c */
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_authkeys.c - the authorized_keys parser and normaliser on arbitrary

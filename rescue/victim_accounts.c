@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * victim_accounts.c - the parsers of the victim's account files
+ * (/etc/passwd, /etc/group, /etc/shadow) behind rsc_parse_passwd() & co.
+ *
+ * They read the files the way glibc's "files" NSS module does: leading
+ * blanks skipped, empty and '#' lines ignored, a malformed line skipped, the
+ * first of two entries with one name wins. Every skipped line becomes a
+ * note "<file>:<line>: <why>"; notes never quote victim bytes, so they need
+ * no escaping.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "victim_int.h"
+
+#define MAX_ENTRIES 500000u /* users, groups */
+
+/* ---- a name -> index hash for duplicate detection and shadow lookups while parsing ---- */
+
+struct name_index {
+	struct {
+		const char *name;
+		size_t idx;
+	} * slot;
+	size_t mask, used;
+};
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 14695981039346656037ULL & SIZE_MAX;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+static void index_free(struct name_index *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+	x->mask = x->used = 0;
+}
+
+static ssize_t index_find(const struct name_index *x, const char *name)
+{
+	if (!x->slot)
+		return -1;
+	for (size_t i = hash_name(name) & x->mask;; i = (i + 1) & x->mask) {
+		if (!x->slot[i].name)
+			return -1;
+		if (strcmp(x->slot[i].name, name) == 0)
+			return (ssize_t)x->slot[i].idx;
+	}
+}
+
+static int index_grow(struct name_index *x);
+
+/* Add name (borrowed, must outlive the index) unless present. */
+static int index_add(struct name_index *x, const char *name, size_t idx)
+{
+	size_t i;
+	int r;
+
+	if ((x->used + 1) * 2 > x->mask + 1 || !x->slot) {
+		r = index_grow(x);
+		if (r < 0)
+			return r;
+	}
+	for (i = hash_name(name) & x->mask; x->slot[i].name; i = (i + 1) & x->mask)
+		if (strcmp(x->slot[i].name, name) == 0)
+			return 0;
+	x->slot[i].name = name;
+	x->slot[i].idx = idx;
+	x->used++;
+	return 0;
+}
+
+static int index_grow(struct name_index *x)
+{
+	struct name_index n = { 0 };
+	size_t size = x->slot ? (x->mask + 1) * 2 : 64;
+
+	n.slot = calloc(size, sizeof(*n.slot));
+	if (!n.slot)
+		return -ENOMEM;
+	n.mask = size - 1;
+	for (size_t i = 0; x->slot && i <= x->mask; i++)
+		if (x->slot[i].name)
+			(void)index_add(&n, x->slot[i].name, x->slot[i].idx); /* no growth needed */
+	free(x->slot);
+	*x = n;
+	return 0;
+}
+
+/* ---- the loop every account file shares ---- */
+
+/* The line being parsed, and the names already known (users, or groups for /etc/group). */
+struct acct_line {
+	struct rsc_victim *v;
+	const char *file;
+	unsigned long lineno;
+	struct name_index idx;
+};
+
+/* The part of one line that differs per file: 0 to go on, 1 to stop reading, or -errno. */
+typedef int (*acct_line_fn)(struct acct_line *a, char **f, size_t nf);
+
+/* A note about the current line: "<file>:<line>: <message>". */
+static int line_note(const struct acct_line *a, const char *fmt, ...) _printf_(2, 3);
+static int line_note(const struct acct_line *a, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	r = vic_note(a->v, "%s:%lu: %s", a->file, a->lineno, msg);
+	free(msg);
+	return r;
+}
+
+/*
+ * The common part of reading one account-file line: refuse overlong lines
+ * and NUL bytes, skip blank/comment lines and NIS compat lines. Returns 1
+ * with *out a copy to split (a trailing CR is kept, as glibc keeps it),
+ * 0 to skip the line, -ENOMEM.
+ */
+static int account_line(const struct acct_line *a, const char *s, size_t n, char **out)
+{
+	*out = NULL;
+	if (n > LINE_MAX_LEN)
+		return line_note(a, "line longer than %u bytes", LINE_MAX_LEN);
+	if (memchr(s, '\0', n))
+		return line_note(a, "NUL byte in the line");
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	if (n == 0 || *s == '#')
+		return 0;
+	if (*s == '+' || *s == '-')
+		return line_note(a, "NIS compat line (+/-) ignored");
+	if (s[n - 1] == '\r') {
+		int r = line_note(a, "line ends in CR (a CR LF file); the last field keeps the CR");
+
+		if (r < 0)
+			return r;
+	}
+	*out = strndup(s, n);
+	return *out ? 1 : -ENOMEM;
+}
+
+/* Split s in place at sep into at most max fields; returns the real number of fields. */
+static size_t split_fields(char *s, char sep, char **f, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char *c = strchr(s, sep);
+
+		if (n < max)
+			f[n] = s;
+		n++;
+		if (!c)
+			return n;
+		*c = '\0';
+		s = c + 1;
+	}
+}
+
+/*
+ * For each line of data that account_line() accepts: split it at ':' into
+ * at most 9 fields and hand them to fn, with the names of v's users (or,
+ * of_groups, v's groups) indexed, those added by fn included.
+ */
+static int each_account_line(struct rsc_victim *v, const char *file, const char *data, size_t len,
+			     bool of_groups, acct_line_fn fn)
+{
+	struct acct_line a = { .v = v, .file = file };
+	const char *p = data, *end = data + len, *s;
+	size_t n;
+	int r = 0;
+
+	if (!v || (!data && len))
+		return -EINVAL;
+	for (size_t i = 0; i < (of_groups ? v->ngroups : v->nusers) && r == 0; i++)
+		r = index_add(&a.idx, of_groups ? v->groups[i].name : v->users[i].name, i);
+	while (r == 0 && vic_next_line(&p, end, &s, &n)) {
+		_cleanup_free_ char *line = NULL;
+		char *f[9];
+
+		a.lineno++;
+		r = account_line(&a, s, n, &line);
+		if (r > 0)
+			r = fn(&a, f, split_fields(line, ':', f, ARRAY_SIZE(f)));
+	}
+	index_free(&a.idx);
+	return r < 0 ? r : 0;
+}
+
+static int parse_id(const char *s, unsigned long *out)
+{
+	return rsc_parse_ulong(s, UID_MAX_VALID, out);
+}
+
+/* A note that the entry limit is reached, and the signal to stop. */
+static int too_many(const struct acct_line *a, const char *what)
+{
+	int r = line_note(a, "more than %u %s; the rest is ignored", MAX_ENTRIES, what);
+
+	return r < 0 ? r : 1;
+}
+
+/* ---- /etc/passwd ---- */
+
+static void user_free(struct rsc_user *u)
+{
+	free(u->name);
+	free(u->gecos);
+	free(u->home);
+	free(u->shell);
+	free(u->hash);
+}
+
+static int passwd_line(struct acct_line *a, char **f, size_t nf)
+{
+	struct rsc_victim *v = a->v;
+	struct rsc_user u = { .expire_day = -1 };
+	unsigned long uid, gid;
+	ssize_t dup;
+	int r;
+
+	if (nf != 7)
+		return line_note(a, "%zu fields, expected 7", nf);
+	if (!*f[0])
+		return line_note(a, "empty user name");
+	if (parse_id(f[2], &uid) < 0 || parse_id(f[3], &gid) < 0)
+		return line_note(a, "uid or gid is not a number from 0 to %lu", UID_MAX_VALID);
+	dup = index_find(&a->idx, f[0]);
+	if (dup >= 0)
+		return line_note(a, "user already defined on line %lu; the first wins",
+				 v->users[dup].lineno);
+	if (v->nusers >= MAX_ENTRIES)
+		return too_many(a, "users");
+	u.uid = (uid_t)uid;
+	u.gid = (gid_t)gid;
+	u.lineno = a->lineno;
+	u.name = strdup(f[0]);
+	u.gecos = strdup(f[4]);
+	u.home = strdup(f[5]);
+	u.shell = strdup(f[6]);
+	if (!u.name || !u.gecos || !u.home || !u.shell ||
+	    vic_grow(&v->users, v->nusers, sizeof(*v->users)) < 0) {
+		user_free(&u);
+		return -ENOMEM;
+	}
+	v->users[v->nusers] = u;
+	r = index_add(&a->idx, v->users[v->nusers].name, v->nusers);
+	v->nusers++;
+	return r;
+}
+
+int rsc_parse_passwd(struct rsc_victim *v, const char *data, size_t len)
+{
+	return each_account_line(v, FILE_PASSWD, data, len, false, passwd_line);
+}
+
+/* ---- /etc/group ---- */
+
+static void group_free(struct rsc_group *g)
+{
+	free(g->name);
+	for (size_t i = 0; i < g->nmembers; i++)
+		free(g->members[i]);
+	free(g->members);
+}
+
+static int split_members(char *list, struct rsc_group *g)
+{
+	struct vic_strv m = { 0 };
+	char *save = NULL;
+
+	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		if (!*tok)
+			continue;
+		if (vic_strv_pushdup(&m, tok) < 0) {
+			vic_strv_free(&m);
+			return -ENOMEM;
+		}
+	}
+	if (!m.v) {
+		m.v = calloc(1, sizeof(*m.v));
+		if (!m.v)
+			return -ENOMEM;
+	}
+	g->members = m.v;
+	g->nmembers = m.n;
+	return 0;
+}
+
+static int group_line(struct acct_line *a, char **f, size_t nf)
+{
+	struct rsc_victim *v = a->v;
+	struct rsc_group g = { 0 };
+	unsigned long gid;
+	int r;
+
+	if (nf != 4)
+		return line_note(a, "%zu fields, expected 4", nf);
+	if (!*f[0])
+		return line_note(a, "empty group name");
+	if (parse_id(f[2], &gid) < 0)
+		return line_note(a, "gid is not a number from 0 to %lu", UID_MAX_VALID);
+	if (index_find(&a->idx, f[0]) >= 0)
+		return line_note(a, "group already defined; the first wins");
+	if (v->ngroups >= MAX_ENTRIES)
+		return too_many(a, "groups");
+	g.gid = (gid_t)gid;
+	g.name = strdup(f[0]);
+	r = g.name ? split_members(f[3], &g) : -ENOMEM;
+	if (r == 0)
+		r = vic_grow(&v->groups, v->ngroups, sizeof(*v->groups));
+	if (r < 0) {
+		group_free(&g);
+		return r;
+	}
+	v->groups[v->ngroups] = g;
+	r = index_add(&a->idx, v->groups[v->ngroups].name, v->ngroups);
+	v->ngroups++;
+	return r;
+}
+
+int rsc_parse_group(struct rsc_victim *v, const char *data, size_t len)
+{
+	return each_account_line(v, FILE_GROUP, data, len, true, group_line);
+}
+
+/* ---- /etc/shadow ---- */
+
+/* A shadow number: empty is -1, a negative number means "none" too. */
+static int parse_days(const char *s, long *out)
+{
+	unsigned long val;
+	bool neg = *s == '-';
+
+	*out = -1;
+	if (!*s)
+		return 0;
+	if (rsc_parse_ulong(s + neg, LONG_MAX, &val) < 0)
+		return -EINVAL;
+	if (!neg)
+		*out = (long)val;
+	return 0;
+}
+
+static int shadow_line(struct acct_line *a, char **f, size_t nf)
+{
+	long days[7] = { -1, -1, -1, -1, -1, -1, -1 };
+	struct rsc_user *u;
+	ssize_t at;
+	bool bad = false;
+
+	if (nf != 9 && nf != 2)
+		return line_note(a, "%zu fields, expected 9", nf);
+	for (size_t i = 2; i < nf; i++)
+		bad = bad || parse_days(f[i], &days[i - 2]) < 0;
+	if (bad || !*f[0])
+		return line_note(a, "%s", bad ? "a day field is not a number" : "empty user name");
+	at = index_find(&a->idx, f[0]);
+	if (at < 0)
+		return 0; /* no such account: nothing logs in with it */
+	u = &a->v->users[at];
+	if (u->has_shadow)
+		return line_note(a, "user already has a shadow entry; the first wins");
+	u->hash = strdup(f[1]);
+	if (!u->hash)
+		return -ENOMEM;
+	u->has_shadow = true;
+	u->expire_day = days[5];
+	return 0;
+}
+
+int rsc_parse_shadow(struct rsc_victim *v, const char *data, size_t len)
+{
+	return each_account_line(v, FILE_SHADOW, data, len, false, shadow_line);
+}
+
+void vic_free_accounts(struct rsc_victim *v)
+{
+	for (size_t i = 0; i < v->nusers; i++)
+		user_free(&v->users[i]);
+	free(v->users);
+	v->users = NULL;
+	v->nusers = 0;
+	for (size_t i = 0; i < v->ngroups; i++)
+		group_free(&v->groups[i]);
+	free(v->groups);
+	v->groups = NULL;
+	v->ngroups = 0;
+}
