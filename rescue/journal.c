@@ -8,9 +8,14 @@
  * rsc_journal_close() appends "complete". A crash at any point leaves a
  * manifest whose records are exactly the changes that may have been made.
  *
+ * Before the caller writes a file, rsc_journal_wrote() keeps the bytes about
+ * to be written (data/N.new, a "wrote" line): undo compares the file with
+ * them, so that it never deletes or overwrites what someone changed since.
+ *
  * Read side: a strict parser that trusts nothing in the manifest, because
  * the victim's disk is hostile until proven otherwise; undo walks the
- * records backwards and restores every byte, owner and mode.
+ * records backwards and restores every byte, owner and mode, and keeps any
+ * content that is neither the fix's nor the earlier one.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,8 +32,11 @@
 #include "root.h"
 #include "util.h"
 
-#define MANIFEST_MAGIC	  "sshrescue-journal 1"
+#define MANIFEST_VERSION  2 /* written; 1 and 2 are read */
+#define MANIFEST_MAGIC	  "sshrescue-journal 2"
+#define MANIFEST_MAGIC_V1 "sshrescue-journal 1"
 #define MANIFEST_MAGIC_NS "sshrescue-journal "
+#define SIDE_TRIES	  100 /* names tried for the copy of a file changed since the fix */
 #define JOURNAL_PARENT	  "/var/lib/sshrescue" /* RSC_JOURNAL_DIR's parent, ours too */
 #define ID_MAX		  64
 #define IDS_MAX		  100000 /* journals considered by list and undo */
@@ -42,8 +50,14 @@ struct rsc_journal {
 	int fd;		/* the manifest, opened for appending */
 	bool broken;	/* a manifest write failed: record nothing more */
 	unsigned long nrecs;
-	char **paths; /* paths recorded so far */
-	size_t cappaths;
+	struct seen *seen; /* paths recorded so far; seen[i] is record i + 1 */
+	size_t capseen;
+};
+
+struct seen {
+	char *path;
+	enum rsc_jkind kind;
+	bool has_data;
 };
 
 static const char *const kind_names[] = {
@@ -276,6 +290,42 @@ static int parse_record(char *line, size_t lineno, struct rsc_manifest *m, struc
 	return r;
 }
 
+#define WROTE_FIELDS 4
+
+/* "wrote SEQ SIZE data/SEQ.new": the bytes the fix wrote to record SEQ's path. */
+static int parse_wrote(char *line, size_t lineno, struct rsc_manifest *m, struct rsc_buf *why)
+{
+	struct rsc_jrecord *rec;
+	char *f[WROTE_FIELDS], want[40];
+	unsigned long seq, size;
+	size_t n = 0;
+	char *s = line;
+
+	while (n < WROTE_FIELDS) {
+		f[n++] = s;
+		s = strchr(s, ' ');
+		if (!s)
+			break;
+		*s++ = '\0';
+	}
+	if (n != WROTE_FIELDS || s)
+		return bad(why, lineno, "a \"wrote\" line has %d fields", WROTE_FIELDS);
+	if (parse_num(f[1], ULONG_MAX, &seq) < 0 || seq == 0 || seq > m->nrecs)
+		return bad(why, lineno, "\"wrote\" for no earlier record");
+	rec = &m->recs[seq - 1];
+	if (rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_FILE && rec->has_data))
+		return bad(why, lineno, "\"wrote\" for a record that is not absent or saved");
+	if (parse_num(f[2], RSC_JOURNAL_DATA_MAX, &size) < 0)
+		return bad(why, lineno, "bad size");
+	snprintf(want, sizeof(want), "data/%lu.new", seq);
+	if (strcmp(f[3], want) != 0)
+		return bad(why, lineno, "bad data file name (expected %s)", want);
+	/* the same path written twice by one run: the later bytes are the fix's */
+	rec->has_new = true;
+	rec->new_size = size;
+	return 0;
+}
+
 enum pstate { P_MAGIC, P_COMMAND, P_TIME, P_RECORDS, P_DONE };
 
 static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_manifest *m,
@@ -285,7 +335,10 @@ static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_man
 
 	switch (*st) {
 	case P_MAGIC:
-		if (strcmp(line, MANIFEST_MAGIC) == 0)
+		m->version = strcmp(line, MANIFEST_MAGIC) == 0	    ? MANIFEST_VERSION
+			     : strcmp(line, MANIFEST_MAGIC_V1) == 0 ? 1
+								    : 0;
+		if (m->version)
 			break;
 		if (rsc_startswith(line, MANIFEST_MAGIC_NS))
 			return bad(why, lineno, "unsupported journal version");
@@ -309,6 +362,8 @@ static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_man
 			m->complete = true;
 			break;
 		}
+		if (rsc_startswith(line, "wrote ") && m->version >= 2)
+			return parse_wrote(line, lineno, m, why);
 		if (line[0] < '0' || line[0] > '9')
 			return bad(why, lineno, "expected a record or \"complete\"");
 		return parse_record(line, lineno, m, why);
@@ -374,12 +429,21 @@ void rsc_manifest_free(struct rsc_manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static int format_wrote(struct rsc_buf *b, unsigned long seq, unsigned long long size)
+{
+	return rsc_buf_printf(b, "wrote %lu %llu data/%lu.new\n", seq, size, seq);
+}
+
 int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec)
 {
 	int r;
 
 	if (!rec->path || !path_ok(rec->path) || (unsigned)rec->kind >= ARRAY_SIZE(kind_names) ||
 	    (rec->has_data && rec->kind != RSC_J_FILE))
+		return -EINVAL;
+	if (rec->has_new &&
+	    (rec->new_size > RSC_JOURNAL_DATA_MAX ||
+	     !(rec->kind == RSC_J_ABSENT || (rec->kind == RSC_J_FILE && rec->has_data))))
 		return -EINVAL;
 	if (rec->kind == RSC_J_ABSENT)
 		r = rsc_buf_printf(b, "%lu absent - - - - - ", rec->seq);
@@ -395,6 +459,8 @@ int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec)
 		r = add_encoded(b, rec->path);
 	if (r == 0)
 		r = rsc_buf_adds(b, "\n");
+	if (r == 0 && rec->has_new)
+		r = format_wrote(b, rec->seq, rec->new_size);
 	return r;
 }
 
@@ -484,8 +550,8 @@ static void journal_free(struct rsc_journal *j)
 	if (j->fd >= 0)
 		close(j->fd);
 	for (unsigned long i = 0; i < j->nrecs; i++)
-		free(j->paths[i]);
-	free(j->paths);
+		free(j->seen[i].path);
+	free(j->seen);
 	free(j->id);
 	free(j->dir);
 	free(j->manifest);
@@ -598,7 +664,7 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 	if (!path || !path_ok(path))
 		return -EINVAL;
 	for (unsigned long i = 0; i < j->nrecs; i++)
-		if (strcmp(j->paths[i], path) == 0)
+		if (strcmp(j->seen[i].path, path) == 0)
 			return 0; /* the oldest state is the one undo restores */
 	if (j->broken)
 		return -EIO;
@@ -628,14 +694,14 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 	}
 
 	/* grow the list of recorded paths first: no failure after the manifest line */
-	if (j->nrecs == j->cappaths) {
-		size_t cap = j->cappaths ? j->cappaths * 2 : 8;
-		char **n = reallocarray(j->paths, cap, sizeof(*n));
+	if (j->nrecs == j->capseen) {
+		size_t cap = j->capseen ? j->capseen * 2 : 8;
+		struct seen *n = reallocarray(j->seen, cap, sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
-		j->paths = n;
-		j->cappaths = cap;
+		j->seen = n;
+		j->capseen = cap;
 	}
 	copy = strdup(path);
 	if (!copy)
@@ -655,8 +721,45 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 	rsc_buf_free(&line);
 	if (r < 0)
 		return r;
-	j->paths[j->nrecs++] = TAKE_PTR(copy);
+	j->seen[j->nrecs++] = (struct seen){ TAKE_PTR(copy), rec.kind, rec.has_data };
 	return 0;
+}
+
+int rsc_journal_wrote(struct rsc_journal *j, const char *path, const void *data, size_t len)
+{
+	_cleanup_free_ char *dname = NULL;
+	struct rsc_buf line = { 0 };
+	const struct seen *s;
+	unsigned long seq;
+	int r;
+
+	if (!path || (!data && len))
+		return -EINVAL;
+	for (seq = 1; seq <= j->nrecs; seq++)
+		if (strcmp(j->seen[seq - 1].path, path) == 0)
+			break;
+	if (seq > j->nrecs)
+		return -EINVAL;
+	s = &j->seen[seq - 1];
+	if (!(s->kind == RSC_J_ABSENT || (s->kind == RSC_J_FILE && s->has_data)))
+		return -EINVAL; /* undo could not put back the bytes that were there before */
+	if (len > RSC_JOURNAL_DATA_MAX)
+		return -EFBIG;
+	if (j->broken)
+		return -EIO;
+	if (asprintf(&dname, "%s/data/%lu.new", j->dir, seq) < 0) {
+		dname = NULL;
+		return -ENOMEM;
+	}
+	/* the bytes first: a "wrote" line never names a file that is not there */
+	r = rsc_root_write_file(j->root, dname, data ? data : "", len, 0600, geteuid(), getegid());
+	if (r < 0)
+		return r;
+	r = format_wrote(&line, seq, len);
+	if (r == 0)
+		r = manifest_append(j, &line);
+	rsc_buf_free(&line);
+	return r;
 }
 
 int rsc_journal_close(struct rsc_journal *j)
@@ -895,31 +998,200 @@ static int restore_meta(struct rsc_root *root, const struct rsc_jrecord *rec)
 	return r;
 }
 
-static int restore_file(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec)
+/* Read data/<seq><suffix> of journal id; it must hold exactly want bytes (else -EBADMSG). */
+static int load_saved(struct rsc_root *root, const char *id, unsigned long seq, const char *suffix,
+		      unsigned long long want, char **data, size_t *len)
 {
-	_cleanup_free_ char *name = NULL, *path = NULL, *data = NULL;
-	struct stat st;
-	size_t len = 0;
+	_cleanup_free_ char *name = NULL, *path = NULL;
 	int r;
 
-	if (asprintf(&name, "data/%lu", rec->seq) < 0)
+	*data = NULL;
+	if (asprintf(&name, "data/%lu%s", seq, suffix) < 0)
 		return -ENOMEM;
 	path = jpath(id, name);
 	if (!path)
 		return -ENOMEM;
-	r = rsc_root_read_file(root, path, RSC_JOURNAL_DATA_MAX, RSC_NOFOLLOW, &data, &len, &st);
+	r = rsc_root_read_file(root, path, RSC_JOURNAL_DATA_MAX, RSC_NOFOLLOW, data, len, NULL);
 	if (r < 0)
 		return r;
-	if (len != rec->size)
+	if (*len != want) {
+		free(*data);
+		*data = NULL;
 		return -EBADMSG; /* the saved bytes are not what was recorded */
-	r = rsc_root_write_file(root, rec->path, data, len, rec->mode, rec->uid, rec->gid);
+	}
+	return 0;
+}
+
+/* Are cur's clen bytes exactly what the fix wrote to rec's path (data/<seq>.new)? */
+static bool holds_fix_bytes(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec,
+			    const char *cur, size_t clen)
+{
+	_cleanup_free_ char *fix = NULL;
+	size_t flen = 0;
+
+	if (!rec->has_new || clen != rec->new_size)
+		return false;
+	if (load_saved(root, id, rec->seq, ".new", rec->new_size, &fix, &flen) < 0)
+		return false; /* missing or damaged: not known, so not taken as the fix's */
+	return memcmp(cur, fix, clen) == 0;
+}
+
+/*
+ * Keep the current bytes of path in a new file "<path>.sshrescue-<id>" (or
+ * "...-<id>.N" when that name is taken), with st's mode and owner. Never
+ * replaces an existing name: the name is claimed with O_EXCL first. *side is
+ * the name used (caller frees).
+ */
+static int keep_copy(struct rsc_root *root, const char *path, const char *id, const char *cur,
+		     size_t clen, const struct stat *st, char **side)
+{
+	int r = -EEXIST;
+
+	*side = NULL;
+	for (unsigned n = 1; n <= SIDE_TRIES && r == -EEXIST; n++) {
+		_cleanup_free_ char *name = NULL;
+		int fd;
+
+		if ((n == 1 ? asprintf(&name, "%s.sshrescue-%s", path, id)
+			    : asprintf(&name, "%s.sshrescue-%s.%u", path, id, n)) < 0)
+			return -ENOMEM;
+		fd = rsc_root_open_at(root, name,
+				      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600,
+				      RSC_NOFOLLOW);
+		if (fd < 0) {
+			r = fd;
+			continue;
+		}
+		close(fd);
+		/* ours now: replacing our own empty placeholder loses nothing */
+		r = rsc_root_write_file(root, name, cur, clen, st->st_mode & 07777, st->st_uid,
+					st->st_gid);
+		if (r < 0) {
+			rsc_root_unlink(root, name, 0);
+			return r;
+		}
+		*side = TAKE_PTR(name);
+	}
+	return r;
+}
+
+/* A path the run created (absent before) that exists now. */
+static int restore_created(struct rsc_root *root, const char *id, unsigned version,
+			   const struct rsc_jrecord *rec, const struct stat *st, const char *e,
+			   FILE *out)
+{
+	_cleanup_free_ char *cur = NULL;
+	size_t clen = 0;
+	int r;
+
+	if (S_ISDIR(st->st_mode)) {
+		r = rsc_root_unlink(root, rec->path, RSC_RMDIR);
+		if (r == -ENOTEMPTY || r == -EEXIST) {
+			fprintf(out,
+				"  kept      %s: the fix created this directory, but it is not "
+				"empty now; remove it by hand if it is not wanted\n",
+				e);
+			return 0;
+		}
+	} else if (version < 2) {
+		/* a version 1 journal does not know what the fix wrote: as it always did */
+		r = rsc_root_unlink(root, rec->path, 0);
+	} else if (!S_ISREG(st->st_mode)) {
+		fprintf(out,
+			"  kept      %s: is a %s now, which the fix did not make; remove it by "
+			"hand if it is not wanted\n",
+			e, kind_of(st->st_mode));
+		return 0;
+	} else if (!rec->has_new) {
+		/* the run stopped between its record and its "wrote" line: nothing was written */
+		fprintf(out,
+			"  kept      %s: the journal does not say what the fix wrote here, so it "
+			"is not taken for the fix's; remove it by hand if it is not wanted\n",
+			e);
+		return 0;
+	} else {
+		bool same = false;
+
+		if ((unsigned long long)st->st_size == rec->new_size) {
+			r = rsc_root_read_file(root, rec->path, RSC_JOURNAL_DATA_MAX, RSC_NOFOLLOW,
+					       &cur, &clen, NULL);
+			if (r < 0)
+				goto out;
+			same = holds_fix_bytes(root, id, rec, cur, clen);
+		}
+		if (!same) {
+			fprintf(out,
+				"  kept      %s: the fix created this file, but it was changed "
+				"since; remove it by hand if it is not wanted\n",
+				e);
+			return 0;
+		}
+		r = rsc_root_unlink(root, rec->path, 0);
+	}
+out:
+	if (r < 0)
+		fprintf(out, "  FAILED    %s: %s\n", e, strerror(-r));
+	else
+		fprintf(out, "  removed   %s\n", e);
+	return r;
+}
+
+/* A file whose content the run replaced: put the saved bytes back, keeping any newer edit. */
+static int restore_rewritten(struct rsc_root *root, const char *id, unsigned version,
+			     const struct rsc_jrecord *rec, bool exists, const char *e, FILE *out)
+{
+	_cleanup_free_ char *old = NULL, *cur = NULL, *side = NULL, *es = NULL;
+	size_t olen = 0, clen = 0;
+	struct stat cst;
+	int r;
+
+	r = load_saved(root, id, rec->seq, "", rec->size, &old, &olen);
+	if (r < 0)
+		goto fail;
+	if (exists && version >= 2) {
+		r = rsc_root_read_file(root, rec->path, RSC_JOURNAL_DATA_MAX, RSC_NOFOLLOW, &cur,
+				       &clen, &cst);
+		if (r < 0) {
+			fprintf(out,
+				"  FAILED    %s: cannot read it to see whether it changed since "
+				"the fix (%s); not restored\n",
+				e, strerror(-r));
+			return r;
+		}
+		/* the earlier bytes or the fix's: nothing of value is overwritten */
+		if (!(clen == olen && memcmp(cur, old, olen) == 0) &&
+		    !holds_fix_bytes(root, id, rec, cur, clen)) {
+			r = keep_copy(root, rec->path, id, cur, clen, &cst, &side);
+			if (r < 0) {
+				fprintf(out,
+					"  FAILED    %s: changed since the fix, and its content "
+					"cannot be kept aside (%s); not restored\n",
+					e, strerror(-r));
+				return r;
+			}
+			es = rsc_escape(side);
+			fprintf(out,
+				"  kept      %s: changed since the fix; its current content is "
+				"now in %s\n",
+				e, es ? es : "?");
+		}
+	}
+	r = rsc_root_write_file(root, rec->path, old, olen, rec->mode, rec->uid, rec->gid);
 	if (r == 0)
 		r = restore_meta(root, rec);
+	if (r < 0)
+		goto fail;
+	fprintf(out, "  restored  %s (%llu bytes, mode %04o, owner %u:%u)\n", e, rec->size,
+		(unsigned)rec->mode, (unsigned)rec->uid, (unsigned)rec->gid);
+	return 0;
+fail:
+	fprintf(out, "  FAILED    %s: %s\n", e, strerror(-r));
 	return r;
 }
 
 /* Restore one record; print one line. Returns 0 or -errno (then the line says why). */
-static int restore(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec, FILE *out)
+static int restore(struct rsc_root *root, const char *id, unsigned version,
+		   const struct rsc_jrecord *rec, FILE *out)
 {
 	_cleanup_free_ char *p = rsc_escape(rec->path);
 	const char *e = p ? p : "?";
@@ -937,18 +1209,7 @@ static int restore(struct rsc_root *root, const char *id, const struct rsc_jreco
 			fprintf(out, "  absent    %s (already gone)\n", e);
 			return 0;
 		}
-		r = rsc_root_unlink(root, rec->path, S_ISDIR(st.st_mode) ? RSC_RMDIR : 0);
-		if (r == -ENOTEMPTY || r == -EEXIST) {
-			fprintf(out,
-				"  kept      %s: the fix created this directory, but it is not "
-				"empty now; remove it by hand if it is not wanted\n",
-				e);
-			return 0;
-		}
-		if (r < 0)
-			goto fail;
-		fprintf(out, "  removed   %s\n", e);
-		return 0;
+		return restore_created(root, id, version, rec, &st, e, out);
 	case RSC_J_SYMLINK:
 		fprintf(out, "  unchanged %s (a symlink; sshrescue never changes one)\n", e);
 		return 0;
@@ -960,13 +1221,7 @@ static int restore(struct rsc_root *root, const char *id, const struct rsc_jreco
 					e, kind_of(st.st_mode));
 				return -EEXIST;
 			}
-			r = restore_file(root, id, rec);
-			if (r < 0)
-				goto fail;
-			fprintf(out, "  restored  %s (%llu bytes, mode %04o, owner %u:%u)\n", e,
-				rec->size, (unsigned)rec->mode, (unsigned)rec->uid,
-				(unsigned)rec->gid);
-			return 0;
+			return restore_rewritten(root, id, version, rec, exists, e, out);
 		}
 		/* fall through */
 	case RSC_J_DIR:
@@ -1075,7 +1330,7 @@ int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out)
 			m.complete ? "" : ", interrupted before it was closed");
 	}
 	for (size_t i = m.nrecs; i-- > 0;) {
-		r = restore(root, chosen, &m.recs[i], out);
+		r = restore(root, chosen, m.version, &m.recs[i], out);
 		if (r < 0 && failed++ == 0)
 			first = r;
 	}

@@ -6,9 +6,11 @@
  *
  * <id> is a sortable UTC timestamp plus a counter: 20261123T034501Z-1.
  * The directory holds "manifest" (a line-based text file, one record per
- * changed path, written and fsynced before each change) and "data/N" (the
- * earlier bytes of record N when its content is replaced). A journal that
- * has been undone gets an "undone" marker file.
+ * changed path, written and fsynced before each change), "data/N" (the
+ * earlier bytes of record N when its content is replaced) and "data/N.new"
+ * (the bytes the fix wrote there, noted by a "wrote" line before the write:
+ * undo only deletes or overwrites a file that still holds exactly those
+ * bytes). A journal that has been undone gets an "undone" marker file.
  */
 #ifndef RSC_JOURNAL_H
 #define RSC_JOURNAL_H
@@ -33,6 +35,16 @@ int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_jou
  */
 int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data);
 
+/*
+ * Note the len bytes of data that the caller is ABOUT to write to path:
+ * saves them as data/<seq>.new and appends "wrote SEQ LEN data/SEQ.new",
+ * fsynced. path must already be recorded, as absent or as a file with its
+ * bytes (save_data); else -EINVAL. Called again for the same path, the
+ * later bytes replace the earlier ones. len above RSC_JOURNAL_DATA_MAX:
+ * -EFBIG. Returns 0 or -errno (then nothing may be written to path).
+ */
+int rsc_journal_wrote(struct rsc_journal *j, const char *path, const void *data, size_t len);
+
 /* Mark the journal complete and close it; NULL is fine. Returns 0 or -errno. */
 int rsc_journal_close(struct rsc_journal *j);
 /* The journal's id (owned by j). */
@@ -46,6 +58,15 @@ int rsc_journal_list(struct rsc_root *root, FILE *out);
  * undone), in reverse order: bytes, then owner, then mode; paths that did not
  * exist are removed. Marks the journal undone. -ENOENT when there is
  * nothing to undo. Messages to out.
+ *
+ * Undo never loses data (journal version 2, see docs/journal.md): a file the
+ * fix created is removed only while it holds exactly the bytes the fix
+ * wrote, otherwise it is kept and reported ("kept", not a failure); a file
+ * the fix rewrote whose bytes are neither the fix's nor the earlier ones is
+ * first copied to "<path>.sshrescue-<id>" (same mode and owner, a name not
+ * taken yet) before the earlier bytes are put back. Version 1 journals,
+ * which lack the fix's bytes, are undone as before: created files removed,
+ * rewritten files overwritten.
  */
 int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out);
 
@@ -53,8 +74,9 @@ int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out);
  * The manifest parser, exposed for the unit tests and the fuzz target.
  * docs/journal.md describes the format. The parser is strict: a line longer
  * than RSC_MANIFEST_LINE_MAX, a missing end of line, a NUL byte, an unknown
- * keyword, a path that is not absolute or has a ".." component: all reject
- * the whole manifest with "line N: why" in *why.
+ * keyword, a path that is not absolute or has a ".." component, a "wrote"
+ * line in a version 1 manifest or for a record that cannot have one: all
+ * reject the whole manifest with "line N: why" in *why.
  */
 #define RSC_MANIFEST_MAX      (16u << 20) /* bytes of a whole manifest */
 #define RSC_MANIFEST_LINE_MAX 16384	  /* bytes of one line, without its newline */
@@ -71,11 +93,16 @@ struct rsc_jrecord {
 	unsigned long long size;
 	bool has_data; /* the earlier bytes are in data/<seq> */
 	char *path;    /* decoded, absolute, NUL-free */
+	/* version 2: a "wrote" line: the fix's bytes are in data/<seq>.new (only
+	 * for RSC_J_ABSENT, or RSC_J_FILE with has_data) */
+	bool has_new;
+	unsigned long long new_size; /* their length, at most RSC_JOURNAL_DATA_MAX */
 };
 
 struct rsc_manifest {
-	char *command; /* decoded */
-	char *time;    /* "YYYY-mm-ddTHH:MM:SSZ" */
+	unsigned version; /* 1 or 2, from the first line */
+	char *command;	  /* decoded */
+	char *time;	  /* "YYYY-mm-ddTHH:MM:SSZ" */
 	struct rsc_jrecord *recs;
 	size_t nrecs;
 	bool complete; /* the journal was closed (no crash in between) */
@@ -86,7 +113,11 @@ struct rsc_buf;
 /* Parse len bytes of buf (may hold NUL). 0, or -EBADMSG/-ENOMEM with a message in why. */
 int rsc_manifest_parse(const char *buf, size_t len, struct rsc_manifest *m, struct rsc_buf *why);
 void rsc_manifest_free(struct rsc_manifest *m);
-/* Append rec as one manifest line, with its newline. 0, -EINVAL (bad path) or -ENOMEM. */
+/*
+ * Append rec as one manifest line, with its newline, followed by its
+ * "wrote" line when rec->has_new (version 2 only). 0, -EINVAL (bad path, or
+ * has_data/has_new where the kind allows none) or -ENOMEM.
+ */
 int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec);
 
 #endif

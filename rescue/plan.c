@@ -371,6 +371,15 @@ static int change(const struct rsc_op *op, struct rsc_root *root, const struct s
 	return -EINVAL;
 }
 
+/* Does the plan write path's content? Its earlier bytes must be saved by its first record. */
+static bool writes(const struct rsc_plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == RSC_OP_WRITE && strcmp(p->ops[i].path, path) == 0)
+			return true;
+	return false;
+}
+
 int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,
 		   size_t *done, FILE *err)
 {
@@ -388,8 +397,15 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 		if (r == 0)
 			r = refuse(op, &s);
 		if (r == 0) {
-			/* the earlier state is on disk before anything changes */
-			r = rsc_journal_record(j, op->path, op->kind == RSC_OP_WRITE);
+			/*
+			 * The earlier state is on disk before anything changes, with the
+			 * earlier bytes even when a chmod comes before the plan's write
+			 * (only the first record of a path counts); then the bytes about
+			 * to be written, so that undo can tell a later edit from them.
+			 */
+			r = rsc_journal_record(j, op->path, writes(p, op->path));
+			if (r == 0 && op->kind == RSC_OP_WRITE)
+				r = rsc_journal_wrote(j, op->path, op->data, op->len);
 			journaled = r == 0;
 		}
 		if (r == 0)

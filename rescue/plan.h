@@ -81,8 +81,10 @@ size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *o
 
 /*
  * Apply the plan in order through journal j. Each operation: record the
- * path's earlier state (and bytes for WRITE) in the journal, fsync it, then
- * change the victim. An operation whose target already has the wanted state
+ * path's earlier state in the journal (with its bytes when any operation of
+ * the plan writes the path), for a WRITE also the bytes about to be written
+ * (rsc_journal_wrote(), so that undo never removes or overwrites a file
+ * edited after the fix), fsync it, then change the victim. An operation whose target already has the wanted state
  * is skipped (idempotent). Stops at the first failure and returns -errno;
  * *done counts applied operations. Messages go to err (may be NULL).
  */

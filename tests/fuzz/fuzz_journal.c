@@ -7,7 +7,9 @@
  * hostile machine. Properties checked beyond "no crash, no leak":
  *   - a rejected manifest leaves no records and a "line N: " message;
  *   - every accepted record has an absolute, NUL-free path without a ".."
- *     component, a sequence number equal to its position, data only for files;
+ *     component, a sequence number equal to its position, data only for files,
+ *     the fix's bytes ("wrote", version 2 only) only for an absent path or a
+ *     file with saved data, and never more than RSC_JOURNAL_DATA_MAX of them;
  *   - formatting the accepted records again and parsing that gives the same
  *     records (the writer and the parser agree).
  */
@@ -20,7 +22,7 @@
 #include "journal.h"
 #include "util.h"
 
-#define HEAD "sshrescue-journal 1\ncommand fuzz\ntime 2026-01-01T00:00:00Z\n"
+#define HEAD "command fuzz\ntime 2026-01-01T00:00:00Z\n"
 
 static void check(bool ok, const char *what)
 {
@@ -41,7 +43,8 @@ static bool has_dotdot(const char *p)
 static void same(const struct rsc_jrecord *a, const struct rsc_jrecord *b)
 {
 	check(a->seq == b->seq && a->kind == b->kind && a->mode == b->mode && a->uid == b->uid &&
-		      a->gid == b->gid && a->size == b->size && a->has_data == b->has_data,
+		      a->gid == b->gid && a->size == b->size && a->has_data == b->has_data &&
+		      a->has_new == b->has_new && a->new_size == b->new_size,
 	      "round trip changed a record's fields");
 	check(strcmp(a->path, b->path) == 0, "round trip changed a path");
 }
@@ -63,7 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check(m.command && m.time, "accepted without a header");
-	r = rsc_buf_adds(&out, HEAD);
+	check(m.version == 1 || m.version == 2, "accepted an unknown version");
+	r = rsc_buf_printf(&out, "sshrescue-journal %u\n" HEAD, m.version);
 	for (size_t i = 0; i < m.nrecs; i++) {
 		const struct rsc_jrecord *rec = &m.recs[i];
 
@@ -74,6 +78,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(rec->kind != RSC_J_ABSENT ||
 			      (rec->mode == 0 && rec->uid == 0 && !rec->has_data),
 		      "an absent path with state");
+		check(!rec->has_new || m.version >= 2, "the fix's bytes in a version 1 journal");
+		check(!rec->has_new || rec->kind == RSC_J_ABSENT ||
+			      (rec->kind == RSC_J_FILE && rec->has_data),
+		      "the fix's bytes for a path undo cannot use them for");
+		check(rec->new_size <= RSC_JOURNAL_DATA_MAX && (rec->has_new || !rec->new_size),
+		      "the fix's bytes too large");
 		if (r == 0)
 			r = rsc_manifest_format_record(&out, rec);
 		check(r == 0 || r == -ENOMEM, "an accepted record cannot be written back");

@@ -172,7 +172,7 @@ static void layout_and_exact_manifest(void **state)
 	free(t);
 
 	s = read_manifest(f, id);
-	assert_true(rsc_startswith(s, "sshrescue-journal 1\ncommand fix\ntime 2"));
+	assert_true(rsc_startswith(s, "sshrescue-journal 2\ncommand fix\ntime 2"));
 	assert_non_null(
 		strstr(s, "Z\n1 file 0640 1001 1002 3 data/1 /home/a\n2 dir 0750 1001 1001 "));
 	assert_non_null(strstr(s, " - /home/d\n3 absent - - - - - /home/new\ncomplete\n"));
@@ -214,15 +214,19 @@ static void hostile_name_round_trips(void **state)
 	tu_write(f->dir, rel, "secret\n", 0644, 1001, 1001);
 	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
 	assert_int_equal(rsc_journal_record(j, path, true), 0);
+	assert_int_equal(rsc_journal_wrote(j, path, "x", 1), 0);
 	assert_int_equal(rsc_root_write_file(f->root, path, "x", 1, 0600, 0, 0), 0);
 	id = strdup(rsc_journal_id(j));
 	assert_int_equal(rsc_journal_close(j), 0);
+	/* edited after the fix: undo keeps the edit aside, under an escaped name */
+	assert_int_equal(rsc_root_write_file(f->root, path, "edit", 4, 0600, 0, 0), 0);
 
 	s = read_manifest(f, id);
 	line = strstr(s, "\n1 file ");
 	assert_non_null(line);
 	assert_true(rsc_startswith(line, "\n1 file 0644 1001 1001 7 data/1 "
-					 "/home/d/a%20b%0A%1B%5B31m%2541%5Cx%FF\ncomplete\n"));
+					 "/home/d/a%20b%0A%1B%5B31m%2541%5Cx%FF\n"
+					 "wrote 1 1 data/1.new\ncomplete\n"));
 	for (const char *c2 = s; *c2; c2++)
 		assert_true(*c2 == '\n' || (*c2 >= 0x20 && *c2 < 0x7f));
 	assert_int_equal(rsc_manifest_parse(s, strlen(s), &m, NULL), 0);
@@ -236,14 +240,31 @@ static void hostile_name_round_trips(void **state)
 	assert_non_null(strstr(c.text,
 			       "  restored  /home/d/a b\\x0a\\x1b[31m%41\\\\x\\xff (7 bytes, "
 			       "mode 0644, owner 1001:1001)\n"));
+	line = NULL;
+	assert_true(asprintf(&line,
+			     "  kept      /home/d/a b\\x0a\\x1b[31m%%41\\\\x\\xff: changed since "
+			     "the fix; its current content is now in /home/d/a "
+			     "b\\x0a\\x1b[31m%%41\\\\x\\xff.sshrescue-%s\n",
+			     id) > 0);
+	assert_non_null(strstr(c.text, line));
+	free(line);
+	for (const char *c2 = c.text; *c2; c2++)
+		assert_true(*c2 == '\n' || (*c2 >= 0x20 && *c2 < 0x7f));
 	free(c.text);
 	s = tu_read(f->dir, rel);
 	assert_string_equal(s, "secret\n");
 	free(s);
+	assert_true(asprintf(&line, "%s.sshrescue-%s", rel, id) > 0);
+	s = tu_read(f->dir, line);
+	assert_non_null(s);
+	assert_string_equal(s, "edit");
+	free(s);
+	free(line);
 	free(id);
 }
 
-#define HEAD "sshrescue-journal 1\ncommand fix\ntime 2026-11-23T03:45:01Z\n"
+#define HEAD  "sshrescue-journal 1\ncommand fix\ntime 2026-11-23T03:45:01Z\n"
+#define HEAD2 "sshrescue-journal 2\ncommand fix\ntime 2026-11-23T03:45:01Z\n"
 
 static void parser_rejects(void **state)
 {
@@ -253,7 +274,8 @@ static void parser_rejects(void **state)
 	} cases[] = {
 		{ "", "line 1: truncated (header incomplete)" },
 		{ "hello\n", "line 1: not a sshrescue journal" },
-		{ "sshrescue-journal 2\n", "line 1: unsupported journal version" },
+		{ "sshrescue-journal 3\n", "line 1: unsupported journal version" },
+		{ "sshrescue-journal 10\n", "line 1: unsupported journal version" },
 		{ "sshrescue-journal 1\n", "line 2: truncated (header incomplete)" },
 		{ "sshrescue-journal 1\ntime 2026-11-23T03:45:01Z\n",
 		  "line 2: expected \"command" },
@@ -286,6 +308,36 @@ static void parser_rejects(void **state)
 		{ HEAD "complete\n1 file 0644 0 0 3 - /a\n", "line 5: text after \"complete\"" },
 		{ HEAD "complete\ncomplete\n", "line 5: text after \"complete\"" },
 		{ HEAD "undone\n", "line 4: expected a record or \"complete\"" },
+		/* "wrote" lines: version 2 only, for an earlier absent or saved record */
+		{ HEAD "1 absent - - - - - /a\nwrote 1 3 data/1.new\n",
+		  "line 5: expected a record or \"complete\"" },
+		{ HEAD2 "wrote 1 3 data/1.new\n", "line 4: \"wrote\" for no earlier record" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 2 3 data/2.new\n",
+		  "line 5: \"wrote\" for no earlier record" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 0 3 data/0.new\n",
+		  "line 5: \"wrote\" for no earlier record" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 01 3 data/1.new\n",
+		  "line 5: \"wrote\" for no earlier record" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1 3 data/2.new\n",
+		  "line 5: bad data file name (expected data/1.new)" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1 3 data/1\n", "line 5: bad data file name" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1 3 /etc/shadow\n",
+		  "line 5: bad data file name" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1 3\n", "line 5: a \"wrote\" line has 4" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1 3 data/1.new \n",
+		  "line 5: a \"wrote\" line has 4" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1  data/1.new\n", "line 5: bad size" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1 x data/1.new\n", "line 5: bad size" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote 1 67108865 data/1.new\n",
+		  "line 5: bad size" },
+		{ HEAD2 "1 file 0644 0 0 3 - /a\nwrote 1 3 data/1.new\n",
+		  "line 5: \"wrote\" for a record that is not absent or saved" },
+		{ HEAD2 "1 dir 0755 0 0 3 - /a\nwrote 1 3 data/1.new\n",
+		  "line 5: \"wrote\" for a record that is not absent or saved" },
+		{ HEAD2 "1 absent - - - - - /a\ncomplete\nwrote 1 3 data/1.new\n",
+		  "line 6: text after \"complete\"" },
+		{ HEAD2 "1 absent - - - - - /a\nwrote1 3 data/1.new\n",
+		  "line 5: expected a record or \"complete\"" },
 	};
 	struct rsc_manifest m;
 
@@ -342,6 +394,28 @@ static void parser_rejects(void **state)
 		assert_int_equal(m.recs[1].kind, RSC_J_SYMLINK);
 		assert_int_equal(m.recs[2].uid, 4294967294u);
 		assert_int_equal(m.recs[3].kind, RSC_J_ABSENT);
+		assert_int_equal(m.version, 1);
+		assert_false(m.recs[0].has_new);
+		rsc_manifest_free(&m);
+	}
+	{
+		/* version 2: "wrote" anywhere after its record; the last one counts */
+		static const char ok[] = HEAD2 "1 file 0600 0 0 5 data/1 /a\n"
+					       "wrote 1 7 data/1.new\n"
+					       "2 absent - - - - - /n\n"
+					       "3 dir 0700 0 0 0 - /d\n"
+					       "wrote 2 0 data/2.new\n"
+					       "wrote 1 67108864 data/1.new\n"
+					       "complete\n";
+
+		assert_int_equal(rsc_manifest_parse(ok, strlen(ok), &m, NULL), 0);
+		assert_int_equal(m.version, 2);
+		assert_int_equal(m.nrecs, 3);
+		assert_true(m.recs[0].has_new);
+		assert_int_equal(m.recs[0].new_size, RSC_JOURNAL_DATA_MAX);
+		assert_true(m.recs[1].has_new);
+		assert_int_equal(m.recs[1].new_size, 0);
+		assert_false(m.recs[2].has_new);
 		rsc_manifest_free(&m);
 	}
 }
@@ -349,20 +423,25 @@ static void parser_rejects(void **state)
 static void format_round_trip(void **state)
 {
 	struct rsc_jrecord recs[] = {
-		{ 1, RSC_J_FILE, 0600, 1001, 1002, 12, true, "/home/a/.ssh/authorized_keys" },
-		{ 2, RSC_J_DIR, 0755, 0, 0, 4096, false, "/x y/\t/%/~" },
-		{ 3, RSC_J_ABSENT, 0, 0, 0, 0, false, "/new" },
-		{ 4, RSC_J_SYMLINK, 0777, 1, 1, 3, false, "/l" },
-		{ 5, RSC_J_OTHER, 01600, 7, 8, 0, false, "/dev/\x01\x7f" },
+		{ 1, RSC_J_FILE, 0600, 1001, 1002, 12, true, "/home/a/.ssh/authorized_keys", true,
+		  9 },
+		{ 2, RSC_J_DIR, 0755, 0, 0, 4096, false, "/x y/\t/%/~", false, 0 },
+		{ 3, RSC_J_ABSENT, 0, 0, 0, 0, false, "/new", true, 0 },
+		{ 4, RSC_J_SYMLINK, 0777, 1, 1, 3, false, "/l", false, 0 },
+		{ 5, RSC_J_OTHER, 01600, 7, 8, 0, false, "/dev/\x01\x7f", false, 0 },
+		{ 6, RSC_J_FILE, 0644, 0, 0, 1, true, "/f", false, 0 },
 	};
-	struct rsc_jrecord bad = { 1, RSC_J_FILE, 0600, 0, 0, 0, false, "../../etc/x" };
+	struct rsc_jrecord bad = { 1, RSC_J_FILE, 0600, 0, 0, 0, false, "../../etc/x", false, 0 };
 	struct rsc_buf b = { 0 };
 	struct rsc_manifest m;
 
 	(void)state;
-	assert_int_equal(rsc_buf_adds(&b, HEAD), 0);
+	assert_int_equal(rsc_buf_adds(&b, HEAD2), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(recs); i++)
 		assert_int_equal(rsc_manifest_format_record(&b, &recs[i]), 0);
+	assert_non_null(strstr(b.data, " data/1 /home/a/.ssh/authorized_keys\n"
+				       "wrote 1 9 data/1.new\n2 dir "));
+	assert_non_null(strstr(b.data, " /new\nwrote 3 0 data/3.new\n4 symlink "));
 	assert_int_equal(rsc_manifest_parse(b.data, b.len, &m, NULL), 0);
 	assert_int_equal(m.nrecs, ARRAY_SIZE(recs));
 	for (size_t i = 0; i < ARRAY_SIZE(recs); i++) {
@@ -374,6 +453,8 @@ static void format_round_trip(void **state)
 		assert_int_equal(m.recs[i].size, recs[i].size);
 		assert_int_equal(m.recs[i].has_data, recs[i].has_data);
 		assert_string_equal(m.recs[i].path, recs[i].path);
+		assert_int_equal(m.recs[i].has_new, recs[i].has_new);
+		assert_int_equal(m.recs[i].new_size, recs[i].new_size);
 	}
 	rsc_manifest_free(&m);
 	rsc_buf_reset(&b);
@@ -384,6 +465,17 @@ static void format_round_trip(void **state)
 	bad.kind = RSC_J_DIR;
 	bad.has_data = true;
 	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	/* the fix's bytes only where undo can use them, and not too many */
+	bad.kind = RSC_J_FILE;
+	bad.has_data = false;
+	bad.has_new = true;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.kind = RSC_J_SYMLINK;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.kind = RSC_J_ABSENT;
+	bad.new_size = RSC_JOURNAL_DATA_MAX + 1ull;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	assert_int_equal(b.len, 0);
 	rsc_buf_free(&b);
 }
 
@@ -407,6 +499,7 @@ static void undo_by_id_twice_and_list(void **state)
 	id2 = strdup(rsc_journal_id(j));
 	assert_int_equal(rsc_journal_record(j, "/home/b", true), 0);
 	assert_int_equal(rsc_journal_record(j, "/home/d", false), 0);
+	assert_int_equal(rsc_journal_wrote(j, "/home/b", "new\n", 4), 0);
 	assert_int_equal(rsc_root_write_file(f->root, "/home/b", "new\n", 4, 0600, 1001, 1001), 0);
 	assert_int_equal(rsc_root_chown(f->root, "/home/d", 0, 0), 0);
 	assert_int_equal(rsc_journal_close(j), 0);
@@ -498,8 +591,10 @@ static void crash_leaves_usable_manifest(void **state)
 		close(fds[0]);
 		if (rsc_journal_begin(f->root, "fix", &j) < 0 ||
 		    rsc_journal_record(j, "/home/a", true) < 0 ||
+		    rsc_journal_wrote(j, "/home/a", "changed", 7) < 0 ||
 		    rsc_root_write_file(f->root, "/home/a", "changed", 7, 0600, 0, 0) < 0 ||
 		    rsc_journal_record(j, "/home/new", false) < 0 ||
+		    rsc_journal_wrote(j, "/home/new", "n", 1) < 0 ||
 		    rsc_root_write_file(f->root, "/home/new", "n", 1, 0600, 0, 0) < 0)
 			_exit(1);
 		if (write(fds[1], rsc_journal_id(j), strlen(rsc_journal_id(j))) < 0)
@@ -609,14 +704,222 @@ static void untrusted_or_bad_manifest_refused(void **state)
 	}
 }
 
+/* The fix's bytes: data/N.new and a "wrote" line, only for paths undo can use them for. */
+static void wrote_is_journaled_exactly(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_journal *j = NULL;
+	struct rsc_manifest m;
+	char *id, *s, *p;
+	uid_t uid;
+
+	skip_unless_root();
+	assert_int_equal(rsc_journal_begin(f->root, "add-key", &j), 0);
+	id = strdup(rsc_journal_id(j));
+	/* not recorded yet, or recorded without its bytes: undo could not use them */
+	assert_int_equal(rsc_journal_wrote(j, "/home/b", "x", 1), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/a", false), 0);
+	assert_int_equal(rsc_journal_wrote(j, "/home/a", "x", 1), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/d", false), 0);
+	assert_int_equal(rsc_journal_wrote(j, "/home/d", "x", 1), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/b", true), 0);
+	assert_int_equal(rsc_journal_record(j, "/home/n", false), 0);
+	/* the length is checked before the bytes are looked at */
+	assert_int_equal(rsc_journal_wrote(j, "/home/n", "x", RSC_JOURNAL_DATA_MAX + 1ul), -EFBIG);
+	assert_int_equal(rsc_journal_wrote(j, "/home/b", "first", 5), 0);
+	assert_int_equal(rsc_journal_wrote(j, "/home/n", "", 0), 0);
+	assert_int_equal(rsc_journal_wrote(j, "/home/b", "second\n", 7), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+
+	s = read_manifest(f, id);
+	assert_non_null(strstr(s, "Z\n1 file 0640 1001 1002 3 - /home/a\n"
+				  "2 dir 0750 1001 1001 "));
+	assert_non_null(strstr(s, " - /home/d\n3 file 0644 1002 1002 5 data/3 /home/b\n"
+				  "4 absent - - - - - /home/n\n"
+				  "wrote 3 5 data/3.new\n"
+				  "wrote 4 0 data/4.new\n"
+				  "wrote 3 7 data/3.new\n"
+				  "complete\n"));
+	assert_int_equal(rsc_manifest_parse(s, strlen(s), &m, NULL), 0);
+	assert_true(m.recs[2].has_new);
+	assert_int_equal(m.recs[2].new_size, 7);
+	assert_true(m.recs[3].has_new);
+	assert_false(m.recs[0].has_new);
+	rsc_manifest_free(&m);
+	free(s);
+	p = jfile(id, "data/3.new");
+	s = tu_read(f->dir, p);
+	assert_string_equal(s, "second\n");
+	assert_int_equal(tu_mode(f->dir, p, &uid, NULL), S_IFREG | 0600);
+	assert_int_equal(uid, 0);
+	free(s);
+	free(p);
+	p = jfile(id, "data/4.new");
+	{
+		/* empty (tu_read cannot tell an empty file) */
+		char *full = NULL;
+		struct stat st;
+
+		assert_true(asprintf(&full, "%s/%s", f->dir, p) > 0);
+		assert_int_equal(lstat(full, &st), 0);
+		assert_true(S_ISREG(st.st_mode));
+		assert_int_equal(st.st_size, 0);
+		free(full);
+	}
+	free(p);
+	free(id);
+}
+
+/*
+ * A run that stopped after its journal lines but before the write: nothing to
+ * keep aside, nothing of anyone's removed.
+ */
+static void interrupted_before_the_write(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_journal *j = NULL;
+	struct cap c;
+	char *id, *s;
+
+	skip_unless_root();
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	id = strdup(rsc_journal_id(j));
+	assert_int_equal(rsc_journal_record(j, "/home/b", true), 0);
+	assert_int_equal(rsc_journal_wrote(j, "/home/b", "fixed\n", 6), 0);
+	assert_int_equal(rsc_journal_record(j, "/home/n1", false), 0);
+	assert_int_equal(rsc_journal_wrote(j, "/home/n1", "n1", 2), 0);
+	/* recorded, but stopped before its "wrote" line; someone made the file later */
+	assert_int_equal(rsc_journal_record(j, "/home/n2", false), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+	tu_write(f->dir, "home/n2", "not the fix's\n", 0600, 1001, 1001);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "  kept      /home/n2: the journal does not say what the "
+				       "fix wrote here"));
+	assert_non_null(strstr(c.text, "  absent    /home/n1 (already gone)\n"
+				       "  restored  /home/b (5 bytes, mode 0644, owner 1002:1002)\n"
+				       "journal "));
+	assert_null(strstr(c.text, ".sshrescue-"));
+	free(c.text);
+	s = tu_read(f->dir, "home/b");
+	assert_string_equal(s, "bbbb\n");
+	free(s);
+	s = tu_read(f->dir, "home/n2");
+	assert_string_equal(s, "not the fix's\n");
+	free(s);
+	{
+		char *u = jfile(id, "undone");
+
+		s = tu_read(f->dir, u);
+		assert_non_null(s);
+		assert_true(rsc_startswith(s, "undone 2"));
+		free(s);
+		free(u);
+	}
+	free(id);
+}
+
+/* A version 1 journal lacks the fix's bytes: undo behaves as it always did. */
+static void version1_journal_undoes_as_before(void **state)
+{
+	struct fx *f = *state;
+	struct cap c;
+	char *s;
+
+	skip_unless_root();
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/manifest",
+		 HEAD "1 file 0600 1001 1001 4 data/1 /home/b\n"
+		      "2 absent - - - - - /home/new\n"
+		      "3 absent - - - - - /home/gone\n"
+		      "complete\n",
+		 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/1", "old\n", 0600, 0, 0);
+	tu_write(f->dir, "home/new", "created, then edited\n", 0600, 0, 0);
+	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
+	assert_string_equal(cap_close(&c), "20260101T000000Z-1  fix  3 changes\n");
+	free(c.text);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	assert_string_equal(cap_close(&c),
+			    "Undoing journal 20260101T000000Z-1 (fix at 2026-11-23T03:45:01Z, 3 "
+			    "changes):\n"
+			    "  absent    /home/gone (already gone)\n"
+			    "  removed   /home/new\n"
+			    "  restored  /home/b (4 bytes, mode 0600, owner 1001:1001)\n"
+			    "journal 20260101T000000Z-1 undone\n");
+	free(c.text);
+	assert_null(tu_read(f->dir, "home/new"));
+	s = tu_read(f->dir, "home/b");
+	assert_string_equal(s, "old\n");
+	free(s);
+	assert_null(tu_read(f->dir, "home/b.sshrescue-20260101T000000Z-1"));
+}
+
+/* The journal's copy of the fix's bytes is missing or damaged: nothing is taken as the fix's. */
+static void damaged_fix_bytes_keep_the_file(void **state)
+{
+	struct fx *f = *state;
+	struct cap c;
+	char *s;
+
+	skip_unless_root();
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/manifest",
+		 HEAD2 "1 absent - - - - - /home/n1\n"
+		       "wrote 1 3 data/1.new\n"
+		       "2 absent - - - - - /home/n2\n"
+		       "wrote 2 3 data/2.new\n"
+		       "3 file 0644 1002 1002 5 data/3 /home/b\n"
+		       "wrote 3 3 data/3.new\n"
+		       "complete\n",
+		 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/1.new", "abcd", 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/3", "bbbb\n", 0600, 0, 0);
+	tu_write(f->dir, "home/n1", "abc", 0600, 0, 0);
+	tu_write(f->dir, "home/n2", "abc", 0600, 0, 0);
+	tu_write(f->dir, "home/b", "new", 0644, 0, 0);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text,
+			       "  kept      /home/b: changed since the fix; its current "
+			       "content is now in /home/b.sshrescue-20260101T000000Z-1\n"
+			       "  restored  /home/b (5 bytes, mode 0644, owner 1002:1002)\n"
+			       "  kept      /home/n2: the fix created this file, but it was "
+			       "changed since; remove it by hand if it is not wanted\n"
+			       "  kept      /home/n1: the fix created this file, but it was "
+			       "changed since;"));
+	free(c.text);
+	s = tu_read(f->dir, "home/n1");
+	assert_string_equal(s, "abc");
+	free(s);
+	s = tu_read(f->dir, "home/n2");
+	assert_string_equal(s, "abc");
+	free(s);
+	s = tu_read(f->dir, "home/b.sshrescue-20260101T000000Z-1");
+	assert_string_equal(s, "new");
+	free(s);
+	s = tu_read(f->dir, "home/b");
+	assert_string_equal(s, "bbbb\n");
+	free(s);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(layout_and_exact_manifest),	  T(hostile_name_round_trips),
-		cmocka_unit_test(parser_rejects), cmocka_unit_test(format_round_trip),
-		T(undo_by_id_twice_and_list),	  T(crash_leaves_usable_manifest),
-		T(ids_sort_as_numbers),		  T(untrusted_or_bad_manifest_refused),
+		T(layout_and_exact_manifest),
+		T(hostile_name_round_trips),
+		cmocka_unit_test(parser_rejects),
+		cmocka_unit_test(format_round_trip),
+		T(undo_by_id_twice_and_list),
+		T(crash_leaves_usable_manifest),
+		T(ids_sort_as_numbers),
+		T(untrusted_or_bad_manifest_refused),
+		T(wrote_is_journaled_exactly),
+		T(interrupted_before_the_write),
+		T(version1_journal_undoes_as_before),
+		T(damaged_fix_bytes_keep_the_file),
 	};
 #undef T
 

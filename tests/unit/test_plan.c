@@ -4,6 +4,7 @@
  * the journal (idempotent, stops at the first error, never through a
  * symlink), and undo giving back every byte, mode and owner.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -425,6 +426,260 @@ static void never_through_a_symlink(void **state)
 	rsc_plan_free(&p);
 }
 
+#define KEYS  "home/alice/.ssh/authorized_keys"
+#define KEYS2 "home/alice/.ssh/authorized_keys2"
+
+/* Apply a plan of one write of path in a new journal; returns the journal's id (caller frees). */
+static char *apply_one_write(struct fx *f, const char *path, const char *data)
+{
+	struct rsc_plan p = { 0 };
+	struct rsc_journal *j = NULL;
+	size_t done = 0;
+	char *id;
+
+	assert_int_equal(
+		rsc_plan_write(&p, "add-key", path, data, strlen(data), 0600, 1001, 1001, NULL), 0);
+	assert_int_equal(rsc_journal_begin(f->root, "add-key", &j), 0);
+	id = strdup(rsc_journal_id(j));
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(done, 1);
+	rsc_plan_free(&p);
+	return id;
+}
+
+/* Names in dir/rel that contain ".sshrescue-". */
+static size_t side_files(const char *dir, const char *rel)
+{
+	char *p = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
+	d = opendir(p);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strstr(de->d_name, ".sshrescue-") != NULL;
+	closedir(d);
+	free(p);
+	return n;
+}
+
+static bool undone(struct fx *f, const char *id)
+{
+	char *p = NULL, *s;
+	bool r;
+
+	assert_true(asprintf(&p, "var/lib/sshrescue/journal/%s/undone", id) > 0);
+	s = tu_read(f->dir, p);
+	r = s && rsc_startswith(s, "undone ");
+	free(s);
+	free(p);
+	return r;
+}
+
+static void undo_removes_a_created_file_untouched(void **state)
+{
+	struct fx *f = *state;
+	struct cap c;
+	char *id;
+
+	skip_unless_root();
+	id = apply_one_write(f, "/" KEYS2, "ssh-ed25519 AAAA new\n");
+	assert_true(exists(f->dir, KEYS2));
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "  removed   /" KEYS2 "\n"));
+	free(c.text);
+	assert_false(exists(f->dir, KEYS2));
+	assert_int_equal(side_files(f->dir, "home/alice/.ssh"), 0);
+	assert_true(undone(f, id));
+	free(id);
+}
+
+/* add-key created the file, the admin appended keys by hand, then ran undo. */
+static void undo_keeps_a_created_file_edited_since(void **state)
+{
+	struct fx *f = *state;
+	const char *edited = "ssh-ed25519 AAAA new\nssh-ed25519 BBBB added by hand\n";
+	uid_t uid;
+	gid_t gid;
+	struct cap c;
+	char *id, *s;
+
+	skip_unless_root();
+	id = apply_one_write(f, "/" KEYS2, "ssh-ed25519 AAAA new\n");
+	tu_write(f->dir, KEYS2, edited, 0600, 1001, 1001);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "  kept      /" KEYS2 ": the fix created this file, but "
+				       "it was changed since; remove it by hand if it is not "
+				       "wanted\n"));
+	assert_non_null(strstr(c.text, " undone\n"));
+	free(c.text);
+	s = tu_read(f->dir, KEYS2);
+	assert_string_equal(s, edited);
+	free(s);
+	assert_int_equal(tu_mode(f->dir, KEYS2, &uid, &gid), S_IFREG | 0600);
+	assert_int_equal(uid, 1001);
+	assert_int_equal(gid, 1001);
+	assert_int_equal(side_files(f->dir, "home/alice/.ssh"), 0);
+	/* the journal counts as undone: there is nothing left to undo */
+	assert_true(undone(f, id));
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
+	assert_string_equal(cap_close(&c), "no journal to undo\n");
+	free(c.text);
+
+	/* same length, other bytes: still not the fix's */
+	free(id);
+	id = apply_one_write(f, "/home/alice/.ssh/k3", "abc\n");
+	tu_write(f->dir, "home/alice/.ssh/k3", "abd\n", 0600, 1001, 1001);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	assert_non_null(strstr(cap_close(&c), "  kept      /home/alice/.ssh/k3: "));
+	free(c.text);
+	s = tu_read(f->dir, "home/alice/.ssh/k3");
+	assert_string_equal(s, "abd\n");
+	free(s);
+	/* only the mode changed since: the bytes are the fix's, so it goes */
+	free(id);
+	id = apply_one_write(f, "/home/alice/.ssh/k4", "abc\n");
+	tu_chmod(f->dir, "home/alice/.ssh/k4", 0644);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	assert_non_null(strstr(cap_close(&c), "  removed   /home/alice/.ssh/k4\n"));
+	free(c.text);
+	assert_false(exists(f->dir, "home/alice/.ssh/k4"));
+	free(id);
+}
+
+static void undo_restores_a_rewritten_file_untouched(void **state)
+{
+	struct fx *f = *state;
+	struct snap keys;
+	struct cap c;
+	char *id;
+
+	skip_unless_root();
+	take(f->dir, KEYS, &keys);
+	id = apply_one_write(f, "/" KEYS, "ssh-ed25519 AAAA fixed\n");
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "  restored  /" KEYS " (22 bytes, mode 0644, owner "
+				       "1001:1001)\n"));
+	assert_null(strstr(c.text, "kept"));
+	free(c.text);
+	same(f->dir, KEYS, &keys);
+	assert_int_equal(side_files(f->dir, "home/alice/.ssh"), 0);
+	assert_true(undone(f, id));
+	free(id);
+}
+
+static void undo_keeps_aside_a_rewritten_file_edited_since(void **state)
+{
+	struct fx *f = *state;
+	const char *edited = "ssh-ed25519 AAAA fixed\nssh-rsa CCCC by hand\n";
+	struct snap keys;
+	uid_t uid;
+	gid_t gid;
+	struct cap c;
+	char *id, *side = NULL, *s, *want = NULL;
+
+	skip_unless_root();
+	take(f->dir, KEYS, &keys);
+	id = apply_one_write(f, "/" KEYS, "ssh-ed25519 AAAA fixed\n");
+	tu_write(f->dir, KEYS, edited, 0640, 1002, 1001);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_true(asprintf(&want,
+			     "  kept      /" KEYS ": changed since the fix; its current content "
+			     "is now in /" KEYS ".sshrescue-%s\n"
+			     "  restored  /" KEYS " (22 bytes, mode 0644, owner 1001:1001)\n",
+			     id) > 0);
+	assert_non_null(strstr(c.text, want));
+	free(want);
+	free(c.text);
+	/* the path holds the earlier bytes, the side file the edit, with its mode and owner */
+	same(f->dir, KEYS, &keys);
+	assert_true(asprintf(&side, KEYS ".sshrescue-%s", id) > 0);
+	s = tu_read(f->dir, side);
+	assert_non_null(s);
+	assert_string_equal(s, edited);
+	free(s);
+	assert_int_equal(tu_mode(f->dir, side, &uid, &gid), S_IFREG | 0640);
+	assert_int_equal(uid, 1002);
+	assert_int_equal(gid, 1001);
+	assert_int_equal(side_files(f->dir, "home/alice/.ssh"), 1);
+	assert_true(undone(f, id));
+	free(side);
+	free(id);
+}
+
+/* The side file's name is taken already: the next free one is used, nothing is overwritten. */
+static void side_file_never_overwrites(void **state)
+{
+	struct fx *f = *state;
+	char *id, *side = NULL, *side2 = NULL, *s;
+	struct cap c;
+
+	skip_unless_root();
+	id = apply_one_write(f, "/" KEYS, "ssh-ed25519 AAAA fixed\n");
+	tu_write(f->dir, KEYS, "edited\n", 0600, 1001, 1001);
+	assert_true(asprintf(&side, KEYS ".sshrescue-%s", id) > 0);
+	assert_true(asprintf(&side2, KEYS ".sshrescue-%s.2", id) > 0);
+	tu_write(f->dir, side, "precious\n", 0600, 0, 0);
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, ".sshrescue-"));
+	assert_non_null(strstr(c.text, ".2\n"));
+	free(c.text);
+	s = tu_read(f->dir, side);
+	assert_string_equal(s, "precious\n");
+	free(s);
+	s = tu_read(f->dir, side2);
+	assert_non_null(s);
+	assert_string_equal(s, "edited\n");
+	free(s);
+	s = tu_read(f->dir, KEYS);
+	assert_string_equal(s, "ssh-ed25519 AAAA old\r\n");
+	free(s);
+	free(side);
+	free(side2);
+	free(id);
+}
+
+/* A chmod of a file before the plan writes it: its first record still saves its bytes. */
+static void chmod_then_write_keeps_the_earlier_bytes(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct rsc_journal *j = NULL;
+	struct snap keys;
+	struct cap c;
+	size_t done = 0;
+
+	skip_unless_root();
+	take(f->dir, KEYS, &keys);
+	assert_int_equal(rsc_plan_chmod(&p, "ssh.keys.mode", "/" KEYS, 0600, NULL), 0);
+	assert_int_equal(rsc_plan_write(&p, "ssh.keys.crlf", "/" KEYS, "ssh-ed25519 AAAA old\n", 21,
+					0600, 1001, 1001, NULL),
+			 0);
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+	assert_int_equal(done, 2);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
+	cap_close(&c);
+	assert_non_null(strstr(c.text, "  restored  /" KEYS " (22 bytes, mode 0644, owner "
+				       "1001:1001)\n"));
+	free(c.text);
+	same(f->dir, KEYS, &keys);
+	assert_int_equal(side_files(f->dir, "home/alice/.ssh"), 0);
+	rsc_plan_free(&p);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -437,6 +692,12 @@ int main(void)
 		T(undo_keeps_a_created_dir_with_user_files),
 		T(apply_stops_at_first_error),
 		T(never_through_a_symlink),
+		T(undo_removes_a_created_file_untouched),
+		T(undo_keeps_a_created_file_edited_since),
+		T(undo_restores_a_rewritten_file_untouched),
+		T(undo_keeps_aside_a_rewritten_file_edited_since),
+		T(side_file_never_overwrites),
+		T(chmod_then_write_keeps_the_earlier_bytes),
 	};
 #undef T
 
