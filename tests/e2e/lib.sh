@@ -5,12 +5,18 @@
 #   e2e_init SSHRESCUE BUILDDIR      root check, temp dir, cleanup trap, cached root tarball
 #   e2e_victim                       fresh victim root in $E2E_ROOT with users and keys
 #   e2e_sshd_start [-o Opt=val...]   the victim's own sshd in a private network namespace
+#   e2e_sshd_start_image IMG [...]   the same, run from the ext4 image IMG (mounted read-only)
 #   try_login USER [KEY] [ssh args]  key login running `id -un`; 0 on success
 #   e2e_rescue ARGS...               run sshrescue; status in $E2E_RC, output in files
 #   e2e_finish                       exit status of the test (0 pass, 1 fail)
 #
-# Users of the victim: alice (1001), bob (1002), carol (1003, /home/carol is a symlink
-# to /srv/home/carol) and root, each with a fresh ed25519 key in $E2E_KEYS/<user>.
+# Users of the victim, each with a fresh ed25519 key in $E2E_KEYS/<user> (made per run):
+#   alice (1001)  key in ~/.ssh/authorized_keys
+#   bob   (1002)  key only in /etc/ssh/authorized_keys/bob (root:root 0644), through
+#                 "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys/%u"
+#   carol (1003)  shell /bin/bash, /home/carol is a symlink to /srv/home/carol
+#   root          key in /root/.ssh/authorized_keys, "PermitRootLogin prohibit-password"
+# Both sshd settings are in /etc/ssh/sshd_config.d/50-e2e.conf.
 #
 # Exit 77 (skip) when not root, when a tool is missing or when the Debian mirror the
 # machine is configured with cannot be reached. The mirror's address is read at run
@@ -26,6 +32,7 @@ E2E_ROOT=
 E2E_KEYS=
 E2E_SSHD_PID=
 E2E_SSHD_LOG=
+E2E_SSHD_IMG=
 E2E_FAILED=0
 E2E_LOGIN_LOG=
 E2E_LOGIN_OUT=
@@ -99,11 +106,14 @@ e2e_mirror()
 e2e_cleanup()
 {
 	e2e_sshd_stop
+	e2e_loop_release
 	if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
 		if [ -n "${E2E_KEEP:-}" ]; then
 			e2e_say "kept $E2E_TMP"
+			echo kept > "$E2E_TMP/owner"
 		else
-			rm -rf "$E2E_TMP"
+			# Never follow a mount that an interrupted run left inside.
+			rm -rf --one-file-system "$E2E_TMP"
 		fi
 	fi
 }
@@ -143,24 +153,45 @@ e2e_root_tarball()
 	E2E_TARBALL=$_tar
 }
 
+# Remove the temp directories of earlier runs that were killed before they could clean up
+# (their owner process is gone); the runs' mounts and sshds died with their namespaces.
+e2e_sweep()
+{
+	for _d in "$E2E_BUILDDIR"/e2e-tmp/run.*; do
+		[ -d "$_d" ] || continue
+		_pid=$(cat "$_d/owner" 2> /dev/null)
+		[ "$_pid" = kept ] && continue
+		if [ -n "$_pid" ] && kill -0 "$_pid" 2> /dev/null; then
+			continue
+		fi
+		# A run that is just starting has no owner file yet: leave young directories alone.
+		[ -n "$_pid" ] || [ -n "$(find "$_d" -maxdepth 0 -mmin +10)" ] || continue
+		e2e_say "e2e: removing $_d, left by a run that was killed" >&2
+		rm -rf --one-file-system "$_d"
+	done
+}
+
 # e2e_init SSHRESCUE BUILDDIR
 e2e_init()
 {
 	E2E_SSHRESCUE=$1
 	E2E_BUILDDIR=${2:-.}
 	[ "$(id -u)" -eq 0 ] || e2e_skip "e2e tests need root (chroot, namespaces)"
-	for _t in debootstrap unshare nsenter ip ssh ssh-keygen tar flock timeout jq; do
+	for _t in debootstrap unshare setpriv nsenter ip ssh ssh-keygen tar flock timeout jq; do
 		command -v "$_t" > /dev/null 2>&1 || e2e_skip "$_t not installed"
 	done
 	E2E_BUILDDIR=$(cd "$E2E_BUILDDIR" && pwd) || e2e_die "no build dir"
 	mkdir -p "$E2E_BUILDDIR/e2e-tmp" || e2e_die "cannot create e2e-tmp"
+	e2e_sweep
 	E2E_TMP=$(mktemp -d "$E2E_BUILDDIR/e2e-tmp/run.XXXXXX") || e2e_die "mktemp failed"
+	printf '%s\n' "$$" > "$E2E_TMP/owner"
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM HUP
 	e2e_root_tarball
 }
 
-# e2e_adduser NAME UID HOME: user with a private group, a bash shell and a fresh key.
+# e2e_adduser NAME UID HOME [central]: user with a private group, a bash shell and a fresh
+# key, in ~/.ssh/authorized_keys or, with "central", in /etc/ssh/authorized_keys/NAME.
 e2e_adduser()
 {
 	_u=$1
@@ -171,6 +202,14 @@ e2e_adduser()
 			e2e_die "useradd $_u failed"
 	fi
 	ssh-keygen -q -t ed25519 -N '' -C "e2e-$_u" -f "$E2E_KEYS/$_u" || e2e_die "ssh-keygen"
+	if [ "${4:-}" = central ]; then
+		if ! install -d -m 755 -o 0 -g 0 "$E2E_ROOT/etc/ssh/authorized_keys" ||
+			! install -m 644 -o 0 -g 0 "$E2E_KEYS/$_u.pub" \
+				"$E2E_ROOT/etc/ssh/authorized_keys/$_u"; then
+			e2e_die "installing the central key of $_u failed"
+		fi
+		return 0
+	fi
 	if ! install -d -m 700 -o "$_uid" -g "$_uid" "$E2E_ROOT$_home/.ssh" ||
 		! install -m 600 -o "$_uid" -g "$_uid" "$E2E_KEYS/$_u.pub" \
 			"$E2E_ROOT$_home/.ssh/authorized_keys"; then
@@ -189,9 +228,13 @@ e2e_victim()
 	tar --numeric-owner --xattrs -xpf "$E2E_TARBALL" -C "$E2E_ROOT" || e2e_die "extract root"
 	install -d -m 755 "$E2E_ROOT/run/sshd"
 	chroot "$E2E_ROOT" ssh-keygen -A > /dev/null || e2e_die "ssh-keygen -A"
+	printf '%s\n' "# sshrescue e2e victim" \
+		"AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys/%u" \
+		"PermitRootLogin prohibit-password" > "$E2E_ROOT/etc/ssh/sshd_config.d/50-e2e.conf" ||
+		e2e_die "writing sshd_config.d/50-e2e.conf"
 	e2e_adduser root 0 /root
 	e2e_adduser alice 1001 /home/alice
-	e2e_adduser bob 1002 /home/bob
+	e2e_adduser bob 1002 /home/bob central
 	mkdir -p "$E2E_ROOT/srv/home"
 	e2e_adduser carol 1003 /srv/home/carol
 	chroot "$E2E_ROOT" usermod -d /home/carol carol || e2e_die "usermod carol"
@@ -205,13 +248,46 @@ e2e_sshd_start()
 	e2e_sshd_stop
 	E2E_SSHD_LOG=$E2E_TMP/sshd.log
 	: > "$E2E_SSHD_LOG"
-	# unshare and sh exec into chroot and sshd: $! is the pid of sshd itself.
+	# unshare, setpriv and sh exec into chroot and sshd: $! is the pid of sshd itself, and sshd
+	# gets SIGTERM should this shell die without cleaning up (even by SIGKILL).
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare -n -m sh -c 'ip link set lo up && mount -t proc proc "$1/proc" &&
+	unshare -n -m --propagation private setpriv --pdeathsig TERM sh -c 'ip link set lo up &&
+		mount -t proc proc "$1/proc" &&
 		root=$1 && shift && exec chroot "$root" /usr/sbin/sshd -D -e "$@"' \
 		sh "$E2E_ROOT" -p "$E2E_PORT" -o ListenAddress=127.0.0.1 "$@" \
 		>> "$E2E_SSHD_LOG" 2>&1 &
 	E2E_SSHD_PID=$!
+	e2e_sshd_wait
+}
+
+# e2e_sshd_start_image IMG [sshd args...]: like e2e_sshd_start, but the victim is the ext4
+# image IMG, mounted read-only (noload: not even the journal is replayed) on $E2E_TMP/sshd-mnt
+# inside sshd's private mount namespace; the mount and its loop device go away with sshd. As
+# on a booted system, /run is an empty tmpfs with /run/sshd made for sshd (systemd's
+# RuntimeDirectory).
+e2e_sshd_start_image()
+{
+	_img=$1
+	shift
+	e2e_sshd_stop
+	E2E_SSHD_LOG=$E2E_TMP/sshd.log
+	E2E_SSHD_IMG=$_img
+	: > "$E2E_SSHD_LOG"
+	mkdir -p "$E2E_TMP/sshd-mnt" || e2e_die "mkdir sshd-mnt"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -n -m --propagation private setpriv --pdeathsig TERM sh -c 'ip link set lo up &&
+		mount -t ext4 -o loop,ro,noload "$1" "$2" && mount -t proc proc "$2/proc" &&
+		mount -t tmpfs -o mode=0755 tmpfs "$2/run" && mkdir -m 0755 "$2/run/sshd" &&
+		root=$2 && shift 2 && exec chroot "$root" /usr/sbin/sshd -D -e "$@"' \
+		sh "$_img" "$E2E_TMP/sshd-mnt" -p "$E2E_PORT" -o ListenAddress=127.0.0.1 \
+		-o PidFile=none "$@" >> "$E2E_SSHD_LOG" 2>&1 &
+	E2E_SSHD_PID=$!
+	e2e_sshd_wait
+}
+
+# Wait until the sshd started as $E2E_SSHD_PID listens; 1 (and sshd stopped) if it does not.
+e2e_sshd_wait()
+{
 	_i=0
 	while [ $_i -lt 100 ]; do
 		grep -q 'Server listening' "$E2E_SSHD_LOG" && return 0
@@ -231,6 +307,37 @@ e2e_sshd_stop()
 	kill "$E2E_SSHD_PID" 2> /dev/null
 	wait "$E2E_SSHD_PID" 2> /dev/null
 	E2E_SSHD_PID=
+	# The image's read-only loop device is released when sshd's namespace is gone.
+	if [ -n "$E2E_SSHD_IMG" ]; then
+		e2e_loop_wait "$E2E_SSHD_IMG" || e2e_say "warning: a loop device still backs $E2E_SSHD_IMG" >&2
+		E2E_SSHD_IMG=
+	fi
+}
+
+# e2e_loop_wait FILE: wait (up to 5 s) until no loop device is backed by FILE; 1 if one still is.
+e2e_loop_wait()
+{
+	_i=0
+	while [ -n "$(losetup -n -O NAME -j "$1" 2> /dev/null)" ]; do
+		[ $_i -ge 50 ] && return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 0
+}
+
+# Detach every loop device still backed by a file of this run (under $E2E_TMP).
+e2e_loop_release()
+{
+	[ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ] || return 0
+	losetup -n -l -O NAME,BACK-FILE 2> /dev/null | while read -r _dev _file; do
+		case $_file in
+		"$E2E_TMP"/*)
+			e2e_say "e2e: detaching $_dev left on $_file" >&2
+			losetup -d "$_dev" 2> /dev/null
+			;;
+		esac
+	done
 }
 
 # try_login USER [KEY [ssh options...]]: key login as USER running `id -un`.

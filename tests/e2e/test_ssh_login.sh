@@ -1,10 +1,12 @@
 #!/bin/sh
 # shellcheck disable=SC2317,SC2119 # break functions are called by name
-# End to end: the victim's own sshd refuses alice and bob, sshrescue finds why, fixes it, the
-# same sshd then accepts their keys, and undo brings the refusal back.
+# End to end on a directory TARGET (the scenario corpus, test_corpus.sh, uses images): the
+# victim's own sshd refuses alice and bob, sshrescue finds why, fixes it, the same sshd then
+# accepts their keys, and undo brings the refusal back.
 #
 # usage: sh test_ssh_login.sh SSHRESCUE BUILDDIR
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 1 ] || e2e_die "usage: $0 SSHRESCUE [BUILDDIR]"
@@ -13,20 +15,21 @@ e2e_init "$1" "${2:-.}"
 e2e_victim
 R=$E2E_ROOT
 
-# Modes, owners and content of everything under the homes: to prove that check writes nothing
-# and that undo restores the exact earlier state.
+# Modes, owners and content of everything under the homes and the central keys: to prove that
+# check writes nothing and that undo restores the exact earlier state.
+SNAP_DIRS="home srv/home root/.ssh etc/ssh/authorized_keys"
 snapshot()
 {
-	(cd "$R" && find home srv/home root/.ssh -printf '%p %y %m %U:%G\n' |
-		LC_ALL=C sort && find home srv/home root/.ssh -type f -exec sha256sum {} + |
-		LC_ALL=C sort)
+	# shellcheck disable=SC2086 # SNAP_DIRS is a list
+	(cd "$R" && find $SNAP_DIRS -printf '%p %y %m %U:%G\n' | LC_ALL=C sort &&
+		find $SNAP_DIRS -type f -exec sha256sum {} + | LC_ALL=C sort)
 }
 
 # --- break it ---
 chmod 0777 "$R/home/alice/.ssh"
 sed -i 's/$/\r/' "$R/home/alice/.ssh/authorized_keys"
-chown 0:0 "$R/home/bob/.ssh/authorized_keys"
-chmod 0600 "$R/home/bob/.ssh/authorized_keys"
+# bob's key is in /etc/ssh/authorized_keys/bob (root:root 0644): 0600 makes it unreadable to him.
+chmod 0600 "$R/etc/ssh/authorized_keys/bob"
 snapshot > "$E2E_TMP/broken.snap"
 
 e2e_sshd_start || e2e_die "the victim's sshd did not start"
@@ -43,8 +46,8 @@ if try_login bob; then
 else
 	e2e_pass "broken: bob's key login is refused"
 fi
-e2e_check "broken: sshd cannot open bob's root-owned 0600 authorized_keys" \
-	log_has "Could not open user 'bob' authorized keys '/home/bob/.ssh/authorized_keys': Permission denied"
+e2e_check "broken: sshd cannot open bob's root-owned 0600 central keys file" \
+	log_has "Could not open user 'bob' authorized keys '/etc/ssh/authorized_keys/bob': Permission denied"
 e2e_check "broken: carol (symlinked home) still logs in" try_login carol
 
 # --- check: read-only diagnosis ---
