@@ -230,8 +230,9 @@ static int check_strict_dirs(struct user_run *ur, const char *canon, const char 
 		if (r < 0)
 			return r;
 		/* loose but accepted ~/.ssh: a warning */
-		if (own == PR_SSH_DIR_OWNER && owner_ok(&st, ur->u) && mode_ok(ur->v, &st, ur->u) &&
-		    st.st_uid == ur->u->uid && (st.st_mode & 077)) {
+		/* (a ~/.ssh of another owner becomes the user's: judge its mode for that day) */
+		if (own == PR_SSH_DIR_OWNER && mode_ok(ur->v, &st, ur->u) &&
+		    (st.st_uid == ur->u->uid || !owner_ok(&st, ur->u)) && (st.st_mode & 077)) {
 			r = report_stat(ur, PR_SSH_DIR_LOOSE, dir, file, &st, NULL);
 			if (r < 0)
 				return r;
@@ -368,8 +369,8 @@ static int check_keys_file(struct user_run *ur, const char *file)
 		r = report_stat(ur, PR_SSH_KEYS_OWNER, canon, file, &st, NULL);
 	if (r == 0 && ur->v->sshd.strict_modes && !mode_ok(ur->v, &st, ur->u))
 		r = report_stat(ur, PR_SSH_KEYS_MODE, canon, file, &st, NULL);
-	else if (r == 0 && st.st_uid == ur->u->uid && (st.st_mode & 077) && ur->home &&
-		 is_under(canon, ur->home))
+	else if (r == 0 && (st.st_uid == ur->u->uid || !owner_ok(&st, ur->u)) &&
+		 (st.st_mode & 077) && ur->home && is_under(canon, ur->home))
 		r = report_stat(ur, PR_SSH_KEYS_LOOSE, canon, file, &st, NULL);
 	if (r == 0 && ur->v->sshd.strict_modes)
 		r = check_strict_dirs(ur, canon, file);
@@ -529,7 +530,7 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 	const struct rsc_victim *v = ctx->victim;
 	struct user_run ur = { .ctx = ctx, .v = v, .u = u };
 	_cleanup_free_ char *sshdir = NULL;
-	bool login = is_login_account(v, u);
+	bool login = is_login_account(v, u), home_ok;
 	struct stat st;
 	int r;
 
@@ -538,22 +539,20 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 	ur.state = rsc_ctx_user(ctx, u->name, u->uid);
 	if (!ur.state)
 		return -ENOMEM;
-	if (!u->home || u->home[0] != '/' || rsc_root_stat(ctx->root, u->home, &st, 0) < 0 ||
-	    !S_ISDIR(st.st_mode)) {
-		struct rsc_detail d = { .user = u->name, .path = u->home ? u->home : "" };
-
-		if (!login)
-			return 0;
-		d.evidence = "named in /etc/passwd, absent from the disk";
-		return rsc_report(ctx, PR_SSH_HOME_MISSING, &d);
-	}
+	home_ok = u->home && u->home[0] == '/' && rsc_root_stat(ctx->root, u->home, &st, 0) == 0 &&
+		  S_ISDIR(st.st_mode);
+	if (!home_ok && !login)
+		return 0;
 	r = check_shell(ctx, u);
 	if (r < 0)
 		return r;
-	r = rsc_root_realpath(ctx->root, u->home, &ur.home);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
+	if (home_ok) {
+		r = rsc_root_realpath(ctx->root, u->home, &ur.home);
+		if (r < 0)
+			return r == -ENOMEM ? r : 0;
+	}
 
+	/* Without a home only keys files elsewhere (/etc/ssh/authorized_keys/%u) can work. */
 	for (size_t i = 0;
 	     r == 0 && v->sshd.pubkey_authentication && i < v->sshd.n_authorized_keys_files; i++) {
 		_cleanup_free_ char *file = NULL;
@@ -563,6 +562,15 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 		if (rsc_victim_expand_akf(u, v->sshd.authorized_keys_files[i], &file) < 0)
 			continue;
 		r = check_keys_file(&ur, file);
+	}
+	if (r == 0 && !home_ok) {
+		struct rsc_detail d = { .user = u->name, .path = u->home ? u->home : "" };
+
+		d.evidence = "named in /etc/passwd, absent from the disk";
+		free(ur.home);
+		/* sshd lets a key from elsewhere in and only warns that it cannot chdir */
+		return rsc_report(
+			ctx, ur.state->usable_keys ? PR_SSH_HOME_NOCHDIR : PR_SSH_HOME_MISSING, &d);
 	}
 	if (r == 0 && ur.state->key_files > 0 && ur.state->usable_keys == 0)
 		r = report_line(&ur, PR_SSH_KEYS_NONE, ur.home, 0,

@@ -210,11 +210,12 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 	},
 	[PR_SSH_KEYS_PRIVATE] = {
 		.code = "ssh.keys.private",
-		.severity = RSC_SEV_ERROR,
+		.severity = RSC_SEV_WARNING,
 		.title = "%p:%l holds a PRIVATE key",
-		.explain = "A private key was pasted where the public key belongs: sshd ignores it, "
-			   "and the secret is now stored on the server.",
-		.symptom = DENIED,
+		.explain = "A private key was pasted where the public key belongs: sshd ignores the "
+			   "line (ssh.keys.none says when no other key is left), and the secret is "
+			   "now stored on the server.",
+		.symptom = "Permission denied (publickey) for the key meant here",
 		.sshd_log = NULL,
 		.fix = "remove the private key by hand and add the public key "
 		       "(sshrescue add-key TARGET %u KEY.pub)",
@@ -276,6 +277,17 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 		.symptom = "depends: sshd refuses it when it is on the path to the keys",
 		.sshd_log = NULL,
 		.fix = "chown %u %p",
+	},
+	[PR_SSH_HOME_NOCHDIR] = {
+		.code = "ssh.home.nochdir",
+		.severity = RSC_SEV_WARNING,
+		.title = "the home directory %p does not exist (a key from elsewhere still works)",
+		.explain = "A keys file outside the home (e.g. /etc/ssh/authorized_keys/USER) lets the "
+			   "user in, but the session starts in / and nothing of the home is there.",
+		.symptom = "the login works, then: Could not chdir to home directory HOME: No "
+			   "such file or directory",
+		.sshd_log = NULL,
+		.fix = "if the home lives on another volume, attach it; else create %p owned by %u",
 	},
 	[PR_SSH_SHELL_MISSING] = {
 		.code = "ssh.shell.missing",

@@ -415,6 +415,52 @@ static void home_missing(void **state)
 	assert_true(rsc_ctx_has_errors(&f->ctx));
 }
 
+/* Measured: with a central keys file sshd lets alice in without a home. */
+static void home_missing_central_keys(void **state)
+{
+	struct vfx *f = *state;
+
+	tu_write(f->dir, "etc/ssh/sshd_config",
+		 "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys/%u\n", 0644, 0,
+		 0);
+	tu_write(f->dir, "etc/ssh/authorized_keys/alice", KEY_ALICE "\n", 0644, 0, 0);
+	tu_remove(f->dir, "home/alice/.ssh/authorized_keys");
+	tu_remove(f->dir, "home/alice/.ssh");
+	tu_remove(f->dir, "home/alice");
+	vfx_check(f);
+	assert_has(f, "ssh.home.nochdir", "/home/alice");
+	assert_hasnt(f, "ssh.home.missing", NULL);
+	assert_int_equal(ustate(f, "alice")->usable_keys, 1);
+	assert_int_equal(vfx_errors(f), 0);
+}
+
+/* A wrong owner hides nothing: the mode the user will own is judged too. */
+static void keys_owned_by_other_and_loose(void **state)
+{
+	struct vfx *f = *state;
+
+	tu_chown(f->dir, "home/alice/.ssh/authorized_keys", 1002, 1002);
+	tu_chmod(f->dir, "home/alice/.ssh/authorized_keys", 0644);
+	vfx_check(f);
+	assert_has(f, "ssh.keys.owner", AK_ALICE);
+	assert_has(f, "ssh.keys.loose", AK_ALICE);
+}
+
+/* A pasted private key costs nothing when another key works: a warning. */
+static void private_key_beside_a_good_key(void **state)
+{
+	struct vfx *f = *state;
+
+	tu_write(f->dir, "home/alice/.ssh/authorized_keys",
+		 "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
+		 "-----END OPENSSH PRIVATE KEY-----\n" KEY_ALICE "\n",
+		 0600, 1001, 1001);
+	vfx_check(f);
+	assert_has(f, "ssh.keys.private", AK_ALICE);
+	assert_int_equal(vfx_errors(f), 0);
+	assert_int_equal(ustate(f, "alice")->usable_keys, 1);
+}
+
 static void unknown_owner_and_readable_private_key(void **state)
 {
 	struct vfx *f = *state;
@@ -529,6 +575,9 @@ int main(void)
 		T(dsa_on_old_openssh),
 		T(content_empty),
 		T(home_missing),
+		T(home_missing_central_keys),
+		T(keys_owned_by_other_and_loose),
+		T(private_key_beside_a_good_key),
 		T(unknown_owner_and_readable_private_key),
 		T(login_shell_missing_or_not_executable),
 		T(only_named_users),
