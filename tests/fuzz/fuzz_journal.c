@@ -1,4 +1,4 @@
-/* fuzz-sources: rescue/journal.c rescue/root.c rescue/util.c */
+/* fuzz-sources: rescue/journal_manifest.c rescue/util.c */
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_journal.c - the journal's manifest parser on arbitrary bytes.
