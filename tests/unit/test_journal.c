@@ -30,27 +30,6 @@ struct fx {
 	struct rsc_root *root;
 };
 
-struct cap {
-	FILE *f;
-	char *text;
-	size_t len;
-};
-
-static FILE *cap_open(struct cap *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->f = open_memstream(&c->text, &c->len);
-	assert_non_null(c->f);
-	return c->f;
-}
-
-static const char *cap_close(struct cap *c)
-{
-	fclose(c->f);
-	c->f = NULL;
-	return c->text;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -207,7 +186,7 @@ static void hostile_name_round_trips(void **state)
 	const char *path = "/home/d/a b\n\x1b[31m%41\\x\xff";
 	struct rsc_journal *j = NULL;
 	struct rsc_manifest m;
-	struct cap c;
+	struct tu_cap c;
 	char *id, *s, *line;
 
 	skip_unless_root();
@@ -235,8 +214,8 @@ static void hostile_name_round_trips(void **state)
 	rsc_manifest_free(&m);
 	free(s);
 
-	assert_int_equal(rsc_journal_undo(f->root, id, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, id, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text,
 			       "  restored  /home/d/a b\\x0a\\x1b[31m%41\\\\x\\xff (7 bytes, "
 			       "mode 0644, owner 1001:1001)\n"));
@@ -484,14 +463,14 @@ static void undo_by_id_twice_and_list(void **state)
 	struct fx *f = *state;
 	struct rsc_journal *j = NULL;
 	char *id1, *id2, *want;
-	struct cap c;
+	struct tu_cap c;
 
 	skip_unless_root();
-	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
-	assert_string_equal(cap_close(&c), "no journals\n");
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	assert_string_equal(tu_cap_close(&c), "no journals\n");
 	free(c.text);
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
-	assert_string_equal(cap_close(&c), "no journal to undo\n");
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), -ENOENT);
+	assert_string_equal(tu_cap_close(&c), "no journal to undo\n");
 	free(c.text);
 
 	id1 = journal_chmod(f, "fix", "/home/a", 0600);
@@ -504,16 +483,16 @@ static void undo_by_id_twice_and_list(void **state)
 	assert_int_equal(rsc_root_chown(f->root, "/home/d", 0, 0), 0);
 	assert_int_equal(rsc_journal_close(j), 0);
 
-	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_true(asprintf(&want, "%s  fix  1 change\n%s  add-key  2 changes\n", id1, id2) > 0);
 	assert_string_equal(c.text, want);
 	free(want);
 	free(c.text);
 
 	/* the older one, by id: only its change is undone */
-	assert_int_equal(rsc_journal_undo(f->root, id1, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, id1, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_true(asprintf(&want, "Undoing journal %s (fix at ", id1) > 0);
 	assert_true(rsc_startswith(c.text, want));
 	free(want);
@@ -524,8 +503,8 @@ static void undo_by_id_twice_and_list(void **state)
 	assert_int_equal(tu_mode(f->dir, "home/b", NULL, NULL), S_IFREG | 0600);
 
 	/* the newest not undone */
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text,
 			       "  restored  /home/d (mode 0750, owner 1001:1001)\n"
 			       "  restored  /home/b (5 bytes, mode 0644, owner 1002:1002)\n"));
@@ -546,24 +525,24 @@ static void undo_by_id_twice_and_list(void **state)
 	}
 
 	/* nothing left */
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
-	assert_string_equal(cap_close(&c), "no journal to undo\n");
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), -ENOENT);
+	assert_string_equal(tu_cap_close(&c), "no journal to undo\n");
 	free(c.text);
-	assert_int_equal(rsc_journal_undo(f->root, id1, cap_open(&c)), -ENOENT);
-	assert_non_null(strstr(cap_close(&c), "was already undone"));
+	assert_int_equal(rsc_journal_undo(f->root, id1, tu_cap_open(&c)), -ENOENT);
+	assert_non_null(strstr(tu_cap_close(&c), "was already undone"));
 	free(c.text);
-	assert_int_equal(rsc_journal_undo(f->root, "20990101T000000Z-1", cap_open(&c)), -ENOENT);
-	assert_string_equal(cap_close(&c), "no journal 20990101T000000Z-1\n");
+	assert_int_equal(rsc_journal_undo(f->root, "20990101T000000Z-1", tu_cap_open(&c)), -ENOENT);
+	assert_string_equal(tu_cap_close(&c), "no journal 20990101T000000Z-1\n");
 	free(c.text);
-	assert_int_equal(rsc_journal_undo(f->root, "../../etc", cap_open(&c)), -EINVAL);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, "../../etc", tu_cap_open(&c)), -EINVAL);
+	tu_cap_close(&c);
 	free(c.text);
-	assert_int_equal(rsc_journal_undo(f->root, "1/2", cap_open(&c)), -EINVAL);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, "1/2", tu_cap_open(&c)), -EINVAL);
+	tu_cap_close(&c);
 	free(c.text);
 
-	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_true(asprintf(&want, "%s  fix  1 change  undone\n%s  add-key  2 changes  undone\n",
 			     id1, id2) > 0);
 	assert_string_equal(c.text, want);
@@ -578,7 +557,7 @@ static void crash_leaves_usable_manifest(void **state)
 	struct fx *f = *state;
 	char *s, *want = NULL, id[80] = "";
 	int fds[2], status;
-	struct cap c;
+	struct tu_cap c;
 	pid_t pid;
 
 	skip_unless_root();
@@ -610,15 +589,15 @@ static void crash_leaves_usable_manifest(void **state)
 	s = read_manifest(f, id);
 	assert_null(strstr(s, "complete"));
 	free(s);
-	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_true(asprintf(&want, "%s  fix  2 changes  incomplete\n", id) > 0);
 	assert_string_equal(c.text, want);
 	free(want);
 	free(c.text);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "interrupted before it was closed"));
 	assert_non_null(strstr(c.text, "  removed   /home/new\n"));
 	free(c.text);
@@ -632,7 +611,7 @@ static void crash_leaves_usable_manifest(void **state)
 static void ids_sort_as_numbers(void **state)
 {
 	struct fx *f = *state;
-	struct cap c;
+	struct tu_cap c;
 
 	skip_unless_root();
 	tu_write(f->dir, JDIR "/20260101T000000Z-9/manifest",
@@ -644,13 +623,13 @@ static void ids_sort_as_numbers(void **state)
 	/* not journals: ignored */
 	tu_write(f->dir, JDIR "/notes.txt", "x", 0600, 0, 0);
 	tu_mkdir(f->dir, JDIR "/lost+found", 0700, 0, 0);
-	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
-	assert_string_equal(cap_close(&c), "20251231T235959Z-11  fix  1 change\n"
-					   "20260101T000000Z-9  fix  1 change\n"
-					   "20260101T000000Z-10  fix  1 change\n");
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	assert_string_equal(tu_cap_close(&c), "20251231T235959Z-11  fix  1 change\n"
+					      "20260101T000000Z-9  fix  1 change\n"
+					      "20260101T000000Z-10  fix  1 change\n");
 	free(c.text);
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	assert_true(rsc_startswith(cap_close(&c), "Undoing journal 20260101T000000Z-10 "));
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	assert_true(rsc_startswith(tu_cap_close(&c), "Undoing journal 20260101T000000Z-10 "));
 	free(c.text);
 	assert_int_equal(tu_mode(f->dir, "home/d", NULL, NULL), S_IFDIR | 0711);
 }
@@ -658,20 +637,20 @@ static void ids_sort_as_numbers(void **state)
 static void untrusted_or_bad_manifest_refused(void **state)
 {
 	struct fx *f = *state;
-	struct cap c;
+	struct tu_cap c;
 
 	skip_unless_root();
 	/* a manifest the victim's users could have written */
 	tu_write(f->dir, JDIR "/20260101T000000Z-1/manifest",
 		 HEAD "1 file 0666 1001 1001 0 - /etc/shadow\ncomplete\n", 0666, 0, 0);
 	tu_write(f->dir, "etc/shadow", "root:*:1::::::\n", 0640, 0, 42);
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -EPERM);
-	assert_non_null(strstr(cap_close(&c), "not trusted"));
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), -EPERM);
+	assert_non_null(strstr(tu_cap_close(&c), "not trusted"));
 	free(c.text);
 	tu_chown(f->dir, JDIR "/20260101T000000Z-1/manifest", 1001, 1001);
 	tu_chmod(f->dir, JDIR "/20260101T000000Z-1/manifest", 0600);
-	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-1", cap_open(&c)), -EPERM);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-1", tu_cap_open(&c)), -EPERM);
+	tu_cap_close(&c);
 	free(c.text);
 	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0640);
 
@@ -679,9 +658,11 @@ static void untrusted_or_bad_manifest_refused(void **state)
 	tu_write(f->dir, JDIR "/20260101T000000Z-2/manifest",
 		 HEAD "1 dir 0700 0 0 0 - /home/d\n2 file 0666 0 0 0 - ../../etc/shadow\n", 0600, 0,
 		 0);
-	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-2", cap_open(&c)), -EBADMSG);
-	assert_string_equal(cap_close(&c), "journal 20260101T000000Z-2: manifest line 5: path is "
-					   "not absolute, too long or has a '..'\n");
+	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-2", tu_cap_open(&c)),
+			 -EBADMSG);
+	assert_string_equal(tu_cap_close(&c),
+			    "journal 20260101T000000Z-2: manifest line 5: path is "
+			    "not absolute, too long or has a '..'\n");
 	free(c.text);
 	assert_int_equal(tu_mode(f->dir, "home/d", NULL, NULL), S_IFDIR | 0750);
 
@@ -689,8 +670,9 @@ static void untrusted_or_bad_manifest_refused(void **state)
 	tu_write(f->dir, JDIR "/20260101T000000Z-3/manifest",
 		 HEAD "1 file 0600 0 0 5 data/1 /home/b\n2 dir 0700 0 0 0 - /home/d\n", 0600, 0, 0);
 	tu_write(f->dir, JDIR "/20260101T000000Z-3/data/1", "tampered", 0600, 0, 0);
-	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-3", cap_open(&c)), -EBADMSG);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, "20260101T000000Z-3", tu_cap_open(&c)),
+			 -EBADMSG);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "  restored  /home/d (mode 0700, owner 0:0)\n"
 				       "  FAILED    /home/b: Bad message\n"));
 	assert_non_null(strstr(c.text, "journal 20260101T000000Z-3 is NOT marked undone"));
@@ -778,7 +760,7 @@ static void interrupted_before_the_write(void **state)
 {
 	struct fx *f = *state;
 	struct rsc_journal *j = NULL;
-	struct cap c;
+	struct tu_cap c;
 	char *id, *s;
 
 	skip_unless_root();
@@ -793,8 +775,8 @@ static void interrupted_before_the_write(void **state)
 	assert_int_equal(rsc_journal_close(j), 0);
 	tu_write(f->dir, "home/n2", "not the fix's\n", 0600, 1001, 1001);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "  kept      /home/n2: the journal does not say what the "
 				       "fix wrote here"));
 	assert_non_null(strstr(c.text, "  absent    /home/n1 (already gone)\n"
@@ -824,7 +806,7 @@ static void interrupted_before_the_write(void **state)
 static void version1_journal_undoes_as_before(void **state)
 {
 	struct fx *f = *state;
-	struct cap c;
+	struct tu_cap c;
 	char *s;
 
 	skip_unless_root();
@@ -836,12 +818,12 @@ static void version1_journal_undoes_as_before(void **state)
 		 0600, 0, 0);
 	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/1", "old\n", 0600, 0, 0);
 	tu_write(f->dir, "home/new", "created, then edited\n", 0600, 0, 0);
-	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
-	assert_string_equal(cap_close(&c), "20260101T000000Z-1  fix  3 changes\n");
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	assert_string_equal(tu_cap_close(&c), "20260101T000000Z-1  fix  3 changes\n");
 	free(c.text);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	assert_string_equal(cap_close(&c),
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	assert_string_equal(tu_cap_close(&c),
 			    "Undoing journal 20260101T000000Z-1 (fix at 2026-11-23T03:45:01Z, 3 "
 			    "changes):\n"
 			    "  absent    /home/gone (already gone)\n"
@@ -860,7 +842,7 @@ static void version1_journal_undoes_as_before(void **state)
 static void damaged_fix_bytes_keep_the_file(void **state)
 {
 	struct fx *f = *state;
-	struct cap c;
+	struct tu_cap c;
 	char *s;
 
 	skip_unless_root();
@@ -879,8 +861,8 @@ static void damaged_fix_bytes_keep_the_file(void **state)
 	tu_write(f->dir, "home/n2", "abc", 0600, 0, 0);
 	tu_write(f->dir, "home/b", "new", 0644, 0, 0);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text,
 			       "  kept      /home/b: changed since the fix; its current "
 			       "content is now in /home/b.sshrescue-20260101T000000Z-1\n"

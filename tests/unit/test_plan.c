@@ -29,28 +29,6 @@ struct fx {
 	struct rsc_root *root;
 };
 
-/* Output of one call, captured. */
-struct cap {
-	FILE *f;
-	char *text;
-	size_t len;
-};
-
-static FILE *cap_open(struct cap *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->f = open_memstream(&c->text, &c->len);
-	assert_non_null(c->f);
-	return c->f;
-}
-
-static const char *cap_close(struct cap *c)
-{
-	fclose(c->f);
-	c->f = NULL;
-	return c->text;
-}
-
 static void skip_unless_root(void)
 {
 	if (geteuid() != 0) {
@@ -167,14 +145,14 @@ static void preview_exact(void **state)
 {
 	struct fx *f = *state;
 	struct rsc_plan p = { 0 };
-	struct cap c;
+	struct tu_cap c;
 	size_t n;
 
 	skip_unless_root();
 	build(&p);
-	n = rsc_plan_preview(&p, f->root, cap_open(&c));
+	n = rsc_plan_preview(&p, f->root, tu_cap_open(&c));
 	assert_string_equal(
-		cap_close(&c),
+		tu_cap_close(&c),
 		"  mkdir /home/alice/new 0700 1001:1001 (new.dir)\n"
 		"  create /home/alice/new/f (6 bytes, mode 0600, owner 1001:1001) (new.file: "
 		"made)\n"
@@ -195,14 +173,14 @@ static void preview_escapes_and_missing(void **state)
 {
 	struct fx *f = *state;
 	struct rsc_plan p = { 0 };
-	struct cap c;
+	struct tu_cap c;
 
 	skip_unless_root();
 	tu_write(f->dir, "home/alice/evil\n\x1b[31mname", "x", 0666, 1001, 1001);
 	assert_int_equal(rsc_plan_chmod(&p, "c", "/home/alice/evil\n\x1b[31mname", 0600, NULL), 0);
 	assert_int_equal(rsc_plan_chmod(&p, "c", "/home/alice/gone", 0600, NULL), 0);
-	assert_int_equal(rsc_plan_preview(&p, f->root, cap_open(&c)), 2);
-	assert_string_equal(cap_close(&c),
+	assert_int_equal(rsc_plan_preview(&p, f->root, tu_cap_open(&c)), 2);
+	assert_string_equal(tu_cap_close(&c),
 			    "  chmod 0666 -> 0600  /home/alice/evil\\x0a\\x1b[31mname  (c)\n"
 			    "  chmod (missing) -> 0600  /home/alice/gone  (c)\n");
 	free(c.text);
@@ -214,7 +192,7 @@ static void apply_exact_then_idempotent(void **state)
 	struct fx *f = *state;
 	struct rsc_plan p = { 0 };
 	struct rsc_journal *j = NULL;
-	struct cap c;
+	struct tu_cap c;
 	size_t done = 99;
 	uid_t uid;
 	gid_t gid;
@@ -248,8 +226,8 @@ static void apply_exact_then_idempotent(void **state)
 	assert_int_equal(tu_mode(f->dir, "home/alice", NULL, NULL), S_IFDIR | 0755);
 
 	/* nothing left to show */
-	assert_int_equal(rsc_plan_preview(&p, f->root, cap_open(&c)), 0);
-	assert_string_equal(cap_close(&c), "");
+	assert_int_equal(rsc_plan_preview(&p, f->root, tu_cap_open(&c)), 0);
+	assert_string_equal(tu_cap_close(&c), "");
 	free(c.text);
 
 	/* the same plan again changes nothing and records nothing */
@@ -257,8 +235,8 @@ static void apply_exact_then_idempotent(void **state)
 	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
 	assert_int_equal(done, 0);
 	assert_int_equal(rsc_journal_close(j), 0);
-	assert_int_equal(rsc_journal_list(f->root, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	/* one journal: the empty one was not kept */
 	assert_non_null(strstr(c.text, "  fix  4 changes\n"));
 	assert_int_equal(strchr(c.text, '\n') - c.text + 1, (ptrdiff_t)c.len);
@@ -313,7 +291,7 @@ static void apply_then_undo_restores(void **state)
 	struct rsc_plan p = { 0 };
 	struct rsc_journal *j = NULL;
 	struct snap home, ssh, keys;
-	struct cap c;
+	struct tu_cap c;
 	size_t done = 0;
 
 	skip_unless_root();
@@ -327,8 +305,8 @@ static void apply_then_undo_restores(void **state)
 	assert_int_equal(rsc_journal_close(j), 0);
 	assert_int_equal(done, 5);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	same(f->dir, "home/alice", &home);
 	same(f->dir, "home/alice/.ssh", &ssh);
 	same(f->dir, "home/alice/.ssh/authorized_keys", &keys);
@@ -350,7 +328,7 @@ static void undo_keeps_a_created_dir_with_user_files(void **state)
 	struct fx *f = *state;
 	struct rsc_plan p = { 0 };
 	struct rsc_journal *j = NULL;
-	struct cap c;
+	struct tu_cap c;
 	size_t done = 0;
 	char *s;
 
@@ -363,8 +341,8 @@ static void undo_keeps_a_created_dir_with_user_files(void **state)
 	/* the user puts a file in it afterwards */
 	tu_write(f->dir, "home/alice/made/notes", "mine\n", 0600, 1001, 1001);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "  kept      /home/alice/made: "));
 	free(c.text);
 	s = tu_read(f->dir, "home/alice/made/notes");
@@ -378,7 +356,7 @@ static void apply_stops_at_first_error(void **state)
 	struct fx *f = *state;
 	struct rsc_plan p = { 0 };
 	struct rsc_journal *j = NULL;
-	struct cap c;
+	struct tu_cap c;
 	size_t done = 99;
 
 	skip_unless_root();
@@ -386,8 +364,8 @@ static void apply_stops_at_first_error(void **state)
 	assert_int_equal(rsc_plan_chmod(&p, "b", "/home/alice/missing", 0700, NULL), 0);
 	assert_int_equal(rsc_plan_chmod(&p, "c", "/home/alice", 0700, NULL), 0);
 	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
-	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, cap_open(&c)), -ENOENT);
-	cap_close(&c);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, tu_cap_open(&c)), -ENOENT);
+	tu_cap_close(&c);
 	assert_int_equal(rsc_journal_close(j), 0);
 	assert_int_equal(done, 1);
 	assert_string_equal(c.text, "sshrescue: cannot chmod /home/alice/missing: "
@@ -403,7 +381,7 @@ static void never_through_a_symlink(void **state)
 	struct fx *f = *state;
 	struct rsc_plan p = { 0 };
 	struct rsc_journal *j = NULL;
-	struct cap c;
+	struct tu_cap c;
 	size_t done = 99;
 
 	skip_unless_root();
@@ -412,16 +390,16 @@ static void never_through_a_symlink(void **state)
 	assert_int_equal(rsc_plan_chmod(&p, "a", "/home/alice/.ssh/authorized_keys2", 0600, NULL),
 			 0);
 	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
-	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, cap_open(&c)), -ELOOP);
-	cap_close(&c);
+	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, tu_cap_open(&c)), -ELOOP);
+	tu_cap_close(&c);
 	assert_int_equal(rsc_journal_close(j), 0);
 	assert_int_equal(done, 0);
 	assert_non_null(strstr(c.text, "cannot chmod /home/alice/.ssh/authorized_keys2"));
 	free(c.text);
 	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL) & 07777, 0640);
 	/* nothing was recorded, so no journal was kept */
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), -ENOENT);
+	tu_cap_close(&c);
 	free(c.text);
 	rsc_plan_free(&p);
 }
@@ -482,14 +460,14 @@ static bool undone(struct fx *f, const char *id)
 static void undo_removes_a_created_file_untouched(void **state)
 {
 	struct fx *f = *state;
-	struct cap c;
+	struct tu_cap c;
 	char *id;
 
 	skip_unless_root();
 	id = apply_one_write(f, "/" KEYS2, "ssh-ed25519 AAAA new\n");
 	assert_true(exists(f->dir, KEYS2));
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "  removed   /" KEYS2 "\n"));
 	free(c.text);
 	assert_false(exists(f->dir, KEYS2));
@@ -505,15 +483,15 @@ static void undo_keeps_a_created_file_edited_since(void **state)
 	const char *edited = "ssh-ed25519 AAAA new\nssh-ed25519 BBBB added by hand\n";
 	uid_t uid;
 	gid_t gid;
-	struct cap c;
+	struct tu_cap c;
 	char *id, *s;
 
 	skip_unless_root();
 	id = apply_one_write(f, "/" KEYS2, "ssh-ed25519 AAAA new\n");
 	tu_write(f->dir, KEYS2, edited, 0600, 1001, 1001);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "  kept      /" KEYS2 ": the fix created this file, but "
 				       "it was changed since; remove it by hand if it is not "
 				       "wanted\n"));
@@ -528,16 +506,16 @@ static void undo_keeps_a_created_file_edited_since(void **state)
 	assert_int_equal(side_files(f->dir, "home/alice/.ssh"), 0);
 	/* the journal counts as undone: there is nothing left to undo */
 	assert_true(undone(f, id));
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), -ENOENT);
-	assert_string_equal(cap_close(&c), "no journal to undo\n");
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), -ENOENT);
+	assert_string_equal(tu_cap_close(&c), "no journal to undo\n");
 	free(c.text);
 
 	/* same length, other bytes: still not the fix's */
 	free(id);
 	id = apply_one_write(f, "/home/alice/.ssh/k3", "abc\n");
 	tu_write(f->dir, "home/alice/.ssh/k3", "abd\n", 0600, 1001, 1001);
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	assert_non_null(strstr(cap_close(&c), "  kept      /home/alice/.ssh/k3: "));
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	assert_non_null(strstr(tu_cap_close(&c), "  kept      /home/alice/.ssh/k3: "));
 	free(c.text);
 	s = tu_read(f->dir, "home/alice/.ssh/k3");
 	assert_string_equal(s, "abd\n");
@@ -546,8 +524,8 @@ static void undo_keeps_a_created_file_edited_since(void **state)
 	free(id);
 	id = apply_one_write(f, "/home/alice/.ssh/k4", "abc\n");
 	tu_chmod(f->dir, "home/alice/.ssh/k4", 0644);
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	assert_non_null(strstr(cap_close(&c), "  removed   /home/alice/.ssh/k4\n"));
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	assert_non_null(strstr(tu_cap_close(&c), "  removed   /home/alice/.ssh/k4\n"));
 	free(c.text);
 	assert_false(exists(f->dir, "home/alice/.ssh/k4"));
 	free(id);
@@ -557,14 +535,14 @@ static void undo_restores_a_rewritten_file_untouched(void **state)
 {
 	struct fx *f = *state;
 	struct snap keys;
-	struct cap c;
+	struct tu_cap c;
 	char *id;
 
 	skip_unless_root();
 	take(f->dir, KEYS, &keys);
 	id = apply_one_write(f, "/" KEYS, "ssh-ed25519 AAAA fixed\n");
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "  restored  /" KEYS " (22 bytes, mode 0644, owner "
 				       "1001:1001)\n"));
 	assert_null(strstr(c.text, "kept"));
@@ -582,7 +560,7 @@ static void undo_keeps_aside_a_rewritten_file_edited_since(void **state)
 	struct snap keys;
 	uid_t uid;
 	gid_t gid;
-	struct cap c;
+	struct tu_cap c;
 	char *id, *side = NULL, *s, *want = NULL;
 
 	skip_unless_root();
@@ -590,8 +568,8 @@ static void undo_keeps_aside_a_rewritten_file_edited_since(void **state)
 	id = apply_one_write(f, "/" KEYS, "ssh-ed25519 AAAA fixed\n");
 	tu_write(f->dir, KEYS, edited, 0640, 1002, 1001);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_true(asprintf(&want,
 			     "  kept      /" KEYS ": changed since the fix; its current content "
 			     "is now in /" KEYS ".sshrescue-%s\n"
@@ -621,7 +599,7 @@ static void side_file_never_overwrites(void **state)
 {
 	struct fx *f = *state;
 	char *id, *side = NULL, *side2 = NULL, *s;
-	struct cap c;
+	struct tu_cap c;
 
 	skip_unless_root();
 	id = apply_one_write(f, "/" KEYS, "ssh-ed25519 AAAA fixed\n");
@@ -630,8 +608,8 @@ static void side_file_never_overwrites(void **state)
 	assert_true(asprintf(&side2, KEYS ".sshrescue-%s.2", id) > 0);
 	tu_write(f->dir, side, "precious\n", 0600, 0, 0);
 
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, ".sshrescue-"));
 	assert_non_null(strstr(c.text, ".2\n"));
 	free(c.text);
@@ -657,7 +635,7 @@ static void chmod_then_write_keeps_the_earlier_bytes(void **state)
 	struct rsc_plan p = { 0 };
 	struct rsc_journal *j = NULL;
 	struct snap keys;
-	struct cap c;
+	struct tu_cap c;
 	size_t done = 0;
 
 	skip_unless_root();
@@ -670,8 +648,8 @@ static void chmod_then_write_keeps_the_earlier_bytes(void **state)
 	assert_int_equal(rsc_plan_apply(&p, f->root, j, &done, stderr), 0);
 	assert_int_equal(rsc_journal_close(j), 0);
 	assert_int_equal(done, 2);
-	assert_int_equal(rsc_journal_undo(f->root, NULL, cap_open(&c)), 0);
-	cap_close(&c);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
 	assert_non_null(strstr(c.text, "  restored  /" KEYS " (22 bytes, mode 0644, owner "
 				       "1001:1001)\n"));
 	free(c.text);

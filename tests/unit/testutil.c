@@ -167,3 +167,18 @@ void tu_mkfifo(const char *dir, const char *rel, mode_t mode)
 	assert_int_equal(mkfifo(p, mode), 0);
 	free(p);
 }
+
+FILE *tu_cap_open(struct tu_cap *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->f = open_memstream(&c->text, &c->len);
+	assert_non_null(c->f);
+	return c->f;
+}
+
+const char *tu_cap_close(struct tu_cap *c)
+{
+	fclose(c->f);
+	c->f = NULL;
+	return c->text;
+}

@@ -4,6 +4,7 @@
 #define RSC_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* mkdtemp a directory under $TMPDIR (or /tmp); returns a new path. Fails the test on error. */
@@ -28,5 +29,14 @@ void tu_chown(const char *dir, const char *rel, uid_t uid, gid_t gid);
 void tu_remove(const char *dir, const char *rel);
 /* mkfifo dir/rel */
 void tu_mkfifo(const char *dir, const char *rel, mode_t mode);
+
+/* The output of one call, captured in memory: open, pass c->f, close, read c->text; free it. */
+struct tu_cap {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+FILE *tu_cap_open(struct tu_cap *c);
+const char *tu_cap_close(struct tu_cap *c);
 
 #endif
