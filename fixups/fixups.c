@@ -3,9 +3,7 @@
 #include "fixups.h"
 
 const struct rsc_fixer *const rsc_fixers[] = {
-	&fix_ssh_perms,
-	&fix_ssh_authkeys,
-	NULL,
+	&fix_ssh_perms, &fix_ssh_authkeys, &fix_sshd_config, &fix_sshd_hostkeys, NULL,
 };
 
 const struct rsc_fixer *rsc_fixer_for(enum rsc_pid id)

@@ -26,6 +26,8 @@ struct rsc_fixer {
 
 extern const struct rsc_fixer fix_ssh_perms;
 extern const struct rsc_fixer fix_ssh_authkeys;
+extern const struct rsc_fixer fix_sshd_config;
+extern const struct rsc_fixer fix_sshd_hostkeys;
 
 /* Every fix family, NULL-terminated. */
 extern const struct rsc_fixer *const rsc_fixers[];

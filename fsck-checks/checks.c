@@ -6,6 +6,7 @@
 #include "report.h"
 
 const struct rsc_check *const rsc_checks[] = {
+	&chk_sshd_config,
 	&chk_ssh_access,
 	NULL,
 };

@@ -509,20 +509,25 @@ static int check_shell(struct rsc_ctx *ctx, const struct rsc_user *u)
 }
 
 /* Does any keys file of u exist? Used to look at system accounts too when they have keys. */
-static bool has_any_keys_file(struct rsc_ctx *ctx, const struct rsc_user *u)
+static bool has_any_keys_file(struct rsc_ctx *ctx, const struct rsc_user *u, char **akf)
 {
-	const struct rsc_victim *v = ctx->victim;
-
-	for (size_t i = 0; i < v->sshd.n_authorized_keys_files; i++) {
+	for (size_t i = 0; akf[i]; i++) {
 		_cleanup_free_ char *file = NULL;
 		struct stat st;
 
-		if (rsc_victim_expand_akf(u, v->sshd.authorized_keys_files[i], &file) < 0)
+		if (rsc_victim_expand_akf(u, akf[i], &file) < 0)
 			continue;
 		if (rsc_root_stat(ctx->root, file, &st, RSC_NOFOLLOW) == 0)
 			return true;
 	}
 	return false;
+}
+
+static void strv_freep(char ***v)
+{
+	for (size_t i = 0; *v && (*v)[i]; i++)
+		free((*v)[i]);
+	free(*v);
 }
 
 static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
@@ -531,10 +536,16 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 	struct user_run ur = { .ctx = ctx, .v = v, .u = u };
 	_cleanup_free_ char *sshdir = NULL;
 	bool login = is_login_account(v, u), home_ok;
+	_cleanup_(strv_freep) char **akf = NULL;
+	size_t nakf = 0;
 	struct stat st;
 	int r;
 
-	if (!ctx->only_users && !login && !has_any_keys_file(ctx, u))
+	/* the keys files sshd reads for this user: Match User/Group blocks applied */
+	r = rsc_victim_user_akf(v, u, &akf, &nakf);
+	if (r < 0)
+		return r;
+	if (!ctx->only_users && !login && !has_any_keys_file(ctx, u, akf))
 		return 0;
 	ur.state = rsc_ctx_user(ctx, u->name, u->uid);
 	if (!ur.state)
@@ -553,13 +564,12 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 	}
 
 	/* Without a home only keys files elsewhere (/etc/ssh/authorized_keys/%u) can work. */
-	for (size_t i = 0;
-	     r == 0 && v->sshd.pubkey_authentication && i < v->sshd.n_authorized_keys_files; i++) {
+	for (size_t i = 0; r == 0 && v->sshd.pubkey_authentication && i < nakf; i++) {
 		_cleanup_free_ char *file = NULL;
 
-		if (strcmp(v->sshd.authorized_keys_files[i], "none") == 0)
+		if (strcmp(akf[i], "none") == 0)
 			continue;
-		if (rsc_victim_expand_akf(u, v->sshd.authorized_keys_files[i], &file) < 0)
+		if (rsc_victim_expand_akf(u, akf[i], &file) < 0)
 			continue;
 		r = check_keys_file(&ur, file);
 	}

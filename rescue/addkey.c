@@ -61,13 +61,25 @@ static int read_keyfile(const char *path, char **data, size_t *len)
 	return 0;
 }
 
-/* The first AuthorizedKeysFile that is not "none", expanded for u. */
+/* The first AuthorizedKeysFile sshd reads for u (Match applied) that is not "none", expanded. */
 static int keys_file_of(const struct rsc_victim *v, const struct rsc_user *u, char **out)
 {
-	for (size_t i = 0; i < v->sshd.n_authorized_keys_files; i++)
-		if (strcmp(v->sshd.authorized_keys_files[i], "none") != 0)
-			return rsc_victim_expand_akf(u, v->sshd.authorized_keys_files[i], out);
-	return -ENOENT;
+	char **akf = NULL;
+	size_t n = 0;
+	int r = rsc_victim_user_akf(v, u, &akf, &n);
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (strcmp(akf[i], "none") != 0) {
+			r = rsc_victim_expand_akf(u, akf[i], out);
+			goto out;
+		}
+	if (r == 0)
+		r = -ENOENT;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(akf[i]);
+	free(akf);
+	return r;
 }
 
 static char *parent_of(const char *path)

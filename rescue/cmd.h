@@ -30,14 +30,19 @@ struct rsc_opts {
 	bool live;  /* allow the running system's root */
 	bool list;  /* undo --list */
 	bool color;
-	FILE *out; /* report */
-	FILE *err; /* messages */
+	bool dump;	   /* sshd-config --dump */
+	const char *match; /* sshd-config --match SPEC */
+	bool exec_victim;  /* sshd-config: also run the victim's sshd -t/-T, sandboxed */
+	FILE *out;	   /* report */
+	FILE *err;	   /* messages */
 };
 
 int rsc_cmd_check(const struct rsc_opts *o);
 int rsc_cmd_fix(const struct rsc_opts *o);
 int rsc_cmd_undo(const struct rsc_opts *o);
 int rsc_cmd_add_key(const struct rsc_opts *o);
+/* Validate the victim's sshd_config; with o->dump print the effective configuration. */
+int rsc_cmd_sshd_config(const struct rsc_opts *o);
 /* Print the problem catalogue: text, or Markdown for docs/checks.md. */
 int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
 

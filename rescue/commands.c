@@ -15,18 +15,12 @@
 #include "plan.h"
 #include "report.h"
 #include "root.h"
+#include "session.h"
 #include "util.h"
 #include "victim.h"
 #include "volume.h"
 
-struct session {
-	struct rsc_volume *vol;
-	struct rsc_victim *victim;
-	struct rsc_ctx ctx;
-	bool ctx_ready;
-};
-
-static void session_close(struct session *s)
+void session_close(struct session *s)
 {
 	if (s->ctx_ready)
 		rsc_ctx_clear(&s->ctx);
@@ -62,7 +56,7 @@ static int session_check(struct session *s, const struct rsc_opts *o)
 	return 0;
 }
 
-static int session_open(struct session *s, const struct rsc_opts *o, bool rw)
+int session_open(struct session *s, const struct rsc_opts *o, bool rw)
 {
 	struct rsc_buf why = { 0 };
 	unsigned flags = (rw ? RSC_VOL_RW : 0) | (o->live ? RSC_VOL_LIVE : 0);

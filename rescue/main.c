@@ -60,6 +60,13 @@ static int run_codes(struct rsc_opts *o, char **a, int n)
 	return rsc_cmd_codes(o, markdown);
 }
 
+static int run_sshd_config(struct rsc_opts *o, char **args, int n)
+{
+	(void)n;
+	o->target = args[0];
+	return rsc_cmd_sshd_config(o);
+}
+
 static const struct command commands[] = {
 	{ "check", "TARGET", "read-only diagnosis of the victim (never writes a byte)", 1, 1,
 	  run_check },
@@ -69,6 +76,9 @@ static const struct command commands[] = {
 	  "restore what a fix or add-key changed (newest journal by default)", 1, 2, run_undo },
 	{ "add-key", "TARGET USER KEYFILE",
 	  "give USER the public key in KEYFILE, with correct modes", 3, 3, run_add_key },
+	{ "sshd-config", "TARGET",
+	  "validate the victim's sshd_config like its sshd; --dump: effective config", 1, 1,
+	  run_sshd_config },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
 };
 
@@ -79,19 +89,25 @@ static void usage(FILE *out)
 		     "offline root filesystem. TARGET is a directory (a mounted victim root), an\n"
 		     "image file or a block device.\n\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-8s %-20s %s\n", commands[i].name, commands[i].args,
+		fprintf(out, "  %-11s %-20s %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
-	fprintf(out, "\nOptions:\n"
-		     "  --json            machine-readable report (docs/report-schema.md)\n"
-		     "  --user NAME       examine only this user (repeatable)\n"
-		     "  --apply, --yes    fix: make the planned changes\n"
-		     "  --only CODE,...   fix: repair only these problem codes\n"
-		     "  --skip CODE,...   fix: leave these problem codes alone\n"
-		     "  --list            undo: list the journals on the victim\n"
-		     "  --live            allow the running system's own root filesystem\n"
-		     "  --markdown        codes: print the catalogue as Markdown\n"
-		     "  -h, --help        this help;  -V, --version  the version\n"
-		     "\nChecks:\n");
+	fprintf(out,
+		"\nOptions:\n"
+		"  --json            machine-readable report (docs/report-schema.md)\n"
+		"  --user NAME       examine only this user (repeatable)\n"
+		"  --apply, --yes    fix: make the planned changes\n"
+		"  --only CODE,...   fix: repair only these problem codes\n"
+		"  --skip CODE,...   fix: leave these problem codes alone\n"
+		"  --list            undo: list the journals on the victim\n"
+		"  --live            allow the running system's own root filesystem\n"
+		"  --markdown        codes: print the catalogue as Markdown\n"
+		"  --dump            sshd-config: print the effective configuration (sshd -T)\n"
+		"  --match SPEC      sshd-config --dump: for a connection, like sshd -T -C SPEC\n"
+		"                    (user=NAME,host=NAME,addr=IP,laddr=IP,lport=N,rdomain=R)\n"
+		"  --exec-victim     sshd-config: also run the victim's own sshd -t and -T in a\n"
+		"                    sandbox (read-only, no network) and compare\n"
+		"  -h, --help        this help;  -V, --version  the version\n"
+		"\nChecks:\n");
 	for (size_t i = 0; rsc_checks[i]; i++)
 		fprintf(out, "  %-12s %s\n", rsc_checks[i]->name, rsc_checks[i]->summary);
 	fprintf(out, "\nExit status (a bitmask, like fsck): 0 nothing wrong, 1 problems fixed,\n"
@@ -149,7 +165,18 @@ static int check_codes(char **codes)
 	return 0;
 }
 
-enum { OPT_ONLY = 0x100, OPT_SKIP, OPT_LIVE, OPT_LIST, OPT_JSON, OPT_USER, OPT_MARKDOWN };
+enum {
+	OPT_ONLY = 0x100,
+	OPT_SKIP,
+	OPT_LIVE,
+	OPT_LIST,
+	OPT_JSON,
+	OPT_USER,
+	OPT_MARKDOWN,
+	OPT_DUMP,
+	OPT_MATCH,
+	OPT_EXEC_VICTIM,
+};
 
 static const struct option options[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -163,6 +190,9 @@ static const struct option options[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "markdown", no_argument, NULL, OPT_MARKDOWN },
+	{ "dump", no_argument, NULL, OPT_DUMP },
+	{ "match", required_argument, NULL, OPT_MATCH },
+	{ "exec-victim", no_argument, NULL, OPT_EXEC_VICTIM },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -231,6 +261,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MARKDOWN:
 			markdown = true;
+			break;
+		case OPT_DUMP:
+			o.dump = true;
+			break;
+		case OPT_MATCH:
+			o.match = optarg;
+			break;
+		case OPT_EXEC_VICTIM:
+			o.exec_victim = true;
 			break;
 		default:
 			goto out;

@@ -311,6 +311,9 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 		.fix = "give %u an installed shell (chsh -s /bin/bash %u in the victim) or "
 		       "reinstall the package that ships %p",
 	},
+#include "problems_sshd.def"
+#include "problems_sshd_start.def"
+#include "problems_sshd_lockout.def"
 };
 
 const struct rsc_problem *rsc_problem(enum rsc_pid id)

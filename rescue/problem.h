@@ -13,6 +13,7 @@
 #ifndef RSC_PROBLEM_H
 #define RSC_PROBLEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum rsc_severity {
@@ -51,6 +52,34 @@ enum rsc_pid {
 	PR_SSH_SHELL_MISSING,
 	PR_SSH_SHELL_NOEXEC,
 	PR_SSH_HOME_NOCHDIR,
+	PR_SSHD_CONFIG_MISSING,
+	PR_SSHD_CONFIG_UNREADABLE,
+	PR_SSHD_CONFIG_KEYWORD,
+	PR_SSHD_CONFIG_VALUE,
+	PR_SSHD_CONFIG_SYNTAX,
+	PR_SSHD_CONFIG_NOTINMATCH,
+	PR_SSHD_CONFIG_MATCH,
+	PR_SSHD_CONFIG_INCLUDE,
+	PR_SSHD_CONFIG_DEPRECATED,
+	/* problems_sshd_start.def: can sshd start and serve a session */
+	PR_SSHD_HOSTKEY_MISSING,
+	PR_SSHD_HOSTKEY_NONE,
+	PR_SSHD_HOSTKEY_MODE,
+	PR_SSHD_HOSTKEY_INVALID,
+	PR_SSHD_HOSTKEY_TYPE,
+	PR_SSHD_HOSTKEY_RSA_SMALL,
+	PR_SSHD_PRIVSEP_DIR,
+	PR_SSHD_PRIVSEP_USER,
+	PR_SSHD_HELPER_MISSING,
+	PR_SSHD_SUBSYSTEM_MISSING,
+	PR_SSHD_AKCOMMAND,
+	PR_SSHD_TRUSTEDCA_MISSING,
+	PR_SSHD_CHROOT_UNSAFE,
+	/* problems_sshd_lockout.def: does the configuration let anyone in */
+	PR_SSHD_USER_DENIED,
+	PR_SSHD_USER_NOKEYAUTH,
+	PR_SSHD_LOCKOUT,
+	PR_SSHD_LISTEN,
 	RSC_NPROBLEMS
 };
 
@@ -62,6 +91,7 @@ struct rsc_problem {
 	const char *symptom;  /* what the client shows */
 	const char *sshd_log; /* what sshd logs (templated), NULL when it logs nothing at INFO */
 	const char *fix;      /* what repairs it (templated) */
+	bool everyone;	      /* it stops every login (sshd does not start, nobody is let in) */
 };
 
 /* The table entry of id (never NULL for a valid id). */

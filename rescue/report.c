@@ -239,6 +239,26 @@ static const char *sev_color(const struct paint *p, enum rsc_severity s)
 	return s == RSC_SEV_ERROR ? p->err : s == RSC_SEV_WARNING ? p->warn : p->info;
 }
 
+/* A finding that stops every login (sshd does not start), NULL if none. */
+static const struct rsc_finding *blocker(const struct rsc_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfindings; i++)
+		if (rsc_problem(ctx->findings[i].id)->everyone &&
+		    rsc_problem(ctx->findings[i].id)->severity == RSC_SEV_ERROR)
+			return &ctx->findings[i];
+	return NULL;
+}
+
+/* The finding that keeps user name out: one of theirs, or one that stops everyone. */
+static const struct rsc_finding *refusal(const struct rsc_ctx *ctx, const char *name)
+{
+	const struct rsc_finding *w = worst_of(ctx, name);
+
+	if (w && rsc_problem(w->id)->severity == RSC_SEV_ERROR)
+		return w;
+	return blocker(ctx);
+}
+
 static void print_verdict(struct rsc_ctx *ctx, const struct paint *p, FILE *out)
 {
 	fprintf(out, "%sVerdict%s\n", p->bold, p->off);
@@ -246,13 +266,13 @@ static void print_verdict(struct rsc_ctx *ctx, const struct paint *p, FILE *out)
 		fprintf(out, "  no account with SSH keys or a login shell was examined\n");
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct rsc_user_state *u = &ctx->users[i];
-		const struct rsc_finding *w = worst_of(ctx, u->name);
+		const struct rsc_finding *w = refusal(ctx, u->name);
 		_cleanup_free_ char *name = rsc_escape(u->name);
 		_cleanup_free_ char *why = NULL;
 
 		if (!name)
 			continue;
-		if (w && rsc_problem(w->id)->severity == RSC_SEV_ERROR) {
+		if (w) {
 			why = rsc_finding_format(w, rsc_problem(w->id)->title);
 			fprintf(out, "  %s%s cannot log in with a key%s: %s (%s)\n", p->err, name,
 				p->off, why ? why : "?", rsc_problem(w->id)->code);
@@ -468,7 +488,7 @@ int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *
 	json_object_object_add(top, "victim", json_victim(ctx->victim));
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct rsc_user_state *u = &ctx->users[i];
-		const struct rsc_finding *w = worst_of(ctx, u->name);
+		const struct rsc_finding *w = refusal(ctx, u->name);
 		struct json_object *jo = json_object_new_object();
 
 		if (!jo)
@@ -477,11 +497,8 @@ int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *
 		json_object_object_add(jo, "uid", json_object_new_int64(u->uid));
 		json_object_object_add(jo, "key_files", json_object_new_int64(u->key_files));
 		json_object_object_add(jo, "usable_keys", json_object_new_int64(u->usable_keys));
-		json_object_object_add(
-			jo, "key_login",
-			json_object_new_boolean(
-				u->usable_keys > 0 &&
-				!(w && rsc_problem(w->id)->severity == RSC_SEV_ERROR)));
+		json_object_object_add(jo, "key_login",
+				       json_object_new_boolean(u->usable_keys > 0 && !w));
 		json_object_array_add(users, jo);
 	}
 	json_object_object_add(top, "users", users);

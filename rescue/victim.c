@@ -3,7 +3,7 @@
  * victim.c - the model of the victim, read from its own files through
  * rsc_root (never the helper's NSS, never a host path): the loader, the
  * lookups, os-release, the OpenSSH version and login.defs. The account-file
- * parsers are in victim_accounts.c, the small sshd_config reader in
+ * parsers are in victim_accounts.c, the sshd_config part of the model in
  * victim_sshd.c; victim_int.h holds what the three share.
  */
 #include <ctype.h>
@@ -604,6 +604,7 @@ void rsc_victim_free(struct rsc_victim *v)
 	for (size_t i = 0; i < v->sshd.n_authorized_keys_files; i++)
 		free(v->sshd.authorized_keys_files[i]);
 	free(v->sshd.authorized_keys_files);
+	vic_free_sshd(v);
 	for (size_t i = 0; i < v->nnotes; i++)
 		free(v->notes[i]);
 	free(v->notes);

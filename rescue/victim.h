@@ -3,8 +3,9 @@
  * victim.h - the model of the victim, read once from its own files and
  * shared by every check: accounts (/etc/passwd, /etc/group, /etc/shadow —
  * never the helper's NSS), OS identity (os-release), the OpenSSH version and
- * flavour, UID_MIN from login.defs, and the few sshd_config settings the
- * access checks need (a small reader; the sshd_config issue replaces it).
+ * flavour, UID_MIN from login.defs, and the victim's sshd_config (parsed
+ * once by sshdcfg.c; the global settings the access checks need are
+ * copied into struct rsc_sshd_settings).
  */
 #ifndef RSC_VICTIM_H
 #define RSC_VICTIM_H
@@ -14,6 +15,7 @@
 #include <sys/types.h>
 
 struct rsc_root;
+struct sshd_config;
 
 struct rsc_user {
 	char *name;
@@ -53,7 +55,7 @@ struct rsc_sshver {
 	const char *source; /* "dpkg", "rpm", "binary" or NULL when unknown */
 };
 
-/* What the small sshd_config reader found (global section only, first value wins). */
+/* The effective global settings of sshd_config the access checks use. */
 struct rsc_sshd_settings {
 	char **authorized_keys_files; /* NULL-terminated, unexpanded (%h/%u/%U/%%) */
 	size_t n_authorized_keys_files;
@@ -75,7 +77,8 @@ struct rsc_victim {
 
 	struct rsc_sshver ssh;
 	struct rsc_sshd_settings sshd;
-	unsigned long uid_min; /* login.defs UID_MIN, 1000 by default */
+	struct sshd_config *sshdcfg; /* the whole parsed configuration (sshdcfg.h) */
+	unsigned long uid_min;	     /* login.defs UID_MIN, 1000 by default */
 
 	/* "etc/passwd:12: malformed line" — what could not be parsed, escaped */
 	char **notes;
@@ -96,6 +99,26 @@ const struct rsc_group *rsc_victim_group_by_gid(const struct rsc_victim *v, gid_
 const struct rsc_group *rsc_victim_group_by_name(const struct rsc_victim *v, const char *name);
 /* Primary group or supplementary membership (by name in /etc/group). */
 bool rsc_victim_user_in_group(const struct rsc_victim *v, const struct rsc_user *u, gid_t gid);
+
+/*
+ * The names of the groups user belongs to in the victim (primary first,
+ * then memberships), for Match Group: *out is a NULL-terminated array of
+ * borrowed names, NULL when the user does not exist; caller frees the
+ * array only. 0 or -ENOMEM.
+ */
+int rsc_victim_user_groups(const struct rsc_victim *v, const char *user, const char ***out);
+
+/*
+ * The AuthorizedKeysFile patterns sshd uses for user u (Match User and
+ * Group blocks applied; the client's address is not known, so Match
+ * Address/Host blocks do not apply), "~" expanded, unexpanded %-tokens.
+ * *out is NULL-terminated with *n entries; free each and the array.
+ * 0 or -ENOMEM.
+ */
+int rsc_victim_user_akf(const struct rsc_victim *v, const struct rsc_user *u, char ***out,
+			size_t *n);
+/* Whether PubkeyAuthentication is on for u (Match blocks applied like rsc_victim_user_akf). */
+bool rsc_victim_user_pubkey(const struct rsc_victim *v, const struct rsc_user *u);
 
 /*
  * Compare the victim's OpenSSH version with major.minor: <0, 0, >0.

@@ -51,10 +51,12 @@ bool vic_next_line(const char **p, const char *end, const char **line, size_t *l
 void vic_free_accounts(struct rsc_victim *v);
 
 /*
- * victim_sshd.c: fill v->sshd from the victim's /etc/ssh/sshd_config (the
- * small reader). A missing or unreadable file leaves the defaults. 0 or
- * -ENOMEM.
+ * victim_sshd.c: parse the victim's /etc/ssh/sshd_config into v->sshdcfg
+ * (judged by the victim's OpenSSH version) and fill v->sshd from its
+ * effective global settings. A missing or broken file leaves the defaults.
+ * 0 or -ENOMEM.
  */
 int vic_load_sshd(struct rsc_victim *v);
+void vic_free_sshd(struct rsc_victim *v);
 
 #endif

@@ -37,6 +37,8 @@
 #                       an error-level code not listed here fails the step
 #   SSHD_SAYS="..."     optional: fixed strings (one per line) the victim's sshd logs when it
 #                       refuses (access; steps 1 and 7)
+#   SSHD_STARTS=no      optional: the refusal is sshd refusing to start (a broken
+#                       sshd_config, no host key); SSHD_SAYS is then looked for in its output
 #   OTHERS="carol"      optional: users who must log in at steps 1, 5 and 7 whatever happens
 #   ADDKEY=yes          optional: the fix is add-key with a key made for this run ($NEWKEY,
 #                       $NEWKEY.pub); the logins of steps 1, 5 and 7 use that key
@@ -191,6 +193,14 @@ key_of()
 	fi
 }
 
+# says_missing LOG: the lines of SSHD_SAYS that LOG does not contain (as fixed strings).
+says_missing()
+{
+	printf '%s\n' "$SSHD_SAYS" | while IFS= read -r _l; do
+		grep -qF -- "$_l" "$1" || printf '%s\n' "$_l"
+	done
+}
+
 # logins STEP WANT(yes|no) [before]: start the victim's sshd from the image and try every LOGIN
 # user (want WANT) and every OTHERS user (want yes); with "before", BEFORE_KEY as well (want no).
 logins()
@@ -200,8 +210,21 @@ logins()
 	_msg=
 	_bad=
 	if ! e2e_sshd_start_image "$IMG" > "$S_DIR/sshd-start.log" 2>&1; then
+		# SSHD_STARTS=no: a refusal is sshd refusing to start, with SSHD_SAYS in its log
+		if [ "$_want" = no ] && [ "$SSHD_STARTS" = no ] && [ -z "$OTHERS" ] &&
+			says_missing "$S_DIR/sshd-start.log" > "$S_DIR/says.missing" &&
+			! [ -s "$S_DIR/says.missing" ]; then
+			result "$_step" pass "${L_PREFIX}sshd from the image refuses to start:" \
+				"$(printf '%s' "$SSHD_SAYS" | head -n 1)"
+			return
+		fi
 		result "$_step" fail "the victim's sshd does not start from the image"
 		detail < "$S_DIR/sshd-start.log"
+		return
+	fi
+	if [ "$_want" = no ] && [ "$SSHD_STARTS" = no ]; then
+		e2e_sshd_stop
+		result "$_step" fail "${L_PREFIX}the victim's sshd starts, but SSHD_STARTS=no"
 		return
 	fi
 	for _u in $LOGIN; do
@@ -241,9 +264,7 @@ logins()
 	_says=ok
 	if [ "$_want" = no ] && [ -n "$SSHD_SAYS" ]; then
 		# every line of SSHD_SAYS, as a fixed string
-		printf '%s\n' "$SSHD_SAYS" | while IFS= read -r _l; do
-			grep -qF -- "$_l" "$E2E_SSHD_LOG" || printf '%s\n' "$_l"
-		done > "$S_DIR/says.missing"
+		says_missing "$E2E_SSHD_LOG" > "$S_DIR/says.missing"
 		[ -s "$S_DIR/says.missing" ] && _says=missing
 	fi
 	cp "$E2E_SSHD_LOG" "$S_DIR/sshd.$_step.log"
@@ -429,6 +450,7 @@ run_scenario()
 	LOGIN=alice
 	EXPECT=
 	SSHD_SAYS=
+	SSHD_STARTS=yes
 	OTHERS=
 	ADDKEY=
 	KEY_LOGIN=

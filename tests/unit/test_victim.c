@@ -701,8 +701,8 @@ static void sshd_match_stops(void **state)
 	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/authorized_keys");
 
 	/* a Match in an included file ends only that file (servconf.c restores activep) */
-	tu_write(l->f->dir, "etc/ssh/sshd_config.d/a.conf", "MATCH all\nPubkeyAuthentication no\n",
-		 0644, 0, 0);
+	tu_write(l->f->dir, "etc/ssh/sshd_config.d/a.conf",
+		 "MATCH user nobody\nPubkeyAuthentication no\n", 0644, 0, 0);
 	config(l, "Include /etc/ssh/sshd_config.d/*.conf\nStrictModes no\n");
 	assert_true(l->v->sshd.pubkey_authentication);
 	assert_false(l->v->sshd.strict_modes);
