@@ -25,7 +25,9 @@ shift
 [ -x "$_rescue" ] || e2e_skip "$_rescue not built"
 e2e_init "$_rescue" "$_build"
 
+ALL=no
 if [ $# -eq 0 ]; then
+	ALL=yes
 	for _d in "$CASES"/*/; do
 		_d=${_d%/}
 		set -- "$@" "${_d##*/}"
@@ -176,6 +178,35 @@ for _c in "$@"; do
 	fi
 done
 unstage
+
+# --exec-victim: the victim's own sshd, run by sshrescue in its sandbox, agrees (a valid and
+# a broken case), and the sandbox leaves the victim root untouched.
+exec_victim()
+{
+	stage "$CASES/$1"
+	_before=$(find "$E2E_ROOT/etc" "$E2E_ROOT/var" -newer "$W/stamp" 2> /dev/null | wc -l)
+	"$_rescue" sshd-config --exec-victim "$E2E_ROOT" > "$W/x.out" 2>&1
+	_rc=$?
+	_after=$(find "$E2E_ROOT/etc" "$E2E_ROOT/var" -newer "$W/stamp" 2> /dev/null | wc -l)
+	N=$((N + 1))
+	if grep -q "the victim's sshd -t: $2" "$W/x.out" && ! grep -q DISAGREE "$W/x.out" &&
+		[ "$_rc" -eq "$3" ] && [ "$_before" -eq "$_after" ]; then
+		PASSED=$((PASSED + 1))
+		e2e_say "ok   - exec-victim $1: sshd -t $2, no disagreement, nothing written"
+	else
+		FAILED=$((FAILED + 1))
+		e2e_say "FAIL - exec-victim $1 (exit $_rc, want $3; sshd -t $2 wanted):"
+		sed 's/^/    /' "$W/x.out"
+	fi
+	unstage
+}
+if [ "$ALL" = yes ]; then
+	sleep 1
+	touch "$W/stamp"
+	sleep 1
+	exec_victim 01-stock-debian accepted 0
+	exec_victim 31-unknown-keyword refused 4
+fi
 
 _summary="$N cases, $PASSED passed, $FAILED failed"
 [ "$XFAILED" -eq 0 ] || _summary="$_summary, $XFAILED xfail"
