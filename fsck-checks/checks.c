@@ -8,6 +8,7 @@
 const struct rsc_check *const rsc_checks[] = {
 	&chk_sshd_config,
 	&chk_ssh_access,
+	&chk_sshd_lockout,
 	NULL,
 };
 

@@ -137,6 +137,13 @@ const struct sshd_entry *sshd_config_get(const struct sshd_config *cfg,
  */
 bool sshd_config_needs_lport(const struct sshd_config *cfg);
 
+/*
+ * OpenSSH's match_pattern_list(): s against comma-separated patterns with
+ * '*' and '?' (lowercased first when lower): 1 a pattern matched, 0 none,
+ * -1 a negated pattern ("!pat") matched.
+ */
+int sshd_pattern_list(const char *s, const char *list, bool lower);
+
 /* Print the effective configuration like `sshd -T`. 0 or -ENOMEM. */
 int sshd_config_dump(const struct sshd_config *cfg, const struct sshd_conn *conn, FILE *out);
 

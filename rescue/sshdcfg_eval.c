@@ -52,8 +52,7 @@ bool sshd_glob_match(const char *s, const char *pat, size_t plen)
 	return pi == plen;
 }
 
-/* match_pattern_list(): 1 a pattern matched, 0 none, -1 a negated one matched. */
-static int pattern_list(const char *s, const char *list, bool lower)
+int sshd_pattern_list(const char *s, const char *list, bool lower)
 {
 	char buf[256];
 	int got = 0;
@@ -197,7 +196,7 @@ static bool group_match(const struct sshd_conn *c, const char *list)
 	if (!c->groups)
 		return false;
 	for (size_t i = 0; c->groups[i]; i++) {
-		int r = pattern_list(c->groups[i], list, false);
+		int r = sshd_pattern_list(c->groups[i], list, false);
 
 		if (r < 0)
 			return false;
@@ -211,7 +210,7 @@ static bool criterion_match(const struct sshd_conn *c, const char *crit, const c
 	char host[256];
 
 	if (strcmp(crit, "user") == 0)
-		return c->user && pattern_list(c->user, arg, false) == 1;
+		return c->user && sshd_pattern_list(c->user, arg, false) == 1;
 	if (strcmp(crit, "group") == 0)
 		return c->user && group_match(c, arg);
 	if (strcmp(crit, "host") == 0) {
@@ -222,7 +221,7 @@ static bool criterion_match(const struct sshd_conn *c, const char *crit, const c
 		for (i = 0; c->host[i]; i++)
 			host[i] = (char)tolower((unsigned char)c->host[i]);
 		host[i] = '\0';
-		return pattern_list(host, arg, true) == 1;
+		return sshd_pattern_list(host, arg, true) == 1;
 	}
 	if (strcmp(crit, "address") == 0)
 		return c->addr && addr_list(c->addr, arg) == 1;
@@ -231,7 +230,7 @@ static bool criterion_match(const struct sshd_conn *c, const char *crit, const c
 	if (strcmp(crit, "localport") == 0)
 		return c->lport > 0 && atoi(arg) == c->lport;
 	if (strcmp(crit, "rdomain") == 0)
-		return c->rdomain && pattern_list(c->rdomain, arg, false) == 1;
+		return c->rdomain && sshd_pattern_list(c->rdomain, arg, false) == 1;
 	return false;
 }
 
