@@ -27,6 +27,8 @@
 #include "plan.h"
 #include "report.h"
 #include "root.h"
+#include "sshdcfg.h"
+#include "victim.h"
 #include "util.h"
 
 #define KEY_CAP (64u << 10)
@@ -150,15 +152,53 @@ static bool plan_has_write(const struct rsc_plan *p, const char *path)
 	return false;
 }
 
+/* Another finding names a host key the plan repairs: then that key is enough. */
+static bool key_finding_exists(const struct rsc_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfindings; i++)
+		if (ctx->findings[i].id != PR_SSHD_HOSTKEY_NONE &&
+		    rsc_fixer_for(ctx->findings[i].id) == &fix_sshd_hostkeys)
+			return true;
+	return false;
+}
+
+/*
+ * No usable host key and nothing else to repair: generate the keys sshd
+ * looks for (the HostKey lines, or the defaults of ssh-keygen -A) that
+ * are missing.
+ */
+static int plan_none(struct rsc_ctx *ctx, const char *code, struct rsc_plan *p)
+{
+	static const char *const defaults[] = { "/etc/ssh/ssh_host_rsa_key",
+						"/etc/ssh/ssh_host_ecdsa_key",
+						"/etc/ssh/ssh_host_ed25519_key" };
+	const struct sshd_entry *ent[64];
+	size_t n = 0;
+	int r = 0;
+
+	if (key_finding_exists(ctx))
+		return 0;
+	if (ctx->victim->sshdcfg)
+		n = sshd_config_effective(ctx->victim->sshdcfg, NULL,
+					  sshd_kw_lookup("HostKey", 9999, ~0u), ent, 64);
+	for (size_t i = 0; r == 0 && i < (n ? n : ARRAY_SIZE(defaults)); i++) {
+		const char *path = n ? ent[i]->argv[0] : defaults[i];
+		struct stat st;
+
+		if (path[0] == '/' && rsc_root_stat(ctx->root, path, &st, 0) == -ENOENT &&
+		    !plan_has_write(p, path))
+			r = plan_new_key(code, path, p);
+	}
+	return r;
+}
+
 static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_plan *p)
 {
 	const char *code = rsc_problem(f->id)->code;
 
-	(void)ctx;
 	switch (f->id) {
 	case PR_SSHD_HOSTKEY_NONE:
-		/* repaired by the findings of each key (mode, missing, invalid) */
-		return 0;
+		return plan_none(ctx, code, p);
 	case PR_SSHD_HOSTKEY_MODE:
 		if (!f->path)
 			return -ENOTSUP;

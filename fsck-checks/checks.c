@@ -6,10 +6,7 @@
 #include "report.h"
 
 const struct rsc_check *const rsc_checks[] = {
-	&chk_sshd_config,
-	&chk_ssh_access,
-	&chk_sshd_lockout,
-	NULL,
+	&chk_sshd_config, &chk_sshd_start, &chk_ssh_access, &chk_sshd_lockout, NULL,
 };
 
 int rsc_run_checks(struct rsc_ctx *ctx, FILE *err)

@@ -22,6 +22,7 @@ struct rsc_check {
 extern const struct rsc_check chk_ssh_access;
 extern const struct rsc_check chk_sshd_config;
 extern const struct rsc_check chk_sshd_lockout;
+extern const struct rsc_check chk_sshd_start;
 
 /* Every check family, in run order, NULL-terminated. */
 extern const struct rsc_check *const rsc_checks[];

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "cmd.h"
+#include "report.h"
 #include "execvictim.h"
 #include "session.h"
 #include "sshdcfg.h"
@@ -96,7 +98,7 @@ static const char *root_dir(const struct session *s)
  * --exec-victim: the victim's own sshd -t (and -T) in the sandbox, compared
  * with our verdict (and dump). Returns 0 when they agree, 1 when not, -errno.
  */
-static int cross_check(struct session *s, const struct sshd_config *cfg,
+static int cross_check(struct session *s, const struct sshd_config *cfg, bool fatal,
 		       const struct sshd_conn *conn, const char *spec, FILE *out)
 {
 	char *targv[] = { "/usr/sbin/sshd", "-t", NULL };
@@ -124,9 +126,9 @@ static int cross_check(struct session *s, const struct sshd_config *cfg,
 			t.status, *t.err.data ? ": " : "", e ? e : "");
 	}
 	rsc_exec_result_free(&t);
-	if (accepted == cfg->fatal) {
+	if (accepted == fatal) {
 		fprintf(out, "DISAGREE: sshrescue says sshd would %s\n",
-			cfg->fatal ? "refuse to start" : "start");
+			fatal ? "refuse to start" : "start");
 		return 1;
 	}
 	if (!accepted)
@@ -160,6 +162,32 @@ static int cross_check(struct session *s, const struct sshd_config *cfg,
 	return diff ? 1 : 0;
 }
 
+/*
+ * What else stops sshd at start (sshd -t checks the host keys too): the
+ * sshd-start check's findings, printed like the configuration's. Returns
+ * the number of those that stop every login, or -errno.
+ */
+static int start_findings(struct session *s, FILE *out)
+{
+	struct rsc_ctx ctx;
+	int n = 0, r;
+
+	rsc_ctx_init(&ctx, s->vol->root, s->victim);
+	r = chk_sshd_start.run(&ctx);
+	for (size_t i = 0; r == 0 && i < ctx.nfindings; i++) {
+		const struct rsc_finding *f = &ctx.findings[i];
+		const struct rsc_problem *p = rsc_problem(f->id);
+		_cleanup_free_ char *title = rsc_finding_format(f, p->title);
+		_cleanup_free_ char *ev = f->evidence ? rsc_escape(f->evidence) : NULL;
+
+		fprintf(out, "%s: %s%s%s [%s]\n", rsc_severity_name(p->severity),
+			title ? title : "?", ev ? ": " : "", ev ? ev : "", p->code);
+		n += p->everyone && p->severity == RSC_SEV_ERROR;
+	}
+	rsc_ctx_clear(&ctx);
+	return r < 0 ? r : n;
+}
+
 int rsc_cmd_sshd_config(const struct rsc_opts *o)
 {
 	struct session s;
@@ -170,6 +198,7 @@ int rsc_cmd_sshd_config(const struct rsc_opts *o)
 	struct rsc_buf why = { 0 };
 	int status, r;
 	size_t errors = 0;
+	bool fatal;
 
 	if (o->match && !o->dump && !o->exec_victim) {
 		fprintf(o->err, "sshrescue: --match goes with --dump or --exec-victim\n");
@@ -207,8 +236,9 @@ int rsc_cmd_sshd_config(const struct rsc_opts *o)
 	for (size_t i = 0; i < cfg->ndiags; i++)
 		if (rsc_problem(cfg->diags[i].id)->severity == RSC_SEV_ERROR)
 			errors++;
+	fatal = cfg->fatal;
 	if (o->dump) {
-		if (cfg->fatal) {
+		if (cfg->fatal || (cfg->found && start_findings(&s, o->err) != 0)) {
 			for (size_t i = 0; i < cfg->ndiags; i++)
 				print_diag(&cfg->diags[i], o->err);
 			session_close(&s);
@@ -227,14 +257,23 @@ int rsc_cmd_sshd_config(const struct rsc_opts *o)
 	}
 	for (size_t i = 0; i < cfg->ndiags; i++)
 		print_diag(&cfg->diags[i], o->out);
+	if (cfg->found) {
+		r = start_findings(&s, o->out);
+		if (r < 0) {
+			session_close(&s);
+			return RSC_EXIT_OPERATIONAL;
+		}
+		fatal |= r > 0;
+		errors += (size_t)r;
+	}
 	fprintf(o->out, "%s: OpenSSH %d.%d%s: %s\n", "/etc/ssh/sshd_config", cfg->version / 100,
 		cfg->version % 100, s.victim->ssh.major ? "" : " (version unknown: newest assumed)",
-		cfg->fatal ? "sshd would refuse to start" : "sshd would accept this configuration");
+		fatal ? "sshd would refuse to start" : "sshd would accept this configuration");
 	if (errors)
 		fprintf(o->out, "%zu error(s), %zu warning(s)\n", errors, cfg->ndiags - errors);
-	status = cfg->fatal ? RSC_EXIT_LEFT : RSC_EXIT_OK;
+	status = fatal ? RSC_EXIT_LEFT : RSC_EXIT_OK;
 	if (o->exec_victim) {
-		r = cross_check(&s, cfg, connp, o->match, o->out);
+		r = cross_check(&s, cfg, fatal, connp, o->match, o->out);
 		if (r < 0) {
 			fprintf(o->err, "sshrescue: --exec-victim: %s\n", strerror(-r));
 			status |= RSC_EXIT_OPERATIONAL;

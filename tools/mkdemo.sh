@@ -60,10 +60,14 @@ UsePAM yes
 X11Forwarding yes
 PrintMotd no
 AcceptEnv LANG LC_*
-Subsystem sftp /usr/lib/openssh/sftp-server
 C
 install -d -m 0755 "$tree/etc/ssh/sshd_config.d" "$tree/root" "$tree/bin"
 install -m 0755 /bin/bash "$tree/bin/bash" # sshd refuses an account whose shell is missing
+# what sshd needs to start: a host key, and the unit that makes /run/sshd at boot
+ssh-keygen -q -t ed25519 -N '' -C root@demo -f "$tree/etc/ssh/ssh_host_ed25519_key" </dev/null
+install -d -m 0755 "$tree/lib/systemd/system"
+printf '[Service]\nExecStart=/usr/sbin/sshd -D\nRuntimeDirectory=sshd\n' \
+	>"$tree/lib/systemd/system/ssh.service"
 
 # alice: ~/.ssh world-writable, authorized_keys with CRLF line ends
 install -d -m 0755 -o 1001 -g 1001 "$tree/home/alice"

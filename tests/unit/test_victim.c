@@ -470,7 +470,7 @@ static void load_fixture(void **state)
 		dump_notes(l->v);
 	assert_int_equal(l->v->nnotes, 0);
 	assert_true(l->v->has_passwd && l->v->has_group && l->v->has_shadow);
-	assert_int_equal(l->v->nusers, 5);
+	assert_int_equal(l->v->nusers, 6);
 	assert_int_equal(l->v->ngroups, 6);
 	u = rsc_victim_user_by_name(l->v, "alice");
 	assert_true(u->has_shadow);

@@ -18,6 +18,16 @@
 #include "victim.h"
 #include "victimfx.h"
 
+/* A host key made for the fixture only (ssh-keygen -t ed25519 -C fixture), never used anywhere. */
+#define FX_HOSTKEY                                                                                 \
+	"-----BEGIN OPENSSH PRIVATE KEY-----\n"                                                    \
+	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"                 \
+	"QyNTUxOQAAACCh6XRw/xYrioyfu4QDNI+l4dPZtjwD9QuUbGnWcMZs7QAAAJBnDvEmZw7x\n"                 \
+	"JgAAAAtzc2gtZWQyNTUxOQAAACCh6XRw/xYrioyfu4QDNI+l4dPZtjwD9QuUbGnWcMZs7Q\n"                 \
+	"AAAEBMwzTikUHrQETJXEGgHBHZyX7yQbZ9QdAN1A3zzTHw0qHpdHD/FiuKjJ+7hAM0j6Xh\n"                 \
+	"09m2PAP1C5RsadZwxmztAAAAB2ZpeHR1cmUBAgMEBQY=\n"                                           \
+	"-----END OPENSSH PRIVATE KEY-----\n"
+
 struct vfx *vfx_new(const char *os_id)
 {
 	struct vfx *f = calloc(1, sizeof(*f));
@@ -33,7 +43,8 @@ struct vfx *vfx_new(const char *os_id)
 		 "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
 		 "alice:x:1001:1001:Alice:/home/alice:/bin/bash\n"
 		 "bob:x:1002:1002:Bob:/home/bob:/bin/bash\n"
-		 "carol:x:1003:1003:Carol:/home/carol:/bin/bash\n",
+		 "carol:x:1003:1003:Carol:/home/carol:/bin/bash\n"
+		 "sshd:x:100:65534::/run/sshd:/usr/sbin/nologin\n",
 		 0644, 0, 0);
 	tu_write(d, "etc/group",
 		 "root:x:0:\ndaemon:x:1:\nalice:x:1001:\nbob:x:1002:\ncarol:x:1003:\n"
@@ -49,6 +60,13 @@ struct vfx *vfx_new(const char *os_id)
 		 "Version: 1:9.2p1-2+deb12u3\n\n",
 		 0644, 0, 0);
 	tu_write(d, "etc/ssh/sshd_config", "UsePAM yes\n", 0644, 0, 0);
+	/* what sshd needs to start: a host key, its privilege separation directory */
+	tu_write(d, "etc/ssh/ssh_host_ed25519_key", FX_HOSTKEY, 0600, 0, 0);
+	tu_write(d, "lib/systemd/system/ssh.service",
+		 "[Service]\nExecStart=/usr/sbin/sshd -D\nRuntimeDirectory=sshd\n", 0644, 0, 0);
+	tu_mkdir(d, "usr/share/empty.sshd", 0711, 0, 0);
+	tu_mkdir(d, "var/lib/empty", 0755, 0, 0);
+	tu_mkdir(d, "var/empty", 0755, 0, 0);
 	/* stand-ins for the shells: sshd only needs them to be executable files */
 	tu_write(d, "bin/bash", "#!/bin/sh\n", 0755, 0, 0);
 	tu_write(d, "usr/sbin/nologin", "#!/bin/sh\n", 0755, 0, 0);
