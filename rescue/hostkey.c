@@ -4,8 +4,11 @@
  * secret: OpenSSH's own format is base64 of "openssh-key-v1\0", the
  * cipher name, the KDF name and options, the number of keys, then the
  * public key blob, which akblob.c checks like any public key. A PEM key
- * is told by its header. Every length is checked against what is left.
+ * is told by its header; its DER body gives the RSA modulus size (PKCS#1)
+ * or the algorithm (PKCS#8), and is wiped after use. Every length is
+ * checked against what is left.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "akblob.h"
@@ -90,6 +93,128 @@ out:
 	akb_b64_free(&dec);
 }
 
+/* ---- PEM keys: the DER inside tells the type and the RSA size ---- */
+
+/* One DER element at *p of *n bytes: tag, content. Only definite lengths (DER). */
+static bool der_take(const uint8_t **p, size_t *n, uint8_t *tag, const uint8_t **c, size_t *clen)
+{
+	size_t len = 0, hdr = 2;
+
+	if (*n < 2)
+		return false;
+	*tag = (*p)[0];
+	if ((*p)[1] < 0x80) {
+		len = (*p)[1];
+	} else {
+		size_t nb = (*p)[1] & 0x7f;
+
+		if (nb == 0 || nb > 4 || *n < 2 + nb)
+			return false;
+		for (size_t i = 0; i < nb; i++)
+			len = len << 8 | (*p)[2 + i];
+		hdr += nb;
+	}
+	if (len > *n - hdr)
+		return false;
+	*c = *p + hdr;
+	*clen = len;
+	*p += hdr + len;
+	*n -= hdr + len;
+	return true;
+}
+
+/* Bits of a DER INTEGER's value (leading zero bytes and bits not counted). */
+static unsigned der_int_bits(const uint8_t *c, size_t len)
+{
+	while (len && *c == 0) {
+		c++;
+		len--;
+	}
+	if (!len || len > 0xffff)
+		return 0;
+	return (unsigned)(len * 8 - (size_t)(__builtin_clz(*c) - 24));
+}
+
+/* PKCS#1 RSAPrivateKey: SEQUENCE { version, modulus, ... }: the modulus' bits, 0 if not. */
+static unsigned pkcs1_rsa_bits(const uint8_t *p, size_t n)
+{
+	const uint8_t *seq, *c;
+	size_t sl, cl;
+	uint8_t tag;
+
+	if (!der_take(&p, &n, &tag, &seq, &sl) || tag != 0x30)
+		return 0;
+	if (!der_take(&seq, &sl, &tag, &c, &cl) || tag != 0x02)
+		return 0;
+	if (!der_take(&seq, &sl, &tag, &c, &cl) || tag != 0x02)
+		return 0;
+	return der_int_bits(c, cl);
+}
+
+/*
+ * A PEM key: decode the body after header and look at the DER. PKCS#1 RSA
+ * gives the modulus size; PKCS#8 the algorithm (and for RSA the size).
+ * Headers with "Proc-Type: 4,ENCRYPTED" make the body undecodable: encrypted.
+ */
+static void pem_refine(const char *data, size_t len, struct rsc_hostkey *hk)
+{
+	static const uint8_t oid_rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+	static const uint8_t oid_ec[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
+	static const uint8_t oid_dsa[] = { 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01 };
+	static const char begin[] = "-----BEGIN ", end[] = "-----END ";
+	struct akb_b64 dec = { 0 };
+	const char *b, *e;
+	const uint8_t *p, *seq, *c, *alg, *oid;
+	size_t n, sl, cl, al, ol;
+	uint8_t tag;
+
+	b = memmem(data, len, begin, strlen(begin));
+	if (!b)
+		return;
+	b = memchr(b, '\n', len - (size_t)(b - data));
+	if (!b)
+		goto bad;
+	e = memmem(b, len - (size_t)(b - data), end, strlen(end));
+	if (!e || akb_b64_feed(&dec, b, (size_t)(e - b)) < 0)
+		goto bad;
+	if (dec.bad || !akb_b64_complete(&dec) || dec.len == 0) {
+		hk->format = memmem(data, len, "ENCRYPTED", 9) ? RSC_HK_ENCRYPTED : RSC_HK_INVALID;
+		goto out;
+	}
+	if (hk->kind == RSC_KEY_RSA) {
+		hk->bits = pkcs1_rsa_bits(dec.buf, dec.len);
+		if (!hk->bits)
+			goto bad;
+		goto out;
+	}
+	if (hk->kind != RSC_KEY_UNKNOWN)
+		goto out;
+	/* PKCS#8: SEQUENCE { INTEGER, SEQUENCE { OID, params }, OCTET STRING key } */
+	p = dec.buf;
+	n = dec.len;
+	if (!der_take(&p, &n, &tag, &seq, &sl) || tag != 0x30 ||
+	    !der_take(&seq, &sl, &tag, &c, &cl) || tag != 0x02 ||
+	    !der_take(&seq, &sl, &tag, &alg, &al) || tag != 0x30 ||
+	    !der_take(&alg, &al, &tag, &oid, &ol) || tag != 0x06)
+		goto bad;
+	if (ol == sizeof(oid_rsa) && memcmp(oid, oid_rsa, ol) == 0) {
+		hk->kind = RSC_KEY_RSA;
+		if (der_take(&seq, &sl, &tag, &c, &cl) && tag == 0x04)
+			hk->bits = pkcs1_rsa_bits(c, cl);
+	} else if (ol == sizeof(oid_ec) && memcmp(oid, oid_ec, ol) == 0) {
+		hk->kind = RSC_KEY_ECDSA;
+	} else if (ol == sizeof(oid_dsa) && memcmp(oid, oid_dsa, ol) == 0) {
+		hk->kind = RSC_KEY_DSA;
+	}
+	goto out;
+bad:
+	hk->format = RSC_HK_INVALID;
+out:
+	if (dec.buf)
+		explicit_bzero(dec.buf, dec.cap); /* the private key's secret numbers */
+	akb_b64_free(&dec);
+}
+
 void rsc_hostkey_parse(const char *data, size_t len, struct rsc_hostkey *out)
 {
 	const char *begin, *end;
@@ -101,6 +226,7 @@ void rsc_hostkey_parse(const char *data, size_t len, struct rsc_hostkey *out)
 		if (len >= hl && memmem(data, len, pem[i].header, hl)) {
 			out->format = RSC_HK_PEM;
 			out->kind = pem[i].kind;
+			pem_refine(data, len, out);
 			return;
 		}
 	}
