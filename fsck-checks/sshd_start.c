@@ -262,7 +262,7 @@ static int check_hostkeys(struct rsc_ctx *ctx, const struct sshd_config *cfg)
 		return 0; /* keys may come from the agent: not judged */
 	if (ndsa) {
 		for (size_t i = 0; i < ndsa; i++) {
-			r = report(ctx, PR_SSHD_HOSTKEY_TYPE, dsa[i], NULL,
+			r = report(ctx, PR_SSHD_HOSTKEY_DSA_ONLY, dsa[i], NULL,
 				   "the only usable host key is DSA, which HostKeyAlgorithms does "
 				   "not offer: sshd starts, then logs \"No supported key exchange "
 				   "algorithms [preauth]\" for every connection");

@@ -412,8 +412,8 @@ static void test_key_dsa(void **state)
 	(void)state;
 	only_key(f, "dsa", K_DSA, 0600);
 	run_start(f);
-	expect(f, "sshd.hostkey.type", "/etc/ssh/dsa", NULL);
-	assert_non_null(strstr(evidence(f, "sshd.hostkey.type"), "No supported key exchange"));
+	expect(f, "sshd.hostkey.dsa-only", "/etc/ssh/dsa", NULL);
+	assert_non_null(strstr(evidence(f, "sshd.hostkey.dsa-only"), "No supported key exchange"));
 	tu_write(f->dir, CONFIG, "HostKey /etc/ssh/dsa\nHostKeyAlgorithms +ssh-dss\n", 0644, 0, 0);
 	run_start(f);
 	expect(f, NULL);
