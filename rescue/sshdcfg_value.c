@@ -622,22 +622,11 @@ static int check_permitopen(struct vctx *c)
 
 static int check_subsystem(struct vctx *c)
 {
-	struct rsc_buf b = { 0 };
-	int r = 0;
-
 	if (c->e->argc == 0 || !*c->e->argv[0])
 		return bad(c, "missing argument");
 	if (c->e->argc < 2 || !*c->e->argv[1])
 		return bad(c, "missing subsystem command");
-	for (size_t i = 0; r == 0 && i < c->e->argc; i++)
-		r = rsc_buf_printf(&b, "%s%s", i ? " " : "", c->e->argv[i]);
-	if (r < 0) {
-		rsc_buf_free(&b);
-		return r;
-	}
-	free(c->e->value);
-	c->e->value = rsc_buf_steal(&b);
-	return 0;
+	return join_args(c);
 }
 
 static int check_authmethods(struct vctx *c)

@@ -124,14 +124,6 @@
 	"zFLQQodvY7xrDDyyqe8CqJFnqG4LBs5CdJkwNlqwrvCVPmKRTgcDZBEFlMLwe7h124SoxXAQ1isJ5pc8A2m308wI" \
 	"ovVHA8TGtsSZ4qEuU/JzHxGa69+5msPIEmQYhOujbOAeauXsoG3t5GuVs1JOw/3cMheL1nnJV9dxA== "         \
 	"fixture\n"
-#define FX_ED25519_AGAIN                                                                           \
-	"-----BEGIN OPENSSH PRIVATE KEY-----\n"                                                    \
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"                 \
-	"QyNTUxOQAAACCh6XRw/xYrioyfu4QDNI+l4dPZtjwD9QuUbGnWcMZs7QAAAJBnDvEmZw7x\n"                 \
-	"JgAAAAtzc2gtZWQyNTUxOQAAACCh6XRw/xYrioyfu4QDNI+l4dPZtjwD9QuUbGnWcMZs7Q\n"                 \
-	"AAAEBMwzTikUHrQETJXEGgHBHZyX7yQbZ9QdAN1A3zzTHw0qHpdHD/FiuKjJ+7hAM0j6Xh\n"                 \
-	"09m2PAP1C5RsadZwxmztAAAAB2ZpeHR1cmUBAgMEBQY=\n"                                           \
-	"-----END OPENSSH PRIVATE KEY-----\n"
 
 #define KEYDIR	"etc/ssh/"
 #define ED25519 KEYDIR "ssh_host_ed25519_key"
@@ -418,7 +410,7 @@ static void test_key_dsa(void **state)
 	run_start(f);
 	expect(f, NULL);
 	/* next to a usable key a 9.x DSA key is harmless */
-	tu_write(f->dir, ED25519, FX_ED25519_AGAIN, 0600, 0, 0);
+	tu_write(f->dir, ED25519, FX_HOSTKEY, 0600, 0, 0);
 	tu_write(f->dir, CONFIG, "HostKey /etc/ssh/dsa\nHostKey /" ED25519 "\n", 0644, 0, 0);
 	run_start(f);
 	expect(f, NULL);

@@ -18,16 +18,6 @@
 #include "victim.h"
 #include "victimfx.h"
 
-/* A host key made for the fixture only (ssh-keygen -t ed25519 -C fixture), never used anywhere. */
-#define FX_HOSTKEY                                                                                 \
-	"-----BEGIN OPENSSH PRIVATE KEY-----\n"                                                    \
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"                 \
-	"QyNTUxOQAAACCh6XRw/xYrioyfu4QDNI+l4dPZtjwD9QuUbGnWcMZs7QAAAJBnDvEmZw7x\n"                 \
-	"JgAAAAtzc2gtZWQyNTUxOQAAACCh6XRw/xYrioyfu4QDNI+l4dPZtjwD9QuUbGnWcMZs7Q\n"                 \
-	"AAAEBMwzTikUHrQETJXEGgHBHZyX7yQbZ9QdAN1A3zzTHw0qHpdHD/FiuKjJ+7hAM0j6Xh\n"                 \
-	"09m2PAP1C5RsadZwxmztAAAAB2ZpeHR1cmUBAgMEBQY=\n"                                           \
-	"-----END OPENSSH PRIVATE KEY-----\n"
-
 struct vfx *vfx_new(const char *os_id)
 {
 	struct vfx *f = calloc(1, sizeof(*f));
