@@ -95,9 +95,11 @@ int rsc_victim_user_akf(const struct rsc_victim *v, const struct rsc_user *u, ch
 
 	*out = NULL;
 	*n = 0;
-	r = rsc_victim_user_groups(v, u->name, &groups);
-	if (r < 0)
-		return r;
+	if (v->sshdcfg && v->sshdcfg->nmatches) { /* groups matter only to Match Group */
+		r = rsc_victim_user_groups(v, u->name, &groups);
+		if (r < 0)
+			return r;
+	}
 	c.groups = groups;
 	r = akf_list(v, v->sshdcfg ? sshd_config_get(v->sshdcfg, &c, "AuthorizedKeysFile") : NULL,
 		     &list);
@@ -116,8 +118,8 @@ bool rsc_victim_user_pubkey(const struct rsc_victim *v, const struct rsc_user *u
 	struct sshd_conn c = { .user = u->name, .lport = -1 };
 	const struct sshd_entry *e;
 
-	if (!v->sshdcfg)
-		return true;
+	if (!v->sshdcfg || !v->sshdcfg->nmatches)
+		return v->sshd.pubkey_authentication;
 	if (rsc_victim_user_groups(v, u->name, &groups) < 0)
 		return v->sshd.pubkey_authentication;
 	c.groups = groups;
@@ -169,9 +171,16 @@ int rsc_victim_user_groups(const struct rsc_victim *v, const char *user, const c
 	g = calloc(GROUPS_MAX + 1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
-	for (size_t i = 0; i < v->ngroups && n < GROUPS_MAX; i++)
-		if (v->groups[i].gid == u->gid || rsc_victim_user_in_group(v, u, v->groups[i].gid))
-			g[n++] = v->groups[i].name;
+	/* one pass over the groups: the primary one, then those that list the user */
+	for (size_t i = 0; i < v->ngroups && n < GROUPS_MAX; i++) {
+		const struct rsc_group *gr = &v->groups[i];
+		bool member = gr->gid == u->gid;
+
+		for (size_t k = 0; !member && k < gr->nmembers; k++)
+			member = strcmp(gr->members[k], u->name) == 0;
+		if (member)
+			g[n++] = gr->name;
+	}
 	*out = g;
 	return 0;
 }
