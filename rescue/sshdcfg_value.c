@@ -267,6 +267,18 @@ static int check_str(struct vctx *c)
 	return r < 0 ? r : set_value(c, "%s", a);
 }
 
+/* The entry's printed value becomes what b holds (r: how building b went). */
+static int take_value(struct vctx *c, struct rsc_buf *b, int r)
+{
+	if (r < 0) {
+		rsc_buf_free(b);
+		return r;
+	}
+	free(c->e->value);
+	c->e->value = rsc_buf_steal(b);
+	return 0;
+}
+
 static int join_args(struct vctx *c)
 {
 	struct rsc_buf b = { 0 };
@@ -274,13 +286,7 @@ static int join_args(struct vctx *c)
 
 	for (size_t i = 0; r == 0 && i < c->e->argc; i++)
 		r = rsc_buf_printf(&b, "%s%s", i ? " " : "", c->e->argv[i]);
-	if (r < 0) {
-		rsc_buf_free(&b);
-		return r;
-	}
-	free(c->e->value);
-	c->e->value = rsc_buf_steal(&b);
-	return 0;
+	return take_value(c, &b, r);
 }
 
 /*
@@ -575,13 +581,7 @@ static int check_ipqos(struct vctx *c)
 		r = rsc_buf_adds(&b, " ");
 	if (r == 0)
 		r = ipqos_print(&b, v2);
-	if (r < 0) {
-		rsc_buf_free(&b);
-		return r;
-	}
-	free(c->e->value);
-	c->e->value = rsc_buf_steal(&b);
-	return 0;
+	return take_value(c, &b, r);
 }
 
 /* PermitOpen host:port|any|none …; PermitListen [host:]port …; '*' is any port. */
