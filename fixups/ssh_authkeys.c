@@ -19,14 +19,6 @@
 
 static const enum rsc_pid ids[] = { PR_SSH_KEYS_BOM, PR_SSH_KEYS_CRLF, PR_SSH_KEYS_SPLIT };
 
-static bool plan_writes(const struct rsc_plan *p, const char *path)
-{
-	for (size_t i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == RSC_OP_WRITE && strcmp(p->ops[i].path, path) == 0)
-			return true;
-	return false;
-}
-
 /* "BOM removed, LF line ends": what the rewrite changes in this file. */
 static char *describe(const char *data, size_t len)
 {
@@ -67,7 +59,7 @@ static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_pla
 
 	if (!f->path)
 		return -ENOTSUP;
-	if (plan_writes(p, f->path))
+	if (rsc_plan_find_write(p, f->path))
 		return 0; /* one rewrite repairs BOM, CRLF and split keys together */
 	r = rsc_root_read_file(ctx->root, f->path, AK_FIX_CAP, 0, &data, &len, &st);
 	if (r < 0)

@@ -42,15 +42,6 @@ static const enum rsc_pid ids[] = {
 	PR_SSHD_CONFIG_DEPRECATED, PR_SSHD_USER_DENIED,	      PR_SSHD_USER_NOKEYAUTH,
 };
 
-/* The plan's pending rewrite of path, so that several repairs of one file add up. */
-static struct rsc_op *pending_write(struct rsc_plan *p, const char *path)
-{
-	for (size_t i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == RSC_OP_WRITE && strcmp(p->ops[i].path, path) == 0)
-			return &p->ops[i];
-	return NULL;
-}
-
 /* [start, end) of line n (1-based) in data, without its '\n'; false if there is none. */
 static bool find_line(const char *data, size_t len, unsigned long n, size_t *start, size_t *end)
 {
@@ -239,7 +230,7 @@ static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_pla
 		return plan_missing(ctx, f, p);
 	if (!f->path || f->line == 0 || !cfg)
 		return -ENOTSUP;
-	op = pending_write(p, f->path);
+	op = rsc_plan_find_write(p, f->path);
 	if (op) {
 		r = rsc_buf_add(&buf, op->data, op->len);
 	} else {

@@ -145,14 +145,6 @@ out:
 	return r;
 }
 
-static bool plan_has_write(const struct rsc_plan *p, const char *path)
-{
-	for (size_t i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == RSC_OP_WRITE && strcmp(p->ops[i].path, path) == 0)
-			return true;
-	return false;
-}
-
 /* Another finding names a host key the plan repairs: then that key is enough. */
 static bool key_finding_exists(const struct rsc_ctx *ctx)
 {
@@ -187,7 +179,7 @@ static int plan_none(struct rsc_ctx *ctx, const char *code, struct rsc_plan *p)
 		struct stat st;
 
 		if (path[0] == '/' && rsc_root_stat(ctx->root, path, &st, 0) == -ENOENT &&
-		    !plan_has_write(p, path))
+		    !rsc_plan_find_write(p, path))
 			r = plan_new_key(code, path, p);
 	}
 	return r;
@@ -207,7 +199,7 @@ static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_pla
 	default:
 		if (!f->path || f->path[0] != '/')
 			return -ENOTSUP;
-		if (plan_has_write(p, f->path))
+		if (rsc_plan_find_write(p, f->path))
 			return 0;
 		return plan_new_key(code, f->path, p);
 	}

@@ -371,13 +371,18 @@ static int change(const struct rsc_op *op, struct rsc_root *root, const struct s
 	return -EINVAL;
 }
 
-/* Does the plan write path's content? Its earlier bytes must be saved by its first record. */
-static bool writes(const struct rsc_plan *p, const char *path)
+struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path)
 {
 	for (size_t i = 0; i < p->nops; i++)
 		if (p->ops[i].kind == RSC_OP_WRITE && strcmp(p->ops[i].path, path) == 0)
-			return true;
-	return false;
+			return &p->ops[i];
+	return NULL;
+}
+
+/* Does the plan write path's content? Its earlier bytes must be saved by its first record. */
+static bool writes(const struct rsc_plan *p, const char *path)
+{
+	return rsc_plan_find_write(p, path) != NULL;
 }
 
 int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,

@@ -60,6 +60,11 @@ int rsc_plan_write(struct rsc_plan *p, const char *code, const char *path, const
 int rsc_plan_mkdir(struct rsc_plan *p, const char *code, const char *path, mode_t mode, uid_t uid,
 		   gid_t gid, const char *why);
 void rsc_plan_free(struct rsc_plan *p);
+/*
+ * The plan's WRITE of path, NULL if none: a fix family that repairs the
+ * same file twice edits that one rewrite instead of adding another.
+ */
+struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path);
 
 /*
  * Print the plan, one line per operation with the current state read from
