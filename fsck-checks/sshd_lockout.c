@@ -17,7 +17,9 @@
  *
  * A user shut out is reported with the file:line that does it (the fix
  * comments that line out); nobody left at all is sshd.lockout. Where sshd
- * listens is reported when it is not the usual port 22 on every address.
+ * listens is reported when it is not the usual port 22 on every address:
+ * from Port and ListenAddress, or from the ListenStream= of an enabled
+ * ssh.socket, which replaces them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "checks.h"
 #include "report.h"
 #include "root.h"
+#include "sdunit.h"
 #include "sshdcfg.h"
 #include "util.h"
 #include "victim.h"
@@ -223,38 +226,132 @@ static void judge_password(const struct sshd_config *cfg, struct who *w)
 		       is(get(cfg, w, "UsePAM"), "yes", false));
 }
 
-/* Where sshd listens, reported when it is not port 22 on every address. */
-static int report_listen(struct rsc_ctx *ctx, const struct sshd_config *cfg)
+/* Port and ListenAddress of sshd_config into b: "port 2222 on 10.0.0.1". */
+static int config_listen(const struct sshd_config *cfg, struct rsc_buf *b, bool *usual, bool *set)
 {
 	const struct sshd_entry *ent[ENTRIES_MAX];
-	struct rsc_buf b = { 0 };
 	size_t np = sshd_config_effective(cfg, NULL, sshd_kw_lookup("Port", 9999, ~0u), ent,
 					  ENTRIES_MAX);
 	size_t nl;
-	bool usual = true;
 	int r = 0;
 
+	*usual = true;
 	for (size_t i = 0; r == 0 && i < np; i++) {
-		usual &= strcmp(ent[i]->value ? ent[i]->value : "", "22") == 0;
-		r = rsc_buf_printf(&b, "%sport %s", i ? ", " : "",
+		*usual &= strcmp(ent[i]->value ? ent[i]->value : "", "22") == 0;
+		r = rsc_buf_printf(b, "%sport %s", i ? ", " : "",
 				   ent[i]->value ? ent[i]->value : "?");
 	}
 	if (r == 0 && np == 0)
-		r = rsc_buf_adds(&b, "port 22");
+		r = rsc_buf_adds(b, "port 22");
 	nl = sshd_config_effective(cfg, NULL, sshd_kw_lookup("ListenAddress", 9999, ~0u), ent,
 				   ENTRIES_MAX);
 	for (size_t i = 0; r == 0 && i < nl; i++) {
-		usual = false;
-		r = rsc_buf_printf(&b, "%s%s", i ? ", " : " on ", ent[i]->argv[0]);
+		*usual = false;
+		r = rsc_buf_printf(b, "%s%s", i ? ", " : " on ", ent[i]->argv[0]);
 	}
-	if (r == 0 && !usual) {
-		struct rsc_detail d = { .path = b.data,
-					.evidence = "from sshd_config (Port, "
-						    "ListenAddress)" };
+	*set = np || nl;
+	return r;
+}
 
-		r = rsc_report(ctx, PR_SSHD_LISTEN, &d);
+/*
+ * Socket activation: an enabled ssh.socket (Debian, Ubuntu) or sshd.socket
+ * accepts the connections and starts sshd per connection; its ListenStream=
+ * lines, not sshd_config, say where. *unit is the socket's name, NULL when
+ * none is enabled.
+ */
+static int socket_listen(struct rsc_ctx *ctx, struct rsc_buf *b, bool *usual, const char **unit)
+{
+	static const char *const names[] = { "ssh.socket", "sshd.socket" };
+	int r = 0;
+
+	*unit = NULL;
+	*usual = true;
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(names) && !*unit; i++) {
+		struct rsc_unit u;
+		char **v = NULL;
+		size_t n = 0;
+
+		r = rsc_unit_enabled(ctx->root, names[i], NULL);
+		if (r <= 0)
+			continue;
+		r = rsc_unit_load(ctx->root, names[i], &u);
+		if (r == 0 && u.path && !u.masked) {
+			*unit = names[i];
+			r = rsc_unit_values(&u, "Socket", "ListenStream", true, &v, &n);
+		}
+		for (size_t k = 0; r == 0 && k < n; k++) {
+			bool port = strspn(v[k], "0123456789") == strlen(v[k]);
+
+			*usual &= strcmp(v[k], "22") == 0 || strcmp(v[k], "0.0.0.0:22") == 0 ||
+				  strcmp(v[k], "[::]:22") == 0;
+			r = rsc_buf_printf(b, "%s%s%s", k ? ", " : "", port ? "port " : "", v[k]);
+		}
+		if (r == 0 && *unit && n == 0) {
+			*usual = false;
+			r = rsc_buf_adds(b, "nothing (no ListenStream=)");
+		}
+		rsc_unit_strv_free(v);
+		rsc_unit_free(&u);
 	}
-	rsc_buf_free(&b);
+	return r;
+}
+
+/* Ubuntu's generator turns sshd_config's Port and ListenAddress into ListenStream= at boot. */
+static bool has_socket_generator(struct rsc_ctx *ctx)
+{
+	static const char *const gens[] = {
+		"/usr/lib/systemd/system-generators/sshd-socket-generator",
+		"/lib/systemd/system-generators/sshd-socket-generator",
+	};
+	struct stat st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(gens); i++)
+		if (rsc_root_stat(ctx->root, gens[i], &st, 0) == 0 && S_ISREG(st.st_mode))
+			return true;
+	return false;
+}
+
+/*
+ * Where sshd listens, reported when it is not port 22 on every address, or
+ * when socket activation makes sshd_config's Port or ListenAddress moot.
+ */
+static int report_listen(struct rsc_ctx *ctx, const struct sshd_config *cfg)
+{
+	struct rsc_buf cb = { 0 }, sb = { 0 }, ev = { 0 };
+	struct rsc_detail d = { 0 };
+	bool cfg_usual = true, cfg_set = false, sock_usual = true;
+	const char *unit = NULL;
+	int r = config_listen(cfg, &cb, &cfg_usual, &cfg_set);
+
+	if (r == 0)
+		r = socket_listen(ctx, &sb, &sock_usual, &unit);
+	if (r < 0)
+		goto out;
+	if (!unit || (cfg_set && has_socket_generator(ctx))) {
+		if (cfg_usual)
+			goto out;
+		d.path = cb.data;
+		r = rsc_buf_adds(&ev, unit ? "sshd_config's Port and ListenAddress, which "
+					     "sshd-socket-generator makes the ListenStream= of "
+					     "the enabled socket unit at boot"
+					   : "from sshd_config (Port, ListenAddress)");
+	} else {
+		if (sock_usual && !cfg_set)
+			goto out;
+		d.path = sb.data;
+		r = rsc_buf_printf(&ev,
+				   "ListenStream= of %s, which is enabled: systemd accepts the "
+				   "connections and starts sshd for each one, so sshd_config's "
+				   "Port and ListenAddress (%s) are not used",
+				   unit, cb.data);
+	}
+	d.evidence = ev.data;
+	if (r == 0)
+		r = rsc_report(ctx, PR_SSHD_LISTEN, &d);
+out:
+	rsc_buf_free(&cb);
+	rsc_buf_free(&sb);
+	rsc_buf_free(&ev);
 	return r;
 }
 

@@ -18,7 +18,6 @@
  *     safe_path()), TrustedUserCAKeys, ChrootDirectory (session.c
  *     safely_chroot()). Global settings only: Match blocks are not judged.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -34,6 +33,7 @@
 #include "hostkey.h"
 #include "report.h"
 #include "root.h"
+#include "sdunit.h"
 #include "sshdcfg.h"
 #include "util.h"
 #include "victim.h"
@@ -42,7 +42,6 @@
 #define PUB_CAP	    (64u << 10)
 #define UNIT_CAP    (256u << 10)
 #define HOSTKEY_MAX 64
-#define DROPIN_MAX  256
 
 static const char *const default_keys[] = {
 	"/etc/ssh/ssh_host_rsa_key",
@@ -279,184 +278,51 @@ static int check_hostkeys(struct rsc_ctx *ctx, const struct sshd_config *cfg)
 
 /* ---- privilege separation ---------------------------------------------------------------- */
 
-static const char *const unit_dirs[] = { "/etc/systemd/system", "/run/systemd/system",
-					 "/lib/systemd/system", "/usr/lib/systemd/system" };
-
-/*
- * The *.conf names in the victim directory dir, added to names (no
- * duplicates: the first directory holding a name masks the later ones).
- */
-static int list_confs(struct rsc_ctx *ctx, const char *dir, char ***names, size_t *n)
-{
-	DIR *d;
-	struct dirent *de;
-	int fd = rsc_root_open_at(ctx->root, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
-
-	if (fd < 0)
-		return fd == -ENOMEM ? fd : 0;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d)) && *n < DROPIN_MAX) {
-		size_t l = strlen(de->d_name);
-		bool dup = false;
-		char **nn;
-
-		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
-			continue;
-		for (size_t i = 0; i < *n && !dup; i++)
-			dup = strcmp(strrchr((*names)[i], '/') + 1, de->d_name) == 0;
-		if (dup)
-			continue;
-		nn = reallocarray(*names, *n + 1, sizeof(**names));
-		if (!nn)
-			goto enomem;
-		*names = nn;
-		nn[*n] = rsc_path_join(dir, de->d_name);
-		if (!nn[*n])
-			goto enomem;
-		(*n)++;
-	}
-	closedir(d);
-	return 0;
-enomem:
-	closedir(d);
-	return -ENOMEM;
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* Sort by file name (drop-ins apply in that order whatever their directory). */
-static int cmp_base(const void *a, const void *b)
-{
-	const char *x = strrchr(*(char *const *)a, '/'), *y = strrchr(*(char *const *)b, '/');
-
-	return strcmp(x, y);
-}
-
-struct rtdir {
-	bool makes;	    /* RuntimeDirectory= lists the name */
-	unsigned long mode; /* RuntimeDirectoryMode=, 0755 by default */
-};
-
-/* Apply the [Service] lines of one unit file or drop-in to rt. */
-static void unit_apply(const char *data, const char *name, struct rtdir *rt)
-{
-	bool service = false;
-
-	for (const char *l = data; *l;) {
-		size_t len = strcspn(l, "\n");
-		char buf[512], *val;
-
-		snprintf(buf, sizeof(buf), "%.*s", (int)(len < sizeof(buf) ? len : sizeof(buf) - 1),
-			 l);
-		l += len + (l[len] == '\n');
-		if (buf[0] == '[') {
-			service = strncmp(buf, "[Service]", 9) == 0;
-			continue;
-		}
-		if (!service)
-			continue;
-		if (rsc_startswith(buf, "RuntimeDirectory=")) {
-			val = buf + strlen("RuntimeDirectory=");
-			if (!*val)
-				rt->makes = false; /* an empty assignment resets the list */
-			for (char *save = NULL, *t = strtok_r(val, " \t", &save); t;
-			     t = strtok_r(NULL, " \t", &save))
-				if (strcmp(t, name) == 0)
-					rt->makes = true;
-		} else if (rsc_startswith(buf, "RuntimeDirectoryMode=")) {
-			unsigned long m;
-			char *end = NULL;
-
-			val = buf + strlen("RuntimeDirectoryMode=");
-			m = strtoul(val, &end, 8);
-			rt->mode = (*val && end && (*end == '\0' || *end == ' ') && m <= 07777)
-					   ? m
-					   : 0755;
-		}
-	}
-}
-
-/*
- * Does the systemd unit unit (found: *exists) create /run/name at start?
- * The unit file is the first of unit_dirs; drop-ins unit.d/ *.conf of all.
- */
+/* Does the systemd unit (found: *exists) create /run/name, and with which mode? */
 static int unit_runtime_dir(struct rsc_ctx *ctx, const char *unit, const char *name, bool *exists,
-			    struct rtdir *rt)
+			    bool *makes, unsigned long *mode)
 {
-	char **names = NULL;
+	struct rsc_unit u;
+	char **v = NULL;
 	size_t n = 0;
-	int r = 0;
+	int r = rsc_unit_load(ctx->root, unit, &u);
 
-	*rt = (struct rtdir){ .mode = 0755 };
-	*exists = false;
-	for (size_t i = 0; i < ARRAY_SIZE(unit_dirs) && !*exists; i++) {
-		_cleanup_free_ char *p = rsc_path_join(unit_dirs[i], unit), *data = NULL;
-		size_t len = 0;
+	*exists = *makes = false;
+	*mode = 0755;
+	if (r < 0)
+		return r;
+	*exists = u.path && !u.masked; /* a masked unit never runs */
+	if (*exists)
+		r = rsc_unit_values(&u, "Service", "RuntimeDirectory", true, &v, &n);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		*makes |= strcmp(v[i], name) == 0;
+	rsc_unit_strv_free(v);
+	v = NULL;
+	if (r == 0 && *exists)
+		r = rsc_unit_values(&u, "Service", "RuntimeDirectoryMode", false, &v, &n);
+	if (r == 0 && n) {
+		unsigned long m;
+		char *end = NULL;
 
-		if (!p)
-			return -ENOMEM;
-		r = rsc_root_read_file(ctx->root, p, UNIT_CAP, 0, &data, &len, NULL);
-		if (r == -ENOMEM)
-			return r;
-		if (r == -ESPIPE)
-			return 0; /* masked (a link to /dev/null): it does not run at all */
-		if (r == 0) {
-			*exists = true;
-			unit_apply(data, name, rt);
-		}
+		m = strtoul(v[n - 1], &end, 8);
+		*mode = (end && end != v[n - 1] && *end == '\0' && m <= 07777) ? m : 0755;
 	}
-	if (!*exists)
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(unit_dirs); i++) {
-		_cleanup_free_ char *d = NULL;
-
-		if (asprintf(&d, "%s/%s.d", unit_dirs[i], unit) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
-		r = list_confs(ctx, d, &names, &n);
-		if (r < 0)
-			goto out;
-	}
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_base);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *data = NULL;
-		size_t len = 0;
-
-		r = rsc_root_read_file(ctx->root, names[i], UNIT_CAP, 0, &data, &len, NULL);
-		if (r == -ENOMEM)
-			goto out;
-		if (r == 0)
-			unit_apply(data, name, rt);
-	}
-	r = 0;
-out:
-	free_names(names, n);
+	rsc_unit_strv_free(v);
+	rsc_unit_free(&u);
 	return r;
 }
 
 /* A tmpfiles.d line creating the directory ("d /run/sshd 0755 root root")? */
 static int tmpfiles_make(struct rsc_ctx *ctx, const char *dir, bool *makes)
 {
-	static const char *const dirs[] = { "/etc/tmpfiles.d", "/run/tmpfiles.d",
-					    "/usr/lib/tmpfiles.d", "/lib/tmpfiles.d" };
+	static const char *const dirs[] = { "/etc/tmpfiles.d", "/usr/local/lib/tmpfiles.d",
+					    "/usr/lib/tmpfiles.d", "/lib/tmpfiles.d", NULL };
 	char **names = NULL;
 	size_t n = 0;
-	int r = 0;
+	int r;
 
 	*makes = false;
-	for (size_t i = 0; i < ARRAY_SIZE(dirs) && r == 0; i++)
-		r = list_confs(ctx, dirs[i], &names, &n);
+	r = rsc_confdirs_list(ctx->root, dirs, ".conf", &names, &n);
 	for (size_t i = 0; r == 0 && i < n && !*makes; i++) {
 		_cleanup_free_ char *data = NULL;
 		size_t len = 0;
@@ -476,7 +342,7 @@ static int tmpfiles_make(struct rsc_ctx *ctx, const char *dir, bool *makes)
 				 (rsc_startswith(path, "/var/run/") && strcmp(path + 4, dir) == 0);
 		}
 	}
-	free_names(names, n);
+	rsc_unit_strv_free(names);
 	return r;
 }
 
@@ -490,19 +356,19 @@ static int check_run_dir(struct rsc_ctx *ctx, const char *dir)
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		struct rtdir rt;
-		bool exists;
+		unsigned long mode;
+		bool exists, unit_makes;
 
-		r = unit_runtime_dir(ctx, units[i], name, &exists, &rt);
+		r = unit_runtime_dir(ctx, units[i], name, &exists, &unit_makes, &mode);
 		if (r < 0)
 			return r;
 		systemd |= exists;
-		if (exists && rt.makes && (rt.mode & 022))
+		if (unit_makes && (mode & 022))
 			return report(ctx, PR_SSHD_PRIVSEP_DIR, dir, NULL,
 				      "%s creates it with RuntimeDirectoryMode=%04lo: \"%s must be "
 				      "owned by root and not group or world-writable.\"",
-				      units[i], rt.mode, dir);
-		makes |= exists && rt.makes;
+				      units[i], mode, dir);
+		makes |= unit_makes;
 	}
 	if (makes)
 		return 0;
