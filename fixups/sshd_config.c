@@ -13,7 +13,11 @@
  *    the block's settings never become global;
  *  - a missing sshd_config is restored: the distribution's default
  *    (/usr/share/openssh/sshd_config on Debian and Ubuntu) or, without one,
- *    a minimal configuration that keeps every default.
+ *    a minimal configuration that keeps every default;
+ *  - with fix --reset-sshd-config, every problem of /etc/ssh/sshd_config
+ *    itself is repaired by replacing the file with that default (mode and
+ *    owner kept, the old bytes in the journal); included files are still
+ *    repaired line by line.
  *
  * Several repairs of one file are made in one rewrite; the file keeps its
  * mode and owner, and the journal keeps the old bytes for undo.
@@ -35,6 +39,7 @@
 #define CONFIG_CAP     (4u << 20)
 #define MARKER	       "#sshrescue "
 #define DEBIAN_DEFAULT "/usr/share/openssh/sshd_config"
+#define MAIN_CONFIG    "/etc/ssh/sshd_config"
 
 static const enum rsc_pid ids[] = {
 	PR_SSHD_CONFIG_MISSING,	   PR_SSHD_CONFIG_KEYWORD,    PR_SSHD_CONFIG_VALUE,
@@ -192,26 +197,68 @@ static int minimal_config(struct rsc_ctx *ctx, struct rsc_buf *b)
 	return r;
 }
 
-static int plan_missing(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_plan *p)
+#define WHY_DISTRO  "the distribution's default (" DEBIAN_DEFAULT ")"
+#define WHY_MINIMAL "a minimal configuration with OpenSSH's defaults"
+
+/* Is op the plan's rewrite of a file with the default configuration? */
+static bool is_reset(const struct rsc_op *op)
+{
+	return op && op->why &&
+	       (strcmp(op->why, WHY_DISTRO) == 0 || strcmp(op->why, WHY_MINIMAL) == 0);
+}
+
+/*
+ * Write the default configuration at f->path with mode/owner: the
+ * distribution's (DEBIAN_DEFAULT) or a minimal one. A rewrite of the file
+ * already in the plan (line edits of other findings) is replaced.
+ */
+static int plan_default(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_plan *p,
+			mode_t mode, uid_t uid, gid_t gid)
 {
 	_cleanup_free_ char *data = NULL;
 	_cleanup_(rsc_buf_free) struct rsc_buf b = { 0 };
-	const char *why = "the distribution's default (" DEBIAN_DEFAULT ")";
+	const char *why = WHY_DISTRO;
+	struct rsc_op *op = rsc_plan_find_write(p, f->path);
 	size_t len = 0;
 	int r;
 
+	if (is_reset(op))
+		return 0;
 	r = rsc_root_read_file(ctx->root, DEBIAN_DEFAULT, CONFIG_CAP, 0, &data, &len, NULL);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		why = "a minimal configuration with OpenSSH's defaults";
+		why = WHY_MINIMAL;
 		r = minimal_config(ctx, &b);
 		if (r < 0)
 			return r;
 		data = rsc_buf_steal(&b);
 		len = data ? strlen(data) : 0;
 	}
-	return rsc_plan_write(p, rsc_problem(f->id)->code, f->path, data, len, 0644, 0, 0, why);
+	if (op) {
+		char *w = strdup(why);
+
+		if (!w)
+			return -ENOMEM;
+		free(op->data);
+		free(op->why);
+		op->data = TAKE_PTR(data);
+		op->len = len;
+		op->why = w;
+		return 0;
+	}
+	return rsc_plan_write(p, rsc_problem(f->id)->code, f->path, data, len, mode, uid, gid, why);
+}
+
+/* fix --reset-sshd-config: a problem of the main file is repaired by the default file. */
+static int plan_reset(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_plan *p)
+{
+	struct stat st;
+	int r = rsc_root_stat(ctx->root, f->path, &st, RSC_NOFOLLOW);
+
+	if (r < 0 || !S_ISREG(st.st_mode))
+		return r == -ENOMEM ? r : -ENOTSUP;
+	return plan_default(ctx, f, p, st.st_mode & 07777, st.st_uid, st.st_gid);
 }
 
 static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_plan *p)
@@ -227,10 +274,14 @@ static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_pla
 	int r = 0;
 
 	if (f->id == PR_SSHD_CONFIG_MISSING)
-		return plan_missing(ctx, f, p);
+		return plan_default(ctx, f, p, 0644, 0, 0);
 	if (!f->path || f->line == 0 || !cfg)
 		return -ENOTSUP;
+	if (ctx->reset_sshd_config && strcmp(f->path, MAIN_CONFIG) == 0)
+		return plan_reset(ctx, f, p);
 	op = rsc_plan_find_write(p, f->path);
+	if (is_reset(op))
+		return 0; /* the file is reset: its lines go with it */
 	if (op) {
 		r = rsc_buf_add(&buf, op->data, op->len);
 	} else {

@@ -30,11 +30,12 @@ struct rsc_opts {
 	bool live;  /* allow the running system's root */
 	bool list;  /* undo --list */
 	bool color;
-	bool dump;	   /* sshd-config --dump */
-	const char *match; /* sshd-config --match SPEC */
-	bool exec_victim;  /* sshd-config: also run the victim's sshd -t/-T, sandboxed */
-	FILE *out;	   /* report */
-	FILE *err;	   /* messages */
+	bool dump;		/* sshd-config --dump */
+	const char *match;	/* sshd-config --match SPEC */
+	bool exec_victim;	/* sshd-config: also run the victim's sshd -t/-T, sandboxed */
+	bool reset_sshd_config; /* fix: repair sshd_config by the distribution's default */
+	FILE *out;		/* report */
+	FILE *err;		/* messages */
 };
 
 int rsc_cmd_check(const struct rsc_opts *o);

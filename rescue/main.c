@@ -98,6 +98,9 @@ static void usage(FILE *out)
 		"  --apply, --yes    fix: make the planned changes\n"
 		"  --only CODE,...   fix: repair only these problem codes\n"
 		"  --skip CODE,...   fix: leave these problem codes alone\n"
+		"  --reset-sshd-config\n"
+		"                    fix: repair /etc/ssh/sshd_config by replacing it with the\n"
+		"                    distribution's default (the old file stays in the journal)\n"
 		"  --list            undo: list the journals on the victim\n"
 		"  --live            allow the running system's own root filesystem\n"
 		"  --markdown        codes: print the catalogue as Markdown\n"
@@ -176,6 +179,7 @@ enum {
 	OPT_DUMP,
 	OPT_MATCH,
 	OPT_EXEC_VICTIM,
+	OPT_RESET_SSHD_CONFIG,
 };
 
 static const struct option options[] = {
@@ -193,6 +197,7 @@ static const struct option options[] = {
 	{ "dump", no_argument, NULL, OPT_DUMP },
 	{ "match", required_argument, NULL, OPT_MATCH },
 	{ "exec-victim", no_argument, NULL, OPT_EXEC_VICTIM },
+	{ "reset-sshd-config", no_argument, NULL, OPT_RESET_SSHD_CONFIG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -270,6 +275,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_EXEC_VICTIM:
 			o.exec_victim = true;
+			break;
+		case OPT_RESET_SSHD_CONFIG:
+			o.reset_sshd_config = true;
 			break;
 		default:
 			goto out;

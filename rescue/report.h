@@ -55,6 +55,7 @@ struct rsc_ctx {
 	struct rsc_root *root;	   /* borrowed */
 	struct rsc_victim *victim; /* borrowed */
 	char **only_users;	   /* --user filter, NULL-terminated or NULL */
+	bool reset_sshd_config;	   /* fix --reset-sshd-config: replace a broken sshd_config */
 	struct rsc_finding *findings;
 	size_t nfindings, cap;
 	struct rsc_user_state *users;

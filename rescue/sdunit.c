@@ -160,7 +160,31 @@ static int dropin_dirs(const char *name, char ***dirs, size_t *n)
 	return r;
 }
 
+/*
+ * A link in a unit directory to a unit file of another name is an alias
+ * (sshd.service -> /lib/systemd/system/ssh.service): systemd loads the unit
+ * of the target's name, from wherever the search path finds that. The
+ * target's name, or NULL when link is no alias of name.
+ */
+static const char *alias_of(const char *name, const char *link)
+{
+	const char *base = strrchr(link, '/'), *ext = strrchr(name, '.');
+
+	base = base ? base + 1 : link;
+	if (!ext || strcmp(base, name) == 0 || strchr(base, '@') != strchr(name, '@') ||
+	    strlen(base) <= strlen(ext) || strcmp(base + strlen(base) - strlen(ext), ext) != 0)
+		return NULL;
+	return base;
+}
+
+static int load(struct rsc_root *root, const char *name, struct rsc_unit *u, int hops);
+
 int rsc_unit_load(struct rsc_root *root, const char *name, struct rsc_unit *u)
+{
+	return load(root, name, u, 0);
+}
+
+static int load(struct rsc_root *root, const char *name, struct rsc_unit *u, int hops)
 {
 	char **dirs = NULL, **names = NULL;
 	size_t nd = 0, nn = 0;
@@ -183,6 +207,8 @@ int rsc_unit_load(struct rsc_root *root, const char *name, struct rsc_unit *u)
 			u->path = TAKE_PTR(p);
 			break;
 		}
+		if (r == 0 && alias_of(name, link) && hops < 8)
+			return load(root, alias_of(name, link), u, hops + 1);
 		r = add_file(root, u, p);
 		if (r == -ENOMEM)
 			goto out;

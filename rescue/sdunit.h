@@ -30,7 +30,8 @@ extern const char *const rsc_unit_dirs[];
 
 /*
  * Load unit name ("ssh.service"). A unit that does not exist is not an
- * error: u->path stays NULL. Drop-ins of a template ("ssh@.service.d") apply
+ * error: u->path stays NULL. A link to a unit file of another name is an
+ * alias: the unit of that name is loaded (u->path is its file). Drop-ins of a template ("ssh@.service.d") apply
  * to its instances. Returns 0 or -ENOMEM; free with rsc_unit_free().
  */
 int rsc_unit_load(struct rsc_root *root, const char *name, struct rsc_unit *u);

@@ -23,10 +23,11 @@
 # time from the apt configuration and is never written anywhere.
 
 E2E_SUITE=bookworm
-E2E_INCLUDE=openssh-server,openssh-client
+E2E_INCLUDE=openssh-server,openssh-client,systemd-sysv
 # Bump when the way the cached root is made changes: the cache file name follows it.
-E2E_RECIPE="v1 suite=$E2E_SUITE variant=minbase include=$E2E_INCLUDE apt-clean"
+E2E_RECIPE="v2 suite=$E2E_SUITE variant=minbase include=$E2E_INCLUDE apt-clean"
 E2E_PORT=22
+E2E_LIBDIR=$(cd "$(dirname "$0")" && pwd)
 E2E_TMP=
 E2E_ROOT=
 E2E_KEYS=
@@ -263,8 +264,8 @@ e2e_sshd_start()
 # e2e_sshd_start_image IMG [sshd args...]: like e2e_sshd_start, but the victim is the ext4
 # image IMG, mounted read-only (noload: not even the journal is replayed) on $E2E_TMP/sshd-mnt
 # inside sshd's private mount namespace; the mount and its loop device go away with sshd. As
-# on a booted system, /run is an empty tmpfs with /run/sshd made for sshd (systemd's
-# RuntimeDirectory).
+# on a booted system, /run is an empty tmpfs with what boot makes in it for sshd: the ssh
+# unit's RuntimeDirectory= and the victim's tmpfiles.d lines for /run/sshd (boot_run.sh).
 e2e_sshd_start_image()
 {
 	_img=$1
@@ -277,9 +278,9 @@ e2e_sshd_start_image()
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -n -m --propagation private setpriv --pdeathsig TERM sh -c 'ip link set lo up &&
 		mount -t ext4 -o loop,ro,noload "$1" "$2" && mount -t proc proc "$2/proc" &&
-		mount -t tmpfs -o mode=0755 tmpfs "$2/run" && mkdir -m 0755 "$2/run/sshd" &&
-		root=$2 && shift 2 && exec chroot "$root" /usr/sbin/sshd -D -e "$@"' \
-		sh "$_img" "$E2E_TMP/sshd-mnt" -p "$E2E_PORT" -o ListenAddress=127.0.0.1 \
+		sh "$3" "$2" && root=$2 && shift 3 && exec chroot "$root" /usr/sbin/sshd -D -e "$@"' \
+		sh "$_img" "$E2E_TMP/sshd-mnt" "$E2E_LIBDIR/boot_run.sh" -p "$E2E_PORT" \
+		-o ListenAddress=127.0.0.1 \
 		-o PidFile=none "$@" >> "$E2E_SSHD_LOG" 2>&1 &
 	E2E_SSHD_PID=$!
 	e2e_sshd_wait

@@ -42,6 +42,7 @@
 #   OTHERS="carol"      optional: users who must log in at steps 1, 5 and 7 whatever happens
 #   ADDKEY=yes          optional: the fix is add-key with a key made for this run ($NEWKEY,
 #                       $NEWKEY.pub); the logins of steps 1, 5 and 7 use that key
+#   FIX_ARGS="--opt"    optional: more options for both fix runs (e.g. --reset-sshd-config)
 #   KEY_LOGIN=yes|no    optional: users[].key_login expected for LOGIN (default: access no,
 #                       benign yes, diagnose unchecked)
 #   XFAIL="reason"      optional: the tool cannot do this yet; failing steps count as xfail, and
@@ -347,8 +348,9 @@ step_fix()
 		_what="add-key $S_FIRST"
 		e2e_rescue add-key "$IMG" "$S_FIRST" "$NEWKEY.pub"
 	else
-		_what="fix --apply"
-		e2e_rescue fix "$IMG" --apply
+		_what="fix --apply${FIX_ARGS:+ $FIX_ARGS}"
+		# shellcheck disable=SC2086 # FIX_ARGS: options, split on purpose
+		e2e_rescue fix "$IMG" --apply $FIX_ARGS
 	fi
 	S_FIXED=0
 	[ $((E2E_RC & 1)) -ne 0 ] && S_FIXED=1
@@ -383,7 +385,8 @@ step_clean()
 		done
 	fi
 	[ -z "$_why" ] || findings_dump > "$S_DIR/clean.detail"
-	e2e_rescue fix "$IMG"
+	# shellcheck disable=SC2086 # FIX_ARGS: options, split on purpose
+	e2e_rescue fix "$IMG" $FIX_ARGS
 	if [ "$E2E_RC" -ne 0 ] || ! grep -q 'nothing to change' "$E2E_TMP/rescue.out"; then
 		_why="$_why second fix (status $E2E_RC) plans changes;"
 		grep -v '^$' "$E2E_TMP/rescue.out" | head -n 12 | detail >> "$S_DIR/clean.detail"
@@ -453,6 +456,7 @@ run_scenario()
 	SSHD_STARTS=yes
 	OTHERS=
 	ADDKEY=
+	FIX_ARGS=
 	KEY_LOGIN=
 	XFAIL=
 	DEBUGFS=

@@ -90,6 +90,10 @@ static void test_unit_search_path(void **state)
 		 0644, 0, 0);
 	assert_values(f, "ssh.service", "Service", "ExecStart", false, "/usr/sbin/sshd -D $OPTS");
 	assert_values(f, "ssh.service", "Service", "ExecStartPre", false, "/usr/sbin/sshd -t");
+	/* an alias (Debian: sshd.service -> ssh.service) is the unit of the target's name,
+	   loaded from wherever that is found first: here /etc's copy, not the link's target */
+	tu_symlink(f->dir, "etc/systemd/system/sshd.service", "/lib/systemd/system/ssh.service");
+	assert_values(f, "sshd.service", "Service", "ExecStart", false, "/usr/sbin/sshd -D $OPTS");
 	vfx_free(f);
 }
 
