@@ -25,6 +25,7 @@
 
 #include "fixups.h"
 #include "plan.h"
+#include "planedit.h"
 #include "report.h"
 #include "root.h"
 #include "sdunit.h"
@@ -147,53 +148,22 @@ static int plan_dir(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc
 	return r;
 }
 
-/* The plan's new content of an accounts file, or its current content; *st its mode/owner. */
-static int current(struct rsc_ctx *ctx, struct rsc_plan *p, const char *path, struct rsc_buf *b,
-		   struct stat *st)
-{
-	_cleanup_free_ char *data = NULL;
-	struct rsc_op *op = rsc_plan_find_write(p, path);
-	size_t len = 0;
-	int r;
-
-	if (op) {
-		st->st_mode = op->mode;
-		st->st_uid = op->uid;
-		st->st_gid = op->gid;
-		return rsc_buf_add(b, op->data, op->len);
-	}
-	r = rsc_root_read_file(ctx->root, path, ACCOUNTS_CAP, 0, &data, &len, st);
-	if (r < 0)
-		return r;
-	return rsc_buf_add(b, data, len);
-}
-
 /* Append line to the accounts file path (kept mode and owner), in the plan's one rewrite. */
 static int append_line(struct rsc_ctx *ctx, struct rsc_plan *p, const char *code, const char *path,
 		       const char *line)
 {
 	_cleanup_(rsc_buf_free) struct rsc_buf b = { 0 };
 	struct stat st = { 0 };
-	struct rsc_op *op;
-	int r = current(ctx, p, path, &b, &st);
+	int r = rsc_plan_current(p, ctx->root, path, ACCOUNTS_CAP, &b, &st);
 
 	if (r == 0 && b.len && b.data[b.len - 1] != '\n')
 		r = rsc_buf_adds(&b, "\n");
 	if (r == 0)
 		r = rsc_buf_adds(&b, line);
-	if (r < 0)
-		return r;
-	op = rsc_plan_find_write(p, path);
-	if (op) {
-		size_t n = b.len;
-
-		free(op->data);
-		op->data = rsc_buf_steal(&b);
-		op->len = n;
-		return 0;
-	}
-	return rsc_plan_write(p, code, path, b.data, b.len, st.st_mode & 07777, st.st_uid,
-			      st.st_gid, "the account the openssh-server package adds");
+	if (r == 0)
+		r = rsc_plan_rewrite(p, code, path, &b, &st,
+				     "the account the openssh-server package adds");
+	return r;
 }
 
 /* The lowest system UID from 100 that no user and no group has. */

@@ -314,6 +314,7 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 #include "problems_sshd.def"
 #include "problems_sshd_start.def"
 #include "problems_sshd_lockout.def"
+#include "problems_boot.def"
 };
 
 const struct rsc_problem *rsc_problem(enum rsc_pid id)

@@ -81,6 +81,14 @@ enum rsc_pid {
 	PR_SSHD_USER_NOKEYAUTH,
 	PR_SSHD_LOCKOUT,
 	PR_SSHD_LISTEN,
+	/* problems_boot.def: would boot start sshd, would it let the user in */
+	PR_SSHD_UNIT_MISSING,
+	PR_SSHD_UNIT_MASKED,
+	PR_SSHD_UNIT_DISABLED,
+	PR_BOOT_TARGET_RESCUE,
+	PR_LOGIN_NOLOGIN,
+	PR_LOGIN_EXPIRED,
+	PR_LOGIN_LOCKED,
 	RSC_NPROBLEMS
 };
 

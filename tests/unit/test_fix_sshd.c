@@ -220,7 +220,7 @@ static void test_privsep_user_group(void **state)
 	vfx_free(f);
 }
 
-#define BROKEN "# local edits\nPort 22\nBogusKeyword yes\nPermitRootLogin maybe\n"
+#define BROKEN "# local edits\nUsePAM yes\nPort 22\nBogusKeyword yes\nPermitRootLogin maybe\n"
 #define DEFAULT                                                                                    \
 	"Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\n"
 
@@ -249,7 +249,7 @@ static void test_reset_sshd_config(void **state)
 	/* the same victim without the flag: two lines commented out, the rest kept */
 	assert_int_equal(run(f, FIX, false, NULL), RSC_EXIT_FIXED);
 	cfg = tu_read(f->dir, "etc/ssh/sshd_config");
-	assert_string_equal(cfg, "# local edits\nPort 22\n"
+	assert_string_equal(cfg, "# local edits\nUsePAM yes\nPort 22\n"
 				 "#sshrescue sshd.config.keyword# BogusKeyword yes\n"
 				 "#sshrescue sshd.config.value# PermitRootLogin maybe\n");
 	free(cfg);

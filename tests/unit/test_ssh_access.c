@@ -308,7 +308,7 @@ static void strict_modes_off(void **state)
 {
 	struct vfx *f = *state;
 
-	tu_write(f->dir, "etc/ssh/sshd_config", "StrictModes no\n", 0644, 0, 0);
+	tu_write(f->dir, "etc/ssh/sshd_config", "UsePAM yes\nStrictModes no\n", 0644, 0, 0);
 	tu_chmod(f->dir, "home/alice/.ssh", 0777);
 	tu_chmod(f->dir, "home/alice/.ssh/authorized_keys", 0666);
 	vfx_check(f);
@@ -420,9 +420,10 @@ static void home_missing_central_keys(void **state)
 {
 	struct vfx *f = *state;
 
-	tu_write(f->dir, "etc/ssh/sshd_config",
-		 "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys/%u\n", 0644, 0,
-		 0);
+	tu_write(
+		f->dir, "etc/ssh/sshd_config",
+		"UsePAM yes\nAuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys/%u\n",
+		0644, 0, 0);
 	tu_write(f->dir, "etc/ssh/authorized_keys/alice", KEY_ALICE "\n", 0644, 0, 0);
 	tu_remove(f->dir, "home/alice/.ssh/authorized_keys");
 	tu_remove(f->dir, "home/alice/.ssh");

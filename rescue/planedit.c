@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* planedit.c - edit a victim file through a fix plan (planedit.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "planedit.h"
+#include "root.h"
+#include "util.h"
+
+int rsc_plan_current(const struct rsc_plan *p, struct rsc_root *root, const char *path, size_t cap,
+		     struct rsc_buf *b, struct stat *st)
+{
+	_cleanup_free_ char *data = NULL;
+	const struct rsc_op *op = rsc_plan_find_write(p, path);
+	struct stat fst;
+	size_t len = 0;
+	int r;
+
+	if (op) {
+		st->st_mode = op->mode;
+		st->st_uid = op->uid;
+		st->st_gid = op->gid;
+		return rsc_buf_add(b, op->data, op->len);
+	}
+	r = rsc_root_read_file(root, path, cap, 0, &data, &len, &fst);
+	if (r < 0)
+		return r;
+	st->st_mode = fst.st_mode;
+	st->st_uid = fst.st_uid;
+	st->st_gid = fst.st_gid;
+	return rsc_buf_add(b, data, len);
+}
+
+int rsc_plan_rewrite(struct rsc_plan *p, const char *code, const char *path, struct rsc_buf *b,
+		     const struct stat *st, const char *why)
+{
+	struct rsc_op *op = rsc_plan_find_write(p, path);
+	size_t n = b->len;
+	int r;
+
+	if (!op) {
+		r = rsc_plan_write(p, code, path, b->data ? b->data : "", n, st->st_mode & 07777,
+				   st->st_uid, st->st_gid, why);
+		rsc_buf_free(b);
+		return r;
+	}
+	free(op->data);
+	op->data = rsc_buf_steal(b);
+	op->len = op->data ? n : 0;
+	rsc_buf_free(b);
+	return 0;
+}
