@@ -3,8 +3,13 @@
 #include "fixups.h"
 
 const struct rsc_fixer *const rsc_fixers[] = {
-	&fix_ssh_perms,	    &fix_ssh_authkeys, &fix_sshd_config,
-	&fix_sshd_hostkeys, &fix_sshd_privsep, NULL,
+	&fix_ssh_perms,
+	&fix_ssh_authkeys,
+	&fix_sshd_config,
+	&fix_sshd_hostkeys,
+	&fix_sshd_privsep,
+	&fix_login,
+	NULL,
 };
 
 const struct rsc_fixer *rsc_fixer_for(enum rsc_pid id)

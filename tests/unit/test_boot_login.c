@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "checks.h"
+#include "cmd.h"
 #include "pamconf.h"
 #include "report.h"
 #include "root.h"
@@ -240,13 +241,61 @@ static void test_login_expired(void **state)
 	vfx_free(f);
 }
 
+/* Run a fix --apply (or undo) on the fixture; the exit status. */
+static int run(struct vfx *f, bool undo)
+{
+	struct rsc_opts o = { .target = f->dir, .apply = true };
+	struct tu_cap co, ce;
+	int status;
+
+	o.out = tu_cap_open(&co);
+	o.err = tu_cap_open(&ce);
+	status = undo ? rsc_cmd_undo(&o) : rsc_cmd_fix(&o);
+	tu_cap_close(&co);
+	tu_cap_close(&ce);
+	free(co.text);
+	free(ce.text);
+	return status;
+}
+
+#define SHADOW_BROKEN                                                                              \
+	"root:*:19700:0:99999:7:::\nalice:!:19700:0:99999:7::1:\nbob:!$6$xyz:19700:0:99999:7:::\n" \
+	"carol:!!:19700:0:99999:7::30:"
+
+/* Only the field that matters changes; a real hash behind '!' is left to its owner. */
+static void test_login_fixes(void **state)
+{
+	struct vfx *f = vfx_new("debian");
+	char *sh;
+
+	(void)state;
+	tu_write(f->dir, "etc/ssh/sshd_config", "UsePAM no\n", 0644, 0, 0);
+	tu_write(f->dir, "etc/shadow", SHADOW_BROKEN, 0640, 0, 42);
+	vfx_check(f);
+	assert_true(vfx_has(f, "login.account.expired", NULL));
+	assert_true(vfx_has(f, "login.account.locked", NULL));
+	assert_int_equal(run(f, false), RSC_EXIT_FIXED | RSC_EXIT_LEFT);
+	sh = tu_read(f->dir, "etc/shadow");
+	assert_string_equal(sh, "root:*:19700:0:99999:7:::\nalice:*:19700:0:99999:7:::\n"
+				"bob:!$6$xyz:19700:0:99999:7:::\ncarol:*:19700:0:99999:7:::");
+	free(sh);
+	vfx_check(f);
+	assert_false(vfx_has(f, "login.account.expired", NULL));
+	assert_true(vfx_has(f, "login.account.locked", NULL)); /* bob's */
+	assert_int_equal(run(f, true), RSC_EXIT_OK);
+	sh = tu_read(f->dir, "etc/shadow");
+	assert_string_equal(sh, SHADOW_BROKEN);
+	free(sh);
+	vfx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pam_stack),     cmocka_unit_test(test_pam_includes),
 		cmocka_unit_test(test_boot_systemd),  cmocka_unit_test(test_boot_no_unit),
 		cmocka_unit_test(test_boot_sysv),     cmocka_unit_test(test_login_nologin),
-		cmocka_unit_test(test_login_expired),
+		cmocka_unit_test(test_login_expired), cmocka_unit_test(test_login_fixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
