@@ -136,34 +136,42 @@ static const struct {
 	{ KW_Ciphers, A_CIPHER, D_CIPHERS },
 	{ KW_MACs, A_MAC, D_MACS },
 	{ KW_KexAlgorithms, A_KEX, D_KEX },
-	{ KW_HostKeyAlgorithms, A_KEY, D_HOSTKEYALGS },
-	{ KW_PubkeyAcceptedAlgorithms, A_KEY, D_PUBKEYALGS },
-	{ KW_HostbasedAcceptedAlgorithms, A_KEY, D_HOSTBASEDALGS },
+	{ KW_HostKeyAlgorithms, A_KEY, D_KEYALGS },
+	{ KW_PubkeyAcceptedAlgorithms, A_KEY, D_KEYALGS },
+	{ KW_HostbasedAcceptedAlgorithms, A_KEY, D_KEYALGS },
 	{ KW_CASignatureAlgorithms, A_KEY, D_CASIGALGS },
 	{ KW_GSSAPIKexAlgorithms, A_GSSKEX, D_GSSKEX },
 };
 
-static int dump_algs(struct dumper *d, int kw, size_t n)
+/*
+ * The line of algorithm keyword kw, printed as name; nothing when the
+ * table has no default for the release and build (a list that starts with
+ * + - ^ needs it; a full list does not). 1: kw is no algorithm keyword.
+ */
+static int dump_algs(struct dumper *d, int kw, int name, size_t n)
 {
 	int version = d->cfg->version;
 
 	for (size_t i = 0; i < ARRAY_SIZE(alg_keywords); i++) {
-		const char *def = sshd_alg_default(alg_keywords[i].def, version);
+		const char *def = sshd_alg_default(alg_keywords[i].def, version, d->cfg->vendors);
 		_cleanup_free_ char *list = NULL;
+		const char *spec;
 		int r;
 
 		if ((int)alg_keywords[i].kw != kw)
 			continue;
-		if (!def)
-			return 0;
 		if (n == 0) {
-			put(d, kw, def);
+			if (def)
+				put(d, name, def);
 			return 0;
 		}
-		r = resolve_algs(alg_keywords[i].cat, version, def, d->ent[0]->argv[0], &list);
+		spec = d->ent[0]->argv[0];
+		if (!def && strchr("+-^", spec[0]))
+			return 0;
+		r = resolve_algs(alg_keywords[i].cat, version, def ? def : "", spec, &list);
 		if (r < 0)
 			return r;
-		put(d, kw, list);
+		put(d, name, list);
 		return 0;
 	}
 	return 1; /* not an algorithm keyword */
@@ -251,8 +259,8 @@ static int dump_listen(struct dumper *d)
 	return 0;
 }
 
-/* The keyword's lines; default when no entry applies. */
-static int dump_keyword(struct dumper *d, int kw)
+/* The lines of setting kw (a canonical row), printed as name; its default when no entry applies. */
+static int dump_keyword(struct dumper *d, int kw, int name)
 {
 	const struct sshd_kwrow *k = &sshd_kw[kw];
 	size_t n;
@@ -263,26 +271,26 @@ static int dump_keyword(struct dumper *d, int kw)
 	if (kw == KW_ListenAddress)
 		return 0; /* with Port */
 	n = sshd_config_effective(d->cfg, d->conn, kw, d->ent, EFFECTIVE_MAX);
-	r = dump_algs(d, kw, n);
+	r = dump_algs(d, kw, name, n);
 	if (r <= 0)
 		return r;
 	if (n == 0) {
 		if (kw == KW_HostKey)
 			for (size_t i = 0; i < ARRAY_SIZE(default_hostkeys); i++)
-				put(d, kw, default_hostkeys[i]);
+				put(d, name, default_hostkeys[i]);
 		else if (k->dflt)
-			put(d, kw, k->dflt);
+			put(d, name, k->dflt);
 		return 0;
 	}
 	switch (k->dump) {
 	case D_EACH:
 		for (size_t i = 0; i < n; i++) {
 			if (d->ent[i]->value || k->type == T_SUBSYSTEM) {
-				put(d, kw, entry_value(d->ent[i]));
+				put(d, name, entry_value(d->ent[i]));
 				continue;
 			}
 			for (size_t a = 0; a < d->ent[i]->argc; a++)
-				put(d, kw, d->ent[i]->argv[a]);
+				put(d, name, d->ent[i]->argv[a]);
 		}
 		break;
 	case D_JOIN: {
@@ -293,11 +301,11 @@ static int dump_keyword(struct dumper *d, int kw)
 				if (rsc_buf_printf(&b, "%s%s", b.len ? " " : "",
 						   d->ent[i]->argv[a]) < 0)
 					return -ENOMEM;
-		put(d, kw, b.data ? b.data : "");
+		put(d, name, b.data ? b.data : "");
 		break;
 	}
 	case D_ONE:
-		put(d, kw, entry_value(d->ent[0]));
+		put(d, name, entry_value(d->ent[0]));
 		break;
 	case D_NONE:
 		break;
@@ -315,14 +323,22 @@ int sshd_config_dump(const struct sshd_config *cfg, const struct sshd_conn *conn
 	d->cfg = cfg;
 	d->conn = conn;
 	d->out = out;
-	dump_keyword(d, KW_Port);
+	dump_keyword(d, KW_Port, KW_Port);
 	for (int kw = 0; r == 0 && kw < KW_COUNT; kw++) {
-		const struct sshd_kwrow *k = &sshd_kw[kw];
+		int setting = sshd_kw[kw].canon;
 
-		if (k->canon != kw || k->dump == D_NONE || kw == KW_Port ||
+		if (kw == KW_Port || sshd_kw[setting].dump == D_NONE ||
 		    sshd_kw_status(kw, cfg->version, cfg->vendors) != KWS_OK)
 			continue;
-		r = dump_keyword(d, kw);
+		/*
+		 * An alias is printed only as the old name of a renamed keyword,
+		 * in the releases before the new name (pubkeyacceptedkeytypes
+		 * before 8.5): dump_config() prints the name of its release.
+		 */
+		if (setting != kw &&
+		    sshd_kw_status(setting, cfg->version, cfg->vendors) != KWS_UNKNOWN)
+			continue;
+		r = dump_keyword(d, setting, kw);
 	}
 	free(d);
 	return r;

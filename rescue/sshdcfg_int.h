@@ -55,18 +55,12 @@ enum sshd_dumpstyle { D_ONE, D_EACH, D_JOIN, D_NONE };
 /* Algorithm categories (sshdcfg_algs.def). */
 enum sshd_algcat { A_CIPHER, A_MAC, A_KEX, A_KEY, A_GSSKEX, A_NCATS };
 enum sshd_algflag { AF_DSA = 1, AF_SK = 2, AF_VENDOR_GSSKEX = 4 };
-/* Default lists sshd -T prints (SSHD_ALGDEF). */
-enum sshd_algdef {
-	D_CIPHERS,
-	D_MACS,
-	D_KEX,
-	D_HOSTKEYALGS,
-	D_PUBKEYALGS,
-	D_HOSTBASEDALGS,
-	D_CASIGALGS,
-	D_GSSKEX,
-	D_NALGDEFS
-};
+/*
+ * Default lists sshd -T prints (SSHD_ALGDEF). D_KEYALGS is myproposal.h's
+ * KEX_DEFAULT_PK_ALG: HostKeyAlgorithms, PubkeyAcceptedAlgorithms and
+ * HostbasedAcceptedAlgorithms all default to it.
+ */
+enum sshd_algdef { D_CIPHERS, D_MACS, D_KEX, D_KEYALGS, D_CASIGALGS, D_GSSKEX, D_NALGDEFS };
 
 #define SSHD_KW(n, ...) KW_##n,
 enum sshd_kwid {
@@ -99,8 +93,11 @@ enum sshd_kwstatus sshd_kw_status(int kw, int version, unsigned vendors);
 
 /* Whether name is an algorithm of cat known to version (case-sensitive, like sshd). */
 bool sshd_alg_known(enum sshd_algcat cat, const char *name, size_t len, int version);
-/* The default list of def for version, or NULL when the table has none. */
-const char *sshd_alg_default(enum sshd_algdef def, int version);
+/*
+ * The default list of def for version in a build with vendors' patches (a
+ * static string), or NULL when the table has none: sshd -T prints no line.
+ */
+const char *sshd_alg_default(enum sshd_algdef def, int version, unsigned vendors);
 
 /*
  * Value checks (sshdcfg_value.c). Check e->argv for keyword e->kw under

@@ -31,7 +31,7 @@ struct algrow {
 };
 
 #define SSHD_ALG(cat, name, since, removed, flags) { cat, name, since, removed, flags },
-#define SSHD_ALGDEF(def, from, until, list)
+#define SSHD_ALGDEF(def, from, until, vendor, list)
 static const struct algrow algs[] = {
 #include "sshdcfg_algs.def"
 };
@@ -41,11 +41,12 @@ static const struct algrow algs[] = {
 struct algdef {
 	enum sshd_algdef def;
 	int from, until;
+	unsigned vendor;
 	const char *list;
 };
 
 #define SSHD_ALG(cat, name, since, removed, flags)
-#define SSHD_ALGDEF(def, from, until, list) { def, from, until, list },
+#define SSHD_ALGDEF(def, from, until, vendor, list) { def, from, until, vendor, list },
 static const struct algdef algdefs[] = {
 #include "sshdcfg_algs.def"
 };
@@ -132,10 +133,11 @@ const char *sshd_alg_at(enum sshd_algcat cat, int version, size_t *i)
 	return NULL;
 }
 
-const char *sshd_alg_default(enum sshd_algdef def, int version)
+const char *sshd_alg_default(enum sshd_algdef def, int version, unsigned vendors)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(algdefs); i++)
-		if (algdefs[i].def == def && version >= algdefs[i].from &&
+		if (algdefs[i].def == def && (algdefs[i].vendor & vendors) &&
+		    version >= algdefs[i].from &&
 		    (algdefs[i].until == 0 || version <= algdefs[i].until))
 			return algdefs[i].list;
 	return NULL;

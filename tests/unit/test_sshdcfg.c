@@ -257,6 +257,240 @@ static void dump_format(void **state)
 	sshd_config_free(&cfg);
 }
 
+/* The value of the dump line "keyword value" in out (a copy), NULL without that line. */
+static char *dump_line(const char *out, const char *keyword)
+{
+	size_t kl = strlen(keyword);
+
+	for (const char *p = out; p && *p;) {
+		if (strncmp(p, keyword, kl) == 0 && p[kl] == ' ')
+			return strndup(p + kl + 1, strcspn(p + kl + 1, "\n"));
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* The default of keyword that sshd -T of version prints (with vendors' patches). */
+static void assert_default(int version, unsigned vendors, const char *keyword, const char *want)
+{
+	struct sshd_config cfg;
+	char *out, *got;
+
+	parse(&cfg, "", version, vendors);
+	out = dump(&cfg, NULL);
+	got = dump_line(out, keyword);
+	if (!want && got)
+		fail_msg("%d: %s printed (%s), sshd -T has no such line", version, keyword, got);
+	if (want && (!got || strcmp(got, want) != 0))
+		fail_msg("%d: %s is \"%s\", want \"%s\"", version, keyword, got ? got : "(no line)",
+			 want);
+	free(got);
+	free(out);
+	sshd_config_free(&cfg);
+}
+
+#define RSA_SHA2 "rsa-sha2-512,rsa-sha2-256"
+#define NIST_CERTS                                                                                 \
+	"ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com,"       \
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com"
+#define NIST   "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521"
+#define ECDH   "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521"
+#define C25519 "curve25519-sha256,curve25519-sha256@libssh.org"
+#define MODP                                                                                       \
+	"diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"                      \
+	"diffie-hellman-group18-sha512,diffie-hellman-group14-sha256"
+#define CTR "aes128-ctr,aes192-ctr,aes256-ctr"
+#define GCM "aes128-gcm@openssh.com,aes256-gcm@openssh.com"
+#define MACS                                                                                       \
+	"umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,"          \
+	"hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,"             \
+	"umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1"
+/* KEX_DEFAULT_PK_ALG from 8.8 (8.5 to 8.7: the same with ssh-rsa-cert and ssh-rsa) */
+#define PK_88                                                                                      \
+	"ssh-ed25519-cert-v01@openssh.com," NIST_CERTS ",sk-ssh-ed25519-cert-v01@openssh.com,"     \
+	"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com,"           \
+	"rsa-sha2-256-cert-v01@openssh.com,ssh-ed25519," NIST ",sk-ssh-ed25519@openssh.com,"       \
+	"sk-ecdsa-sha2-nistp256@openssh.com," RSA_SHA2
+#define CA_85                                                                                      \
+	"ssh-ed25519," NIST                                                                        \
+	",sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com," RSA_SHA2
+#define GSS_6                                                                                      \
+	"gss-group14-sha256-,gss-group16-sha512-,gss-nistp256-sha256-,gss-curve25519-sha256-,"     \
+	"gss-group14-sha1-,gss-gex-sha1-"
+
+/* The lists are those of myproposal.h at the release tags (sshdcfg_algs.def). */
+static void dump_default_algs(void **state)
+{
+	static const char pk74[] =
+		NIST_CERTS ",ssh-ed25519-cert-v01@openssh.com,"
+			   "ssh-rsa-cert-v01@openssh.com," NIST ",ssh-ed25519," RSA_SHA2 ",ssh-rsa";
+	static const char pk82[] = NIST_CERTS
+		",sk-ecdsa-sha2-nistp256-cert-v01@openssh.com,"
+		"ssh-ed25519-cert-v01@openssh.com,sk-ssh-ed25519-cert-v01@openssh.com,"
+		"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com,"
+		"ssh-rsa-cert-v01@openssh.com," NIST ",sk-ecdsa-sha2-nistp256@openssh.com,"
+		"ssh-ed25519,sk-ssh-ed25519@openssh.com," RSA_SHA2 ",ssh-rsa";
+	const unsigned rhel = V_ALL | V_GSSKEX | V_RHEL;
+
+	(void)state;
+	/* 7.4 (Debian 9): group14-sha1, the keytypes names, no CA line, no GSSAPIKexAlgorithms */
+	assert_default(704, DEB, "kexalgorithms",
+		       C25519 "," ECDH "," MODP ",diffie-hellman-group14-sha1");
+	assert_default(704, DEB, "ciphers", "chacha20-poly1305@openssh.com," CTR "," GCM);
+	assert_default(704, DEB, "macs", MACS);
+	assert_default(704, DEB, "hostkeyalgorithms", pk74);
+	assert_default(704, DEB, "pubkeyacceptedkeytypes", pk74);
+	assert_default(704, DEB, "hostbasedacceptedkeytypes", pk74);
+	assert_default(704, DEB, "pubkeyacceptedalgorithms", NULL);
+	assert_default(704, DEB, "casignaturealgorithms", NULL);
+	assert_default(704, DEB, "gssapikexalgorithms", NULL);
+	/* 7.9: SSH_ALLOWED_CA_SIGALGS appears */
+	assert_default(709, DEB, "casignaturealgorithms", NIST ",ssh-ed25519," RSA_SHA2 ",ssh-rsa");
+	/* Debian's gssapi.patch: the option from 8.0, the SHA2 methods by default from 8.3 */
+	assert_default(800, DEB, "gssapikexalgorithms", "gss-gex-sha1-,gss-group14-sha1-");
+	assert_default(800, rhel, "gssapikexalgorithms", NULL);
+	/* 8.4 (Debian 11): sk keys, still the keytypes names */
+	assert_default(804, DEB, "kexalgorithms", C25519 "," ECDH "," MODP);
+	assert_default(804, DEB, "pubkeyacceptedkeytypes", pk82);
+	assert_default(804, DEB, "hostbasedacceptedkeytypes", pk82);
+	assert_default(804, DEB, "hostkeyalgorithms", pk82);
+	assert_default(804, DEB, "pubkeyacceptedalgorithms", NULL);
+	assert_default(804, DEB, "casignaturealgorithms",
+		       NIST ",sk-ecdsa-sha2-nistp256@openssh.com,ssh-ed25519,"
+			    "sk-ssh-ed25519@openssh.com," RSA_SHA2);
+	assert_default(804, DEB, "gssapikexalgorithms", GSS_6);
+	/* 8.5: the new names, ed25519 first */
+	assert_default(805, DEB, "pubkeyacceptedkeytypes", NULL);
+	assert_default(805, DEB, "casignaturealgorithms", CA_85);
+	/* 8.9 (Ubuntu 22.04): sntrup761 after ECDH, no ssh-rsa since 8.8 */
+	assert_default(809, DEB, "kexalgorithms",
+		       C25519 "," ECDH ",sntrup761x25519-sha512@openssh.com," MODP);
+	assert_default(809, DEB, "pubkeyacceptedalgorithms", PK_88);
+	assert_default(809, DEB, "hostbasedacceptedalgorithms", PK_88);
+	/* 9.2: Debian 12 (the oracle's sshd -T) and upstream */
+	assert_default(902, DEB, "kexalgorithms",
+		       "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com," C25519 "," ECDH
+		       "," MODP);
+	assert_default(902, V_ALL, "kexalgorithms",
+		       "sntrup761x25519-sha512@openssh.com," C25519 "," ECDH "," MODP);
+	assert_default(902, DEB, "ciphers", "chacha20-poly1305@openssh.com," CTR "," GCM);
+	assert_default(902, DEB, "hostkeyalgorithms", PK_88);
+	assert_default(902, DEB, "casignaturealgorithms", CA_85);
+	assert_default(902, DEB, "gssapikexalgorithms", GSS_6);
+	/* 9.9: mlkem768 available and in the list, after sntrup761 */
+	assert_default(909, DEB, "kexalgorithms",
+		       "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,"
+		       "mlkem768x25519-sha256," C25519 "," ECDH "," MODP);
+	assert_default(909, DEB, "ciphers", "chacha20-poly1305@openssh.com," CTR "," GCM);
+	/* 10.0: mlkem768 first, no finite field DH, GCM before CTR */
+	assert_default(1000, DEB, "kexalgorithms",
+		       "mlkem768x25519-sha256,sntrup761x25519-sha512,"
+		       "sntrup761x25519-sha512@openssh.com," C25519 "," ECDH);
+	assert_default(1000, DEB, "ciphers", "chacha20-poly1305@openssh.com," GCM "," CTR);
+	assert_default(1000, DEB, "macs", MACS);
+	assert_default(1000, DEB, "pubkeyacceptedalgorithms", PK_88);
+	assert_default(1002, DEB, "casignaturealgorithms", CA_85);
+}
+
+/* + - ^ against the release's default, printed under the release's name. */
+static void dump_algs_edits(void **state)
+{
+	struct sshd_config cfg;
+	char *out, *line;
+
+	(void)state;
+	parse(&cfg, "PubkeyAcceptedKeyTypes +ssh-dss\nKexAlgorithms -*sha1,ecdh*\n", 704, DEB);
+	assert_false(cfg.fatal);
+	out = dump(&cfg, NULL);
+	line = dump_line(out, "pubkeyacceptedkeytypes");
+	assert_non_null(line);
+	assert_non_null(strstr(line, ",rsa-sha2-256,ssh-rsa,ssh-dss"));
+	free(line);
+	line = dump_line(out, "kexalgorithms");
+	assert_string_equal(line, C25519 "," MODP);
+	free(line);
+	assert_null(strstr(out, "pubkeyacceptedalgorithms"));
+	free(out);
+	sshd_config_free(&cfg);
+
+	/* a full list needs no default; an edit of an unknown default prints nothing */
+	parse(&cfg, "GSSAPIKexAlgorithms gss-curve25519-sha256-\n", 800, V_ALL | V_GSSKEX | V_RHEL);
+	out = dump(&cfg, NULL);
+	line = dump_line(out, "gssapikexalgorithms");
+	assert_string_equal(line, "gss-curve25519-sha256-");
+	free(line);
+	free(out);
+	sshd_config_free(&cfg);
+	parse(&cfg, "GSSAPIKexAlgorithms +gss-curve25519-sha256-\n", 800,
+	      V_ALL | V_GSSKEX | V_RHEL);
+	out = dump(&cfg, NULL);
+	assert_null(strstr(out, "gssapikexalgorithms"));
+	free(out);
+	sshd_config_free(&cfg);
+}
+
+/*
+ * Both tables agree: every default list the dump prints, for every release
+ * from 7.4 to 10.2, names only algorithms the release knows (sshd would
+ * take it as a value), and resolves to itself.
+ */
+static void default_algs_are_known(void **state)
+{
+	static const char *const keywords[] = {
+		"ciphers",
+		"macs",
+		"kexalgorithms",
+		"hostkeyalgorithms",
+		"pubkeyacceptedalgorithms",
+		"pubkeyacceptedkeytypes",
+		"hostbasedacceptedalgorithms",
+		"hostbasedacceptedkeytypes",
+		"casignaturealgorithms",
+		"gssapikexalgorithms",
+	};
+	static const int majors[][2] = { { 7, 4 }, { 8, 0 }, { 9, 0 }, { 10, 0 } };
+	size_t lines = 0;
+
+	(void)state;
+	for (size_t m = 0; m < ARRAY_SIZE(majors); m++)
+		for (int minor = majors[m][1]; minor <= 9; minor++) {
+			int version = majors[m][0] * 100 + minor;
+			struct sshd_config cfg;
+			char *out;
+
+			if (version > 1002)
+				break;
+			parse(&cfg, "", version, DEB);
+			out = dump(&cfg, NULL);
+			sshd_config_free(&cfg);
+			for (size_t k = 0; k < ARRAY_SIZE(keywords); k++) {
+				char *list = dump_line(out, keywords[k]), *text = NULL, *again;
+
+				if (!list)
+					continue;
+				lines++;
+				assert_true(asprintf(&text, "%s %s\n", keywords[k], list) > 0);
+				parse(&cfg, text, version, DEB);
+				if (cfg.fatal || cfg.ndiags)
+					fail_msg("%d: %s", version, text);
+				free(text);
+				text = dump(&cfg, NULL);
+				again = dump_line(text, keywords[k]);
+				assert_non_null(again);
+				assert_string_equal(again, list);
+				free(again);
+				free(text);
+				free(list);
+				sshd_config_free(&cfg);
+			}
+			free(out);
+		}
+	/* 7.4-7.8: 6 lines a release, 7.9: 7 (CASignatureAlgorithms), 8.0-10.2: 8 (GSS kex) */
+	assert_int_equal(lines, 5 * 6 + 7 + 8 * 23);
+}
+
 static void include_in_root(void **state)
 {
 	char *dir = tu_mkdtemp();
@@ -355,7 +589,8 @@ int main(void)
 		cmocka_unit_test(fatal_lines),	   cmocka_unit_test(versions_and_builds),
 		cmocka_unit_test(match_blocks),	   cmocka_unit_test(dump_format),
 		cmocka_unit_test(include_in_root), cmocka_unit_test(conn_spec),
-		cmocka_unit_test(table_is_sane),
+		cmocka_unit_test(table_is_sane),   cmocka_unit_test(dump_default_algs),
+		cmocka_unit_test(dump_algs_edits), cmocka_unit_test(default_algs_are_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
