@@ -16,8 +16,8 @@
 #include "volume.h"
 
 static const unsigned problem_bits[] = {
-	RSC_LDSO_MISSING,    RSC_LDSO_DANGLING,	 RSC_LDSO_WRONG_ARCH, RSC_LDSO_EMPTY,
-	RSC_LDSO_TRUNCATED, RSC_LDSO_NOT_ELF, RSC_LDSO_UNREADABLE,
+	RSC_LDSO_MISSING,   RSC_LDSO_DANGLING, RSC_LDSO_WRONG_ARCH, RSC_LDSO_EMPTY,
+	RSC_LDSO_TRUNCATED, RSC_LDSO_NOT_ELF,  RSC_LDSO_UNREADABLE,
 };
 
 /* "zero-size: DETAIL" style text of a problem set, for found-but-broken files. */
@@ -36,8 +36,7 @@ static void text_problems(FILE *out, unsigned problems, const char *detail)
 		fprintf(out, "%s%s", first ? "" : ": ", d);
 }
 
-static void text_entry(FILE *out, const struct rsc_ldso_result *res,
-		       const struct rsc_ldso_entry *e)
+static void text_entry(FILE *out, const struct rsc_ldso_result *res, const struct rsc_ldso_entry *e)
 {
 	_cleanup_free_ char *name = rsc_escape(e->name);
 	_cleanup_free_ char *path = e->path ? rsc_escape(e->path) : NULL;
@@ -48,11 +47,13 @@ static void text_entry(FILE *out, const struct rsc_ldso_result *res,
 	if (e->problems) {
 		fprintf(out, " (");
 		text_problems(out, e->problems, e->detail);
-		fprintf(out, "%sneeded by %s)", e->problems == RSC_LDSO_MISSING && !e->detail ? "" : "; ",
+		fprintf(out, "%sneeded by %s)",
+			e->problems == RSC_LDSO_MISSING && !e->detail ? "" : "; ",
 			needer ? needer : "?");
 	} else if (e->via == RSC_LDSO_VIA_CONF) {
-		fprintf(out, " (found through ld.so.conf only: the ld.so.cache is missing or stale, "
-			     "ld.so would not find it before ldconfig runs)");
+		fprintf(out,
+			" (found through ld.so.conf only: the ld.so.cache is missing or stale, "
+			"ld.so would not find it before ldconfig runs)");
 	}
 	fputc('\n', out);
 }
@@ -133,7 +134,8 @@ static struct json_object *json_entry(const struct rsc_ldso_result *res,
 	r |= jstr(o, "detail", e->detail);
 	/* who needs it, up to the program */
 	for (int i = e->needed_by; i >= 0; i = res->entries[i].needed_by) {
-		_cleanup_free_ char *p = rsc_escape(res->entries[i].path ? res->entries[i].path : "?");
+		_cleanup_free_ char *p =
+			rsc_escape(res->entries[i].path ? res->entries[i].path : "?");
 
 		r |= json_object_array_add(chain, p ? json_object_new_string(p) : NULL);
 	}
@@ -164,9 +166,9 @@ static struct json_object *json_result(const struct rsc_ldso_result *res)
 	r |= jstr(o, "path", res->program);
 	r |= json_object_object_add(o, "problems", jproblems(res->problems));
 	r |= jstr(o, "detail", res->detail);
-	r |= json_object_object_add(o, "elf_class",
-				    res->elfclass ? json_object_new_int(res->elfclass == 2 ? 64 : 32)
-						  : NULL);
+	r |= json_object_object_add(
+		o, "elf_class",
+		res->elfclass ? json_object_new_int(res->elfclass == 2 ? 64 : 32) : NULL);
 	r |= json_object_object_add(o, "machine",
 				    res->machine ? json_object_new_int(res->machine) : NULL);
 	r |= json_object_object_add(o, "static", json_object_new_boolean(res->is_static));
@@ -210,7 +212,8 @@ int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n)
 		if (paths[i][0] != '/') {
 			_cleanup_free_ char *e = rsc_escape(paths[i]);
 
-			fprintf(o->err, "sshrescue: ldd: '%s' is not an absolute path of the victim\n",
+			fprintf(o->err,
+				"sshrescue: ldd: '%s' is not an absolute path of the victim\n",
 				e ? e : "?");
 			return RSC_EXIT_USAGE;
 		}
@@ -258,8 +261,8 @@ int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n)
 			goto out;
 		}
 		fprintf(o->out, "%s\n",
-			json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-								    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_to_json_string_ext(
+				top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 out:
 	if (status == RSC_EXIT_OPERATIONAL)

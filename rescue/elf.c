@@ -29,12 +29,9 @@
 #define ELF_MAX_DYN   65536
 
 static const char *const status_names[] = {
-	[RSC_ELF_OK] = "ok",
-	[RSC_ELF_EMPTY] = "empty",
-	[RSC_ELF_NOT_ELF] = "not-elf",
-	[RSC_ELF_TRUNCATED] = "truncated",
-	[RSC_ELF_BAD] = "bad",
-	[RSC_ELF_NOT_REGULAR] = "not-regular",
+	[RSC_ELF_OK] = "ok",	       [RSC_ELF_EMPTY] = "empty",
+	[RSC_ELF_NOT_ELF] = "not-elf", [RSC_ELF_TRUNCATED] = "truncated",
+	[RSC_ELF_BAD] = "bad",	       [RSC_ELF_NOT_REGULAR] = "not-regular",
 	[RSC_ELF_TOO_BIG] = "too-big",
 };
 
@@ -221,9 +218,10 @@ static int read_dynamic(struct elf_ctx *c, const GElf_Phdr *dyn, struct rsc_elf_
 	int r = 0;
 
 	if (!in_file(dyn->p_offset, dyn->p_filesz, c->size)) {
-		verdict(info, RSC_ELF_TRUNCATED, "dynamic section at %" PRIu64 "+%" PRIu64
-			" ends beyond the file (%" PRIu64 " bytes)", (uint64_t)dyn->p_offset,
-			(uint64_t)dyn->p_filesz, c->size);
+		verdict(info, RSC_ELF_TRUNCATED,
+			"dynamic section at %" PRIu64 "+%" PRIu64 " ends beyond the file (%" PRIu64
+			" bytes)",
+			(uint64_t)dyn->p_offset, (uint64_t)dyn->p_filesz, c->size);
 		goto out;
 	}
 	count = dyn->p_filesz / entsz;
@@ -270,13 +268,16 @@ static int read_dynamic(struct elf_ctx *c, const GElf_Phdr *dyn, struct rsc_elf_
 	if (vaddr_to_off(c, v.strtab, v.strsz, &tab) < 0) {
 		/* Within a segment's memory but past the bytes in the file: a cut file. */
 		verdict(info, RSC_ELF_TRUNCATED,
-			"string table (address 0x%" PRIx64 ", %" PRIu64 " bytes) is not in the file",
+			"string table (address 0x%" PRIx64 ", %" PRIu64
+			" bytes) is not in the file",
 			v.strtab, v.strsz);
 		goto out;
 	}
 	if (!in_file(tab, v.strsz, c->size)) {
-		verdict(info, RSC_ELF_TRUNCATED, "string table at %" PRIu64 "+%" PRIu64
-			" ends beyond the file (%" PRIu64 " bytes)", tab, v.strsz, c->size);
+		verdict(info, RSC_ELF_TRUNCATED,
+			"string table at %" PRIu64 "+%" PRIu64 " ends beyond the file (%" PRIu64
+			" bytes)",
+			tab, v.strsz, c->size);
 		goto out;
 	}
 	info->needed = calloc(v.n_needed ? v.n_needed : 1, sizeof(char *));
@@ -289,8 +290,8 @@ static int read_dynamic(struct elf_ctx *c, const GElf_Phdr *dyn, struct rsc_elf_
 		if (r == -ENOMEM)
 			goto out;
 		if (r < 0) {
-			verdict(info, RSC_ELF_BAD, "DT_NEEDED string %" PRIu64 " is outside DT_STRTAB",
-				v.needed[i]);
+			verdict(info, RSC_ELF_BAD,
+				"DT_NEEDED string %" PRIu64 " is outside DT_STRTAB", v.needed[i]);
 			r = 0;
 			goto out;
 		}
@@ -311,9 +312,10 @@ static int read_interp(struct elf_ctx *c, const GElf_Phdr *p, struct rsc_elf_inf
 	uint64_t len = p->p_filesz;
 
 	if (!in_file(p->p_offset, p->p_filesz, c->size)) {
-		verdict(info, RSC_ELF_TRUNCATED, "PT_INTERP at %" PRIu64 "+%" PRIu64
-			" ends beyond the file (%" PRIu64 " bytes)", (uint64_t)p->p_offset,
-			(uint64_t)p->p_filesz, c->size);
+		verdict(info, RSC_ELF_TRUNCATED,
+			"PT_INTERP at %" PRIu64 "+%" PRIu64 " ends beyond the file (%" PRIu64
+			" bytes)",
+			(uint64_t)p->p_offset, (uint64_t)p->p_filesz, c->size);
 		return 0;
 	}
 	if (len > ELF_MAX_STR)
@@ -355,7 +357,8 @@ static bool check_ident(const unsigned char *b, size_t len, struct rsc_elf_info 
 	info->data = b[EI_DATA];
 	info->osabi = b[EI_OSABI];
 	if ((b[EI_CLASS] != ELFCLASS32 && b[EI_CLASS] != ELFCLASS64) ||
-	    (b[EI_DATA] != ELFDATA2LSB && b[EI_DATA] != ELFDATA2MSB) || b[EI_VERSION] != EV_CURRENT) {
+	    (b[EI_DATA] != ELFDATA2LSB && b[EI_DATA] != ELFDATA2MSB) ||
+	    b[EI_VERSION] != EV_CURRENT) {
 		verdict(info, RSC_ELF_NOT_ELF, "invalid ELF class %u / encoding %u / version %u",
 			b[EI_CLASS], b[EI_DATA], b[EI_VERSION]);
 		return false;
@@ -411,7 +414,8 @@ static int parse(unsigned char *buf, size_t len, struct rsc_elf_info *info)
 	phbytes = (uint64_t)phnum * phentsz;
 	if (!in_file(eh.e_phoff, phbytes, len)) {
 		verdict(info, RSC_ELF_TRUNCATED,
-			"program headers at %" PRIu64 "+%" PRIu64 " end beyond the file (%zu bytes)",
+			"program headers at %" PRIu64 "+%" PRIu64
+			" end beyond the file (%zu bytes)",
 			(uint64_t)eh.e_phoff, phbytes, len);
 		goto out;
 	}
@@ -441,7 +445,8 @@ static int parse(unsigned char *buf, size_t len, struct rsc_elf_info *info)
 	for (size_t i = 0; i < c.n_loads; i++) {
 		if (!in_file(c.loads[i].p_offset, c.loads[i].p_filesz, len)) {
 			verdict(info, RSC_ELF_TRUNCATED,
-				"segment at %" PRIu64 "+%" PRIu64 " ends beyond the file (%zu bytes)",
+				"segment at %" PRIu64 "+%" PRIu64
+				" ends beyond the file (%zu bytes)",
 				(uint64_t)c.loads[i].p_offset, (uint64_t)c.loads[i].p_filesz, len);
 			goto out;
 		}

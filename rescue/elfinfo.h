@@ -28,11 +28,11 @@ struct rsc_root;
 /* Why a file is not a usable ELF object (rsc_elf_info.status). */
 enum rsc_elf_status {
 	RSC_ELF_OK = 0,
-	RSC_ELF_EMPTY,	     /* zero bytes long */
-	RSC_ELF_NOT_ELF,     /* no ELF magic, or an impossible class/encoding/version */
-	RSC_ELF_TRUNCATED,   /* headers, program headers, dynamic section, string table or
+	RSC_ELF_EMPTY,	   /* zero bytes long */
+	RSC_ELF_NOT_ELF,   /* no ELF magic, or an impossible class/encoding/version */
+	RSC_ELF_TRUNCATED, /* headers, program headers, dynamic section, string table or
 				interpreter lie beyond the end of the file */
-	RSC_ELF_BAD,	     /* inconsistent headers (phentsize, DT_STRTAB outside any segment, ...) */
+	RSC_ELF_BAD, /* inconsistent headers (phentsize, DT_STRTAB outside any segment, ...) */
 	RSC_ELF_NOT_REGULAR, /* a directory, FIFO, device or socket */
 	RSC_ELF_TOO_BIG,     /* larger than RSC_ELF_FILE_CAP */
 };

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ldso.c - resolve a program's libraries like the victim's glibc ld.so
- * (elf/dl-load.c _dl_map_object, open_path, open_verify; elf/dl-deps.c
- * for the breadth-first order), inside the victim root. See ldso.h for the
- * rules and the one deliberate difference.
+ * ldso.c - resolve a program's libraries like the victim's glibc ld.so,
+ * inside the victim root: the objects loaded (ld.so's link maps), the
+ * breadth-first walk of elf/dl-deps.c, "already loaded" by name, soname or
+ * file identity (_dl_map_object, _dl_map_object_from_fd), the program and
+ * its interpreter, the result. Where a name is searched: ldso_search.c.
+ * See ldso.h for the rules and the one deliberate difference.
  */
 #include <elf.h>
 #include <errno.h>
@@ -18,75 +20,6 @@
 #include "ldso_int.h"
 #include "root.h"
 #include "util.h"
-
-/* Most elements of one DT_RPATH/DT_RUNPATH taken (ld.so has no limit). */
-#define MAX_PATH_ELEMS 256
-
-/* What ld.so was built with, per architecture (glibc's sysdeps and Debian's multiarch). */
-struct ldso_arch {
-	uint16_t machine;
-	unsigned char elfclass;
-	const char *triplet;  /* Debian multiarch: system dirs /lib/T, /usr/lib/T, /lib, /usr/lib */
-	const char *libdir;   /* otherwise (Fedora, ...): /LIBDIR, /usr/LIBDIR */
-	const char *platform; /* $PLATFORM (AT_PLATFORM of the kernel) */
-	const char *interp;   /* the usual PT_INTERP */
-	int32_t flags[2];     /* ld.so.cache entry flags ld.so accepts (_dl_cache_check_flags) */
-	size_t n_flags;
-};
-
-static const struct ldso_arch arches[] = {
-	{ EM_X86_64, ELFCLASS64, "x86_64-linux-gnu", "lib64", "x86_64",
-	  "/lib64/ld-linux-x86-64.so.2", { 0x0303 }, 1 },
-	{ EM_386, ELFCLASS32, "i386-linux-gnu", "lib", "i686", "/lib/ld-linux.so.2",
-	  { 0x0003, 0x0001 }, 2 },
-	{ EM_AARCH64, ELFCLASS64, "aarch64-linux-gnu", "lib64", "aarch64",
-	  "/lib/ld-linux-aarch64.so.1", { 0x0a03 }, 1 },
-	{ EM_ARM, ELFCLASS32, "arm-linux-gnueabihf", "lib", "v7l", "/lib/ld-linux-armhf.so.3",
-	  { 0x0903 }, 1 },
-	{ EM_PPC64, ELFCLASS64, "powerpc64le-linux-gnu", "lib64", "ppc64le", "/lib64/ld64.so.2",
-	  { 0x0503 }, 1 },
-	{ EM_S390, ELFCLASS64, "s390x-linux-gnu", "lib64", "s390x", "/lib/ld64.so.1", { 0x0403 },
-	  1 },
-	{ EM_RISCV, ELFCLASS64, "riscv64-linux-gnu", "lib64/lp64d", "riscv64",
-	  "/lib/ld-linux-riscv64-lp64d.so.1", { 0x1003 }, 1 },
-};
-
-/* An architecture not in the table: plain ELF libc6 entries, /lib and /usr/lib. */
-static const struct ldso_arch arch_unknown = { 0, 0, NULL, "lib", "", NULL, { 0x0003 }, 1 };
-
-struct rsc_ldso {
-	struct rsc_root *root;
-	bool loaded;		  /* cache and conf read */
-	struct rsc_ldcache *cache;
-	struct timespec cache_mtime;
-	bool conf_dirs_used;	  /* cache missing or stale: search dirs too */
-	struct rsc_strv conf_dirs;
-};
-
-/* One loaded object (ld.so's struct link_map), the program at index 0. */
-struct obj {
-	char *path;   /* as ld.so names it (l_name) */
-	char *origin; /* $ORIGIN */
-	struct rsc_strv names;
-	struct rsc_elf_info elf;
-	dev_t dev;
-	ino_t ino;
-	int loader; /* index of the object that loaded it, -1 for the program */
-	bool faked; /* not found or broken: ld.so --list's "faked" map */
-	enum rsc_ldso_via via;
-	unsigned problems;
-	char *detail;
-};
-
-struct resolve {
-	struct rsc_ldso *l;
-	const struct ldso_arch *arch;
-	bool multiarch;
-	struct obj *o;
-	size_t n, cap;
-	bool capped;
-	int interp; /* index, or -1 */
-};
 
 int rsc_ldso_new(struct rsc_root *r, struct rsc_ldso **out)
 {
@@ -141,15 +74,7 @@ static int load_config(struct rsc_ldso *l, bool big_endian)
 	return 0;
 }
 
-static const struct ldso_arch *find_arch(const struct rsc_elf_info *e)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
-		if (arches[i].machine == e->machine && arches[i].elfclass == e->elfclass)
-			return &arches[i];
-	return &arch_unknown;
-}
-
-static void obj_clear(struct obj *o)
+static void obj_clear(struct ldso_obj *o)
 {
 	free(o->path);
 	free(o->origin);
@@ -159,13 +84,13 @@ static void obj_clear(struct obj *o)
 }
 
 /* A new object at the end of rs->o; NULL on ENOMEM. */
-static struct obj *obj_new(struct resolve *rs, int loader)
+static struct ldso_obj *obj_new(struct ldso_resolve *rs, int loader)
 {
-	struct obj *o;
+	struct ldso_obj *o;
 
 	if (rs->n == rs->cap) {
 		size_t cap = rs->cap ? rs->cap * 2 : 16;
-		struct obj *v = reallocarray(rs->o, cap, sizeof(*v));
+		struct ldso_obj *v = reallocarray(rs->o, cap, sizeof(*v));
 
 		if (!v)
 			return NULL;
@@ -178,23 +103,11 @@ static struct obj *obj_new(struct resolve *rs, int loader)
 	return o;
 }
 
-/* dirname of path, as ld.so computes l_origin ("/" for "/x"); NULL on ENOMEM. */
-static char *dir_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	if (!s)
-		return strdup(".");
-	if (s == path)
-		return strdup("/");
-	return strndup(path, (size_t)(s - path));
-}
-
 /* The objects already loaded that answer to name (ld.so's _dl_name_match_p and soname). */
-static int find_loaded(const struct resolve *rs, const char *name)
+static int find_loaded(const struct ldso_resolve *rs, const char *name)
 {
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct obj *o = &rs->o[i];
+		const struct ldso_obj *o = &rs->o[i];
 
 		if (o->path && strcmp(o->path, name) == 0)
 			return (int)i;
@@ -207,331 +120,11 @@ static int find_loaded(const struct resolve *rs, const char *name)
 	return -1;
 }
 
-/*
- * Expand $ORIGIN, $LIB and $PLATFORM (also as ${...}) in s for the object
- * with origin origin. *out is NULL when s cannot be used (ld.so drops such
- * an element): an unknown origin or an over-long result. Returns 0 or -ENOMEM.
- */
-static int expand_dst(const struct resolve *rs, const char *s, const char *origin, char **out)
-{
-	struct rsc_buf b = { 0 };
-	_cleanup_free_ char *lib = NULL;
-	int r = 0;
-
-	*out = NULL;
-	if (rs->multiarch && rs->arch->triplet)
-		r = asprintf(&lib, "lib/%s", rs->arch->triplet) < 0 ? -ENOMEM : 0;
-	else
-		lib = strdup(rs->arch->libdir);
-	if (r < 0 || !lib)
-		return -ENOMEM;
-	while (*s) {
-		static const char *const names[] = { "ORIGIN", "LIB", "PLATFORM" };
-		const char *val = NULL;
-		size_t used = 0;
-
-		if (*s == '$') {
-			for (size_t i = 0; i < ARRAY_SIZE(names) && !used; i++) {
-				size_t n = strlen(names[i]);
-				const char *p = s + 1;
-				bool brace = *p == '{';
-				char end;
-
-				if (strncmp(p + brace, names[i], n) != 0)
-					continue;
-				end = p[brace + n];
-				if (brace ? end != '}' : (end == '_' || (end >= 'A' && end <= 'Z') ||
-							  (end >= 'a' && end <= 'z') ||
-							  (end >= '0' && end <= '9')))
-					continue;
-				used = 1 + brace * 2 + n;
-				val = i == 0 ? origin : i == 1 ? lib : rs->arch->platform;
-			}
-		}
-		if (used) {
-			if (!val || !*val) {
-				rsc_buf_free(&b);
-				return 0;
-			}
-			r = rsc_buf_adds(&b, val);
-			s += used;
-		} else {
-			r = rsc_buf_add(&b, s, 1);
-			s++;
-		}
-		if (r < 0 || b.len >= PATH_MAX) {
-			rsc_buf_free(&b);
-			return r;
-		}
-	}
-	*out = b.data ? rsc_buf_steal(&b) : strdup("");
-	return *out ? 0 : -ENOMEM;
-}
-
-/* The candidates rejected on the way: what a not-found entry reports. */
-struct tried {
-	unsigned problems; /* RSC_LDSO_DANGLING / RSC_LDSO_WRONG_ARCH */
-	struct rsc_buf why;
-};
-
-enum cand { CAND_NEXT, CAND_FOUND, CAND_STOP };
-
-/* Remember "<path><what><extra>" (path and extra escaped) and the problem bit. */
-static void note(struct tried *t, unsigned bit, const char *path, const char *what,
-		 const char *extra)
-{
-	_cleanup_free_ char *p = rsc_escape(path), *e = rsc_escape(extra);
-
-	t->problems |= bit;
-	if (t->why.len)
-		rsc_buf_adds(&t->why, "; ");
-	rsc_buf_printf(&t->why, "%s%s%s", p ? p : "?", what, e ? e : "?");
-}
-
-/* Give o the path it was found under and its $ORIGIN. */
-static int found(struct obj *o, const char *path)
-{
-	o->path = strdup(path);
-	o->origin = o->path ? dir_of(o->path) : NULL;
-	return o->origin ? 0 : -ENOMEM;
-}
-
-/*
- * Try one file, like ld.so's open_verify: a missing file or one of the wrong
- * class or machine means "go on searching" (CAND_NEXT); a usable ELF object
- * is CAND_FOUND and fills o; a file that exists but is broken stops the
- * search (ld.so fails on it: "file too short", "invalid ELF header"), and is
- * CAND_STOP with o's problems set. Negative: -ENOMEM.
- */
-static int try_file(struct resolve *rs, const char *path, struct obj *o, struct tried *t)
-{
-	struct rsc_root *root = rs->l->root;
-	_cleanup_close_ int fd = -1;
-	struct rsc_elf_info e = { 0 };
-	struct stat st;
-	char desc[64];
-	int r;
-
-	fd = rsc_root_open_at(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0, 0);
-	if (fd < 0) {
-		if (fd == -ENOENT && rsc_root_stat(root, path, &st, RSC_NOFOLLOW) == 0 &&
-		    S_ISLNK(st.st_mode)) {
-			_cleanup_free_ char *target = NULL;
-
-			if (rsc_root_readlink(root, path, &target) == -ENOMEM)
-				return -ENOMEM;
-			note(t, RSC_LDSO_DANGLING, path, " is a dangling symlink to ",
-			     target ? target : "?");
-		} else if (fd != -ENOENT && fd != -ENOTDIR) {
-			note(t, 0, path, ": ", strerror(-fd));
-		}
-		return CAND_NEXT;
-	}
-	if (fstat(fd, &st) < 0)
-		return CAND_NEXT;
-	r = rsc_elf_read_fd(fd, &e);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		o->problems |= RSC_LDSO_UNREADABLE;
-		r = asprintf(&o->detail, "cannot read: %s", strerror(-r));
-		goto stop;
-	}
-	if (e.status == RSC_ELF_OK &&
-	    (e.elfclass != rs->o[0].elf.elfclass || e.machine != rs->o[0].elf.machine ||
-	     e.data != rs->o[0].elf.data)) {
-		note(t, RSC_LDSO_WRONG_ARCH, path, " is ", rsc_elf_describe(&e, desc, sizeof(desc)));
-		rsc_elf_info_clear(&e);
-		return CAND_NEXT;
-	}
-	if (e.status == RSC_ELF_OK && e.type != ET_DYN && e.type != ET_EXEC) {
-		e.status = RSC_ELF_BAD;
-		snprintf(e.why, sizeof(e.why), "ELF type %u: only ET_DYN and ET_EXEC can be loaded",
-			 e.type);
-	}
-	o->elf = e;
-	o->dev = st.st_dev;
-	o->ino = st.st_ino;
-	switch (e.status) {
-	case RSC_ELF_OK:
-		r = found(o, path);
-		return r < 0 ? r : CAND_FOUND;
-	case RSC_ELF_EMPTY:
-		o->problems |= RSC_LDSO_EMPTY;
-		break;
-	case RSC_ELF_TRUNCATED:
-		o->problems |= RSC_LDSO_TRUNCATED;
-		break;
-	default:
-		o->problems |= RSC_LDSO_NOT_ELF;
-		break;
-	}
-	r = asprintf(&o->detail, "%s", e.why);
-stop:
-	if (r < 0) {
-		o->detail = NULL;
-		return -ENOMEM;
-	}
-	o->path = strdup(path);
-	return o->path ? CAND_STOP : -ENOMEM;
-}
-
-/* Try dir/name for each dir of a ':'-separated list owned by object owner. */
-static int try_list(struct resolve *rs, const char *list, int owner, const char *name,
-		    struct obj *o, struct tried *t)
-{
-	_cleanup_free_ char *copy = strdup(list);
-	char *save = copy, *elem;
-	unsigned n = 0;
-	int r = CAND_NEXT;
-
-	if (!copy)
-		return -ENOMEM;
-	while ((elem = strsep(&save, ":")) && n++ < MAX_PATH_ELEMS) {
-		_cleanup_free_ char *dir = NULL, *path = NULL;
-		size_t len;
-
-		r = expand_dst(rs, elem, rs->o[owner].origin, &dir);
-		if (r < 0)
-			return r;
-		if (!dir)
-			continue;
-		len = strlen(dir);
-		while (len > 1 && dir[len - 1] == '/')
-			dir[--len] = '\0';
-		if (len == 0) /* an empty element is the current directory: "/" for sshd */
-			path = rsc_path_join(".", name);
-		else
-			path = rsc_path_join(dir, name);
-		if (!path)
-			return -ENOMEM;
-		r = try_file(rs, path, o, t);
-		if (r != CAND_NEXT)
-			return r;
-	}
-	return CAND_NEXT;
-}
-
-static int try_dirs(struct resolve *rs, char *const *dirs, size_t n, const char *name,
-		    struct obj *o, struct tried *t)
-{
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *path = rsc_path_join(dirs[i], name);
-		int r;
-
-		if (!path)
-			return -ENOMEM;
-		r = try_file(rs, path, o, t);
-		if (r != CAND_NEXT)
-			return r;
-	}
-	return CAND_NEXT;
-}
-
-/* The system directories of the victim's ld.so, in its order. */
-static int system_dirs(const struct resolve *rs, struct rsc_strv *dirs)
-{
-	int r = 0;
-
-	if (rs->multiarch) {
-		_cleanup_free_ char *a = NULL, *b = NULL;
-
-		if (asprintf(&a, "/lib/%s", rs->arch->triplet) < 0 ||
-		    asprintf(&b, "/usr/lib/%s", rs->arch->triplet) < 0)
-			return -ENOMEM;
-		r = rsc_strv_add(dirs, a);
-		if (r == 0)
-			r = rsc_strv_add(dirs, b);
-		if (r == 0)
-			r = rsc_strv_add(dirs, "/lib");
-		if (r == 0)
-			r = rsc_strv_add(dirs, "/usr/lib");
-	} else {
-		_cleanup_free_ char *a = rsc_path_join("/", rs->arch->libdir);
-		_cleanup_free_ char *b = rsc_path_join("/usr", rs->arch->libdir);
-
-		if (!a || !b)
-			return -ENOMEM;
-		r = rsc_strv_add(dirs, a);
-		if (r == 0)
-			r = rsc_strv_add(dirs, b);
-	}
-	return r;
-}
-
-static bool in_system_dir(const struct rsc_strv *sys, const char *path)
-{
-	for (size_t i = 0; i < sys->n; i++) {
-		size_t n = strlen(sys->v[i]);
-
-		if (strncmp(path, sys->v[i], n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/'))
-			return true;
-	}
-	return false;
-}
-
-/* The search of _dl_map_object for a name without '/', needed by object loader. */
-static int search(struct resolve *rs, const char *name, int loader, struct obj *o,
-		  struct tried *t)
-{
-	const struct obj *ld = &rs->o[loader];
-	struct rsc_strv sys = { 0 };
-	bool nodeflib = ld->elf.flags_1 & DF_1_NODEFLIB;
-	int r = CAND_NEXT;
-
-	if (!ld->elf.runpath) {
-		bool did_main = false;
-
-		for (int i = loader; i >= 0 && r == CAND_NEXT; i = rs->o[i].loader) {
-			if (!rs->o[i].elf.rpath)
-				continue;
-			r = try_list(rs, rs->o[i].elf.rpath, i, name, o, t);
-			did_main |= i == 0;
-		}
-		if (r == CAND_NEXT && !did_main && rs->o[0].elf.rpath)
-			r = try_list(rs, rs->o[0].elf.rpath, 0, name, o, t);
-		if (r != CAND_NEXT) {
-			o->via = RSC_LDSO_VIA_RPATH;
-			return r;
-		}
-	}
-	if (ld->elf.runpath) {
-		r = try_list(rs, ld->elf.runpath, loader, name, o, t);
-		if (r != CAND_NEXT) {
-			o->via = RSC_LDSO_VIA_RUNPATH;
-			return r;
-		}
-	}
-	r = system_dirs(rs, &sys);
-	if (r < 0)
-		goto out;
-	{
-		const char *cached = rsc_ldcache_lookup(rs->l->cache, name, rs->arch->flags,
-							rs->arch->n_flags);
-
-		r = CAND_NEXT;
-		if (cached && !(nodeflib && in_system_dir(&sys, cached)))
-			r = try_file(rs, cached, o, t);
-		o->via = RSC_LDSO_VIA_CACHE;
-	}
-	if (r == CAND_NEXT && rs->l->conf_dirs_used) {
-		r = try_dirs(rs, rs->l->conf_dirs.v, rs->l->conf_dirs.n, name, o, t);
-		o->via = RSC_LDSO_VIA_CONF;
-	}
-	if (r == CAND_NEXT && !nodeflib) {
-		r = try_dirs(rs, sys.v, sys.n, name, o, t);
-		o->via = RSC_LDSO_VIA_DEFAULT;
-	}
-out:
-	rsc_strv_free(&sys);
-	return r;
-}
-
 /* ld.so's _dl_map_object for one DT_NEEDED name of object loader. */
-static int map_object(struct resolve *rs, const char *name, int loader)
+static int map_object(struct ldso_resolve *rs, const char *name, int loader)
 {
-	struct tried t = { 0 };
-	struct obj *o = NULL;
+	struct ldso_tried t = { 0 };
+	struct ldso_obj *o = NULL;
 	int r, idx;
 
 	if (find_loaded(rs, name) >= 0)
@@ -551,12 +144,12 @@ static int map_object(struct resolve *rs, const char *name, int loader)
 		_cleanup_free_ char *path = NULL;
 
 		o->via = RSC_LDSO_VIA_PATH;
-		r = expand_dst(rs, name, rs->o[loader].origin, &path);
+		r = rsc_ldso_expand(rs, name, rs->o[loader].origin, &path);
 		if (r < 0)
 			goto out;
-		r = path ? try_file(rs, path, o, &t) : CAND_NEXT;
+		r = path ? rsc_ldso_try_file(rs, path, o, &t) : CAND_NEXT;
 	} else {
-		r = search(rs, name, loader, o, &t);
+		r = rsc_ldso_search(rs, name, loader, o, &t);
 	}
 	o = &rs->o[idx];
 	if (r < 0)
@@ -589,10 +182,10 @@ out:
 }
 
 /* Open the program itself: no architecture to compare with yet. */
-static int load_program(struct resolve *rs, const char *path, struct rsc_ldso_result *res)
+static int load_program(struct ldso_resolve *rs, const char *path, struct rsc_ldso_result *res)
 {
 	struct rsc_root *root = rs->l->root;
-	struct obj *o = &rs->o[0];
+	struct ldso_obj *o = &rs->o[0];
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *canon = NULL;
 	struct stat st;
@@ -633,7 +226,7 @@ static int load_program(struct resolve *rs, const char *path, struct rsc_ldso_re
 			 o->elf.type);
 	}
 	if (r < 0 || o->elf.status != RSC_ELF_OK) {
-		res->problems = r < 0			      ? RSC_LDSO_UNREADABLE
+		res->problems = r < 0				     ? RSC_LDSO_UNREADABLE
 				: o->elf.status == RSC_ELF_EMPTY     ? RSC_LDSO_EMPTY
 				: o->elf.status == RSC_ELF_TRUNCATED ? RSC_LDSO_TRUNCATED
 								     : RSC_LDSO_NOT_ELF;
@@ -646,7 +239,7 @@ static int load_program(struct resolve *rs, const char *path, struct rsc_ldso_re
 	if (r == -ENOMEM)
 		return r;
 	o->path = strdup(path);
-	o->origin = dir_of(canon ? canon : path);
+	o->origin = rsc_ldso_dir_of(canon ? canon : path);
 	if (!o->path || !o->origin)
 		return -ENOMEM;
 	res->elfclass = o->elf.elfclass;
@@ -656,12 +249,12 @@ static int load_program(struct resolve *rs, const char *path, struct rsc_ldso_re
 }
 
 /* The program's interpreter, or for a library the usual one of its architecture (implied). */
-static int load_interp(struct resolve *rs, struct rsc_ldso_result *res)
+static int load_interp(struct ldso_resolve *rs, struct rsc_ldso_result *res)
 {
 	const char *interp = rs->o[0].elf.interp;
 	bool implied = !interp;
-	struct tried t = { 0 };
-	struct obj *o;
+	struct ldso_tried t = { 0 };
+	struct ldso_obj *o;
 	int r;
 
 	if (implied)
@@ -677,7 +270,7 @@ static int load_interp(struct resolve *rs, struct rsc_ldso_result *res)
 		return -ENOMEM;
 	r = rsc_strv_add(&o->names, interp);
 	if (r == 0)
-		r = try_file(rs, interp, o, &t);
+		r = rsc_ldso_try_file(rs, interp, o, &t);
 	o = &rs->o[rs->n - 1];
 	if (r == CAND_FOUND) {
 		o->via = RSC_LDSO_VIA_INTERP;
@@ -685,8 +278,10 @@ static int load_interp(struct resolve *rs, struct rsc_ldso_result *res)
 		r = 0;
 	} else if (r >= 0) {
 		if (!implied) {
-			res->interp_problems = r == CAND_STOP ? o->problems : RSC_LDSO_MISSING | t.problems;
-			res->interp_detail = r == CAND_STOP ? TAKE_PTR(o->detail) : rsc_buf_steal(&t.why);
+			res->interp_problems =
+				r == CAND_STOP ? o->problems : RSC_LDSO_MISSING | t.problems;
+			res->interp_detail =
+				r == CAND_STOP ? TAKE_PTR(o->detail) : rsc_buf_steal(&t.why);
 		} else {
 			free(res->interp);
 			res->interp = NULL;
@@ -699,7 +294,7 @@ static int load_interp(struct resolve *rs, struct rsc_ldso_result *res)
 	return r;
 }
 
-static int make_result(struct resolve *rs, struct rsc_ldso_result *res)
+static int make_result(struct ldso_resolve *rs, struct rsc_ldso_result *res)
 {
 	_cleanup_free_ int *entry_of = calloc(rs->n ? rs->n : 1, sizeof(int));
 	size_t n = 0;
@@ -710,7 +305,7 @@ static int make_result(struct resolve *rs, struct rsc_ldso_result *res)
 	if (!res->entries)
 		return -ENOMEM;
 	for (size_t i = 0; i < rs->n; i++) {
-		struct obj *o = &rs->o[i];
+		struct ldso_obj *o = &rs->o[i];
 		struct rsc_ldso_entry *e;
 
 		entry_of[i] = -1;
@@ -736,7 +331,7 @@ static int make_result(struct resolve *rs, struct rsc_ldso_result *res)
 
 int rsc_ldso_resolve(struct rsc_ldso *l, const char *path, struct rsc_ldso_result **out)
 {
-	struct resolve rs = { .l = l, .interp = -1 };
+	struct ldso_resolve rs = { .l = l, .interp = -1 };
 	struct rsc_ldso_result *res = calloc(1, sizeof(*res));
 	struct stat st;
 	int r = -ENOMEM;
@@ -750,7 +345,7 @@ int rsc_ldso_resolve(struct rsc_ldso *l, const char *path, struct rsc_ldso_resul
 	r = load_program(&rs, path, res);
 	if (r < 0 || res->problems || res->is_static)
 		goto out;
-	rs.arch = find_arch(&rs.o[0].elf);
+	rs.arch = rsc_ldso_find_arch(&rs.o[0].elf);
 	if (rs.arch->triplet) {
 		_cleanup_free_ char *a = NULL, *b = NULL;
 
@@ -841,10 +436,10 @@ const char *rsc_ldso_problem_name(unsigned bit)
 const char *rsc_ldso_via_name(enum rsc_ldso_via via)
 {
 	static const char *const names[] = {
-		[RSC_LDSO_VIA_NONE] = "none",	       [RSC_LDSO_VIA_PATH] = "path",
-		[RSC_LDSO_VIA_RPATH] = "rpath",	       [RSC_LDSO_VIA_RUNPATH] = "runpath",
-		[RSC_LDSO_VIA_CACHE] = "ld.so.cache",  [RSC_LDSO_VIA_CONF] = "ld.so.conf",
-		[RSC_LDSO_VIA_DEFAULT] = "default",    [RSC_LDSO_VIA_INTERP] = "interpreter",
+		[RSC_LDSO_VIA_NONE] = "none",	      [RSC_LDSO_VIA_PATH] = "path",
+		[RSC_LDSO_VIA_RPATH] = "rpath",	      [RSC_LDSO_VIA_RUNPATH] = "runpath",
+		[RSC_LDSO_VIA_CACHE] = "ld.so.cache", [RSC_LDSO_VIA_CONF] = "ld.so.conf",
+		[RSC_LDSO_VIA_DEFAULT] = "default",   [RSC_LDSO_VIA_INTERP] = "interpreter",
 	};
 
 	return (size_t)via < ARRAY_SIZE(names) && names[via] ? names[via] : "?";

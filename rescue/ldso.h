@@ -58,34 +58,34 @@ enum {
 };
 
 struct rsc_ldso_entry {
-	char *name;	      /* the DT_NEEDED string, as written in the object */
-	char *path;	      /* the victim path ld.so would use (as ld.so names it, not
+	char *name;    /* the DT_NEEDED string, as written in the object */
+	char *path;    /* the victim path ld.so would use (as ld.so names it, not
 				 canonical), NULL when not found */
-	int needed_by;	      /* index in entries of the object that first needed it; -1: the
+	int needed_by; /* index in entries of the object that first needed it; -1: the
 				 program itself */
 	enum rsc_ldso_via via;
-	unsigned problems;    /* RSC_LDSO_* */
-	char *detail;	      /* human detail of the problems (candidates rejected), or NULL */
+	unsigned problems; /* RSC_LDSO_* */
+	char *detail;	   /* human detail of the problems (candidates rejected), or NULL */
 	unsigned char elfclass;
 	uint16_t machine;
 };
 
 struct rsc_ldso_result {
-	char *program;		    /* the victim path asked for */
-	unsigned problems;	    /* of the program itself: MISSING, DANGLING, EMPTY, ... */
-	char *detail;		    /* their detail, or NULL */
-	unsigned char elfclass;	    /* the program's, which the libraries must match */
+	char *program;		/* the victim path asked for */
+	unsigned problems;	/* of the program itself: MISSING, DANGLING, EMPTY, ... */
+	char *detail;		/* their detail, or NULL */
+	unsigned char elfclass; /* the program's, which the libraries must match */
 	uint16_t machine;
-	bool is_static;		    /* no PT_DYNAMIC: nothing to resolve */
-	char *interp;		    /* PT_INTERP; for a program without one (a library, a PAM
+	bool is_static; /* no PT_DYNAMIC: nothing to resolve */
+	char *interp;	/* PT_INTERP; for a program without one (a library, a PAM
 				       module), the usual interpreter of its architecture when it
 				       exists (interp_implied); NULL otherwise */
 	bool interp_implied;
-	unsigned interp_problems;   /* of the interpreter: MISSING, EMPTY, NOT_ELF, ... */
+	unsigned interp_problems; /* of the interpreter: MISSING, EMPTY, NOT_ELF, ... */
 	char *interp_detail;
 	struct rsc_ldso_entry *entries; /* load order, without the program and its interpreter */
 	size_t n_entries;
-	bool capped;		    /* RSC_LDSO_MAX_OBJECTS was reached */
+	bool capped; /* RSC_LDSO_MAX_OBJECTS was reached */
 };
 
 /*

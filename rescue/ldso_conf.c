@@ -97,8 +97,7 @@ static int list_matching(struct rsc_root *r, const char *dir, const char *pat,
 }
 
 /* Match the components of rest below the victim directory prefix. */
-static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest,
-		     struct rsc_strv *out)
+static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, struct rsc_strv *out)
 {
 	_cleanup_free_ char *comp = NULL;
 	struct rsc_strv names = { 0 };
@@ -230,7 +229,8 @@ static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs
 		return 0; /* ldconfig warns and goes on */
 	newer(newest, &st);
 	if (memchr(data, '\0', len))
-		len = strlen(data); /* ldconfig's getline stops at nothing, but a NUL ends our string */
+		len = strlen(
+			data); /* ldconfig's getline stops at nothing, but a NUL ends our string */
 	for (char *line = strtok_r(data, "\n", &save); line && ret == 0;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *hash = strchr(line, '#'), *cp = line;

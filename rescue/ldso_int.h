@@ -9,7 +9,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
+
+#include "elfinfo.h"
+#include "ldso.h"
+#include "util.h"
 
 struct rsc_root;
 
@@ -94,5 +99,89 @@ int rsc_ldconf_read(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
  * or -ENOMEM.
  */
 int rsc_ldconf_glob(struct rsc_root *r, const char *pattern, struct rsc_strv *out);
+
+/* ---- the resolver's state, shared by ldso.c and ldso_search.c ---- */
+
+/* What ld.so was built with, per architecture (glibc's sysdeps and Debian's multiarch). */
+struct ldso_arch {
+	uint16_t machine;
+	unsigned char elfclass;
+	const char *triplet;  /* Debian multiarch: system dirs /lib/T, /usr/lib/T, /lib, /usr/lib */
+	const char *libdir;   /* otherwise (Fedora, ...): /LIBDIR, /usr/LIBDIR */
+	const char *platform; /* $PLATFORM (AT_PLATFORM of the kernel) */
+	const char *interp;   /* the usual PT_INTERP */
+	int32_t flags[2];     /* ld.so.cache entry flags ld.so accepts (_dl_cache_check_flags) */
+	size_t n_flags;
+};
+
+struct rsc_ldso {
+	struct rsc_root *root;
+	bool loaded; /* cache and conf read */
+	struct rsc_ldcache *cache;
+	struct timespec cache_mtime;
+	bool conf_dirs_used; /* cache missing or stale: search dirs too */
+	struct rsc_strv conf_dirs;
+};
+
+/* One loaded object (ld.so's struct link_map), the program at index 0. */
+struct ldso_obj {
+	char *path;   /* as ld.so names it (l_name) */
+	char *origin; /* $ORIGIN */
+	struct rsc_strv names;
+	struct rsc_elf_info elf;
+	dev_t dev;
+	ino_t ino;
+	int loader; /* index of the object that loaded it, -1 for the program */
+	bool faked; /* not found or broken: ld.so --list's "faked" map */
+	enum rsc_ldso_via via;
+	unsigned problems;
+	char *detail;
+};
+
+struct ldso_resolve {
+	struct rsc_ldso *l;
+	const struct ldso_arch *arch;
+	bool multiarch;
+	struct ldso_obj *o;
+	size_t n, cap;
+	bool capped;
+	int interp; /* index, or -1 */
+};
+
+/* The candidates rejected on the way: what a not-found entry reports. */
+struct ldso_tried {
+	unsigned problems; /* RSC_LDSO_DANGLING / RSC_LDSO_WRONG_ARCH */
+	struct rsc_buf why;
+};
+
+/* What trying one candidate file gave (rsc_ldso_try_file). */
+enum ldso_cand { CAND_NEXT, CAND_FOUND, CAND_STOP };
+
+/* The table entry of the program's architecture (a generic one when unknown). */
+const struct ldso_arch *rsc_ldso_find_arch(const struct rsc_elf_info *e);
+/* dirname of path as ld.so computes l_origin ("/" for "/x"); NULL on ENOMEM. */
+char *rsc_ldso_dir_of(const char *path);
+/*
+ * Expand $ORIGIN, $LIB and $PLATFORM (also as ${...}) in s for an object
+ * whose $ORIGIN is origin. *out is NULL when s cannot be used (ld.so drops
+ * such an element): an unknown origin or an over-long result. 0 or -ENOMEM.
+ */
+int rsc_ldso_expand(const struct ldso_resolve *rs, const char *s, const char *origin, char **out);
+/*
+ * Try one file like ld.so's open_verify: missing, or of the wrong class or
+ * machine: CAND_NEXT (noted in t); a usable ELF object: CAND_FOUND, o filled;
+ * a file that is there but broken: CAND_STOP, o->problems set (ld.so fails
+ * on it). -ENOMEM.
+ */
+int rsc_ldso_try_file(struct ldso_resolve *rs, const char *path, struct ldso_obj *o,
+		      struct ldso_tried *t);
+/*
+ * The search of _dl_map_object for a name without '/' needed by object
+ * loader: the DT_RPATH chain, DT_RUNPATH, the cache, ld.so.conf when the
+ * cache is stale, the system directories. Sets o->via. Returns a CAND_* or
+ * -ENOMEM.
+ */
+int rsc_ldso_search(struct ldso_resolve *rs, const char *name, int loader, struct ldso_obj *o,
+		    struct ldso_tried *t);
 
 #endif

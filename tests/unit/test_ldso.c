@@ -92,10 +92,11 @@ static void prog(struct fx *f, const char *rel, const char *rpath, const char *r
 static void lib(struct fx *f, const char *rel, const char *soname, const char *rpath,
 		const char *runpath, const char *n1)
 {
-	elffx_write(f->dir, rel,
-		    &(struct elffx){ .soname = soname, .rpath = rpath, .runpath = runpath,
-				     .needed = { n1 } },
-		    0);
+	elffx_write(
+		f->dir, rel,
+		&(struct elffx){
+			.soname = soname, .rpath = rpath, .runpath = runpath, .needed = { n1 } },
+		0);
 }
 
 static const struct rsc_ldso_result *resolve(struct fx *f, const char *path)
@@ -159,8 +160,7 @@ static void test_default_dirs_and_interp(void **state)
 	assert_false(res->interp_implied);
 	/* libc's DT_NEEDED ld-linux-x86-64.so.2 is the interpreter (by soname): no entry */
 	assert_int_equal(res->n_entries, 2);
-	assert_found(res, "libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1",
-		     RSC_LDSO_VIA_DEFAULT);
+	assert_found(res, "libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1", RSC_LDSO_VIA_DEFAULT);
 	assert_found(res, "libc.so.6", TRIPLET "/libc.so.6", RSC_LDSO_VIA_DEFAULT);
 	assert_int_equal(entry(res, "libz.so.1")->needed_by, -1);
 	assert_false(rsc_ldso_result_has_problems(res));
@@ -236,8 +236,7 @@ static void test_origin_lib(void **state)
 	assert_found(res, "libfoo.so.1", "/opt/app/bin/../lib/libfoo.so.1", RSC_LDSO_VIA_RPATH);
 	assert_found(res, "libp.so.1", "/opt/app/bin/../lib/private/libp.so.1",
 		     RSC_LDSO_VIA_RUNPATH);
-	assert_found(res, "libl.so.1", "/opt/lib/x86_64-linux-gnu/libl.so.1",
-		     RSC_LDSO_VIA_RUNPATH);
+	assert_found(res, "libl.so.1", "/opt/lib/x86_64-linux-gnu/libl.so.1", RSC_LDSO_VIA_RUNPATH);
 }
 
 static void test_loop(void **state)
@@ -292,8 +291,7 @@ static void test_broken_files(void **state)
 		    100);
 	lib(f, "usr/lib/libt.so.1", "libt.so.1", NULL, NULL, NULL);
 	tu_write(f->dir, TRIPLET "/libzero.so.1" + 1, "", 0644, (uid_t)-1, (gid_t)-1);
-	tu_write(f->dir, TRIPLET "/libtxt.so.1" + 1, "INPUT(-lfoo)\n", 0644, (uid_t)-1,
-		 (gid_t)-1);
+	tu_write(f->dir, TRIPLET "/libtxt.so.1" + 1, "INPUT(-lfoo)\n", 0644, (uid_t)-1, (gid_t)-1);
 	prog(f, "usr/bin/p", NULL, NULL, "libt.so.1", "libzero.so.1");
 	elffx_write(f->dir, "usr/bin/q",
 		    &(struct elffx){ .interp = INTERP, .needed = { "libtxt.so.1", "libc.so.6" } },
@@ -343,8 +341,7 @@ static void test_wrong_class_skipped(void **state)
 	elffx_write(f->dir, "usr/lib/libv.so.1", &(struct elffx){ .machine = EM_AARCH64 }, 0);
 	prog(f, "usr/bin/p", NULL, NULL, "libw.so.1", "libv.so.1");
 	res = resolve(f, "/usr/bin/p");
-	assert_found(res, "libw.so.1", "/usr/lib/x86_64-linux-gnu/libw.so.1",
-		     RSC_LDSO_VIA_DEFAULT);
+	assert_found(res, "libw.so.1", "/usr/lib/x86_64-linux-gnu/libw.so.1", RSC_LDSO_VIA_DEFAULT);
 	e = entry(res, "libv.so.1");
 	assert_null(e->path);
 	assert_int_equal(e->problems, RSC_LDSO_MISSING | RSC_LDSO_WRONG_ARCH);
@@ -459,8 +456,8 @@ static void test_ld_so_conf_include_glob(void **state)
 
 	tu_write(f->dir, "etc/ld.so.conf", "# comment\ninclude /etc/ld.so.conf.d/*.conf\n", 0644,
 		 (uid_t)-1, (gid_t)-1);
-	tu_write(f->dir, "etc/ld.so.conf.d/b.conf", "/srv/b/ # trailing slash and comment\n",
-		 0644, (uid_t)-1, (gid_t)-1);
+	tu_write(f->dir, "etc/ld.so.conf.d/b.conf", "/srv/b/ # trailing slash and comment\n", 0644,
+		 (uid_t)-1, (gid_t)-1);
 	tu_write(f->dir, "etc/ld.so.conf.d/a.conf", "  /srv/a\ninclude sub/*.conf\n", 0644,
 		 (uid_t)-1, (gid_t)-1);
 	tu_write(f->dir, "etc/ld.so.conf.d/sub/c.conf", "/srv/c=libc6\n", 0644, (uid_t)-1,
@@ -542,8 +539,10 @@ static void test_elf_parse_mem(void **state)
 	size_t len;
 
 	(void)state;
-	b = elffx_build(&(struct elffx){ .bits = 32, .interp = "/lib/ld-linux.so.2",
-					 .soname = "libq.so.2", .rpath = "/r",
+	b = elffx_build(&(struct elffx){ .bits = 32,
+					 .interp = "/lib/ld-linux.so.2",
+					 .soname = "libq.so.2",
+					 .rpath = "/r",
 					 .needed = { "liba.so", "libb.so" } },
 			&len);
 	assert_int_equal(rsc_elf_parse_mem(b, len, &e), 0);
@@ -620,7 +619,8 @@ static void test_cmd_ldd(void **state)
 		struct json_object *top = json_tokener_parse(out), *libs, *foo, *by;
 
 		assert_non_null(top);
-		assert_int_equal(json_object_get_int(json_object_object_get(top, "exit_status")), 4);
+		assert_int_equal(json_object_get_int(json_object_object_get(top, "exit_status")),
+				 4);
 		libs = json_object_object_get(
 			json_object_array_get_idx(json_object_object_get(top, "programs"), 0),
 			"libraries");
@@ -628,7 +628,8 @@ static void test_cmd_ldd(void **state)
 		foo = json_object_array_get_idx(libs, 2);
 		assert_string_equal(json_object_get_string(json_object_object_get(foo, "name")),
 				    "libfoo.so.1");
-		assert_true(json_object_is_type(json_object_object_get(foo, "path"), json_type_null));
+		assert_true(
+			json_object_is_type(json_object_object_get(foo, "path"), json_type_null));
 		assert_string_equal(json_object_get_string(json_object_array_get_idx(
 					    json_object_object_get(foo, "problems"), 0)),
 				    "missing");
@@ -641,8 +642,7 @@ static void test_cmd_ldd(void **state)
 		json_object_put(top);
 	}
 	free(out);
-	assert_int_equal(run_ldd(f, (char *[]){ "usr/sbin/sshd" }, 1, false, &out),
-			 RSC_EXIT_USAGE);
+	assert_int_equal(run_ldd(f, (char *[]){ "usr/sbin/sshd" }, 1, false, &out), RSC_EXIT_USAGE);
 	free(out);
 }
 
