@@ -73,10 +73,8 @@ static void text_result(FILE *out, const struct rsc_ldso_result *res, bool heade
 	}
 	if (header)
 		fputc('\n', out);
-	if (res->is_static) {
+	if (res->is_static)
 		fprintf(out, "\tstatically linked\n");
-		return;
-	}
 	for (size_t i = 0; i < res->n_entries; i++)
 		text_entry(out, res, &res->entries[i]);
 	if (interp && res->interp_problems) {
@@ -84,7 +82,7 @@ static void text_result(FILE *out, const struct rsc_ldso_result *res, bool heade
 			res->interp_problems & RSC_LDSO_MISSING ? "not found" : interp);
 		text_problems(out, res->interp_problems, res->interp_detail);
 		fprintf(out, ")\n");
-	} else if (interp) {
+	} else if (interp && !res->is_static) {
 		fprintf(out, "\t%s\n", interp);
 	}
 	if (res->capped)

@@ -244,7 +244,8 @@ static int load_program(struct ldso_resolve *rs, const char *path, struct rsc_ld
 		return -ENOMEM;
 	res->elfclass = o->elf.elfclass;
 	res->machine = o->elf.machine;
-	res->is_static = !o->elf.has_dynamic;
+	/* ld.so --list: "statically linked" when the program needs nothing */
+	res->is_static = o->elf.n_needed == 0;
 	return 0;
 }
 
@@ -343,7 +344,7 @@ int rsc_ldso_resolve(struct rsc_ldso *l, const char *path, struct rsc_ldso_resul
 	if (!res->program || !obj_new(&rs, -1) || rsc_strv_add(&rs.o[0].names, path) < 0)
 		goto out;
 	r = load_program(&rs, path, res);
-	if (r < 0 || res->problems || res->is_static)
+	if (r < 0 || res->problems || (res->is_static && !rs.o[0].elf.interp))
 		goto out;
 	rs.arch = rsc_ldso_find_arch(&rs.o[0].elf);
 	if (rs.arch->triplet) {
@@ -361,7 +362,7 @@ int rsc_ldso_resolve(struct rsc_ldso *l, const char *path, struct rsc_ldso_resul
 	if (r < 0)
 		goto out;
 	r = load_interp(&rs, res);
-	if (r < 0)
+	if (r < 0 || res->is_static)
 		goto out;
 	/* Breadth-first, like _dl_map_object_deps: every object's DT_NEEDED in order. */
 	for (size_t i = 0; i < rs.n && r == 0; i++) {

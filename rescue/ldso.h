@@ -76,7 +76,8 @@ struct rsc_ldso_result {
 	char *detail;		/* their detail, or NULL */
 	unsigned char elfclass; /* the program's, which the libraries must match */
 	uint16_t machine;
-	bool is_static; /* no PT_DYNAMIC: nothing to resolve */
+	bool is_static; /* no DT_NEEDED (ld.so --list: "statically linked"); a PT_INTERP is still
+			   checked */
 	char *interp;	/* PT_INTERP; for a program without one (a library, a PAM
 				       module), the usual interpreter of its architecture when it
 				       exists (interp_implied); NULL otherwise */

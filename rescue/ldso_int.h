@@ -152,6 +152,11 @@ struct ldso_resolve {
 struct ldso_tried {
 	unsigned problems; /* RSC_LDSO_DANGLING / RSC_LDSO_WRONG_ARCH */
 	struct rsc_buf why;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} seen[16]; /* files already noted: /lib/T/x and /usr/lib/T/x are one on merged /usr */
+	size_t n_seen;
 };
 
 /* What trying one candidate file gave (rsc_ldso_try_file). */

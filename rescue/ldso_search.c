@@ -165,16 +165,36 @@ int rsc_ldso_expand(const struct ldso_resolve *rs, const char *s, const char *or
 	return *out ? 0 : -ENOMEM;
 }
 
-/* Remember "<path><what><extra>" (path and extra escaped) and the problem bit. */
+/* true when the file st was noted already; else remember it. */
+static bool seen(struct ldso_tried *t, const struct stat *st)
+{
+	for (size_t i = 0; i < t->n_seen; i++)
+		if (t->seen[i].dev == st->st_dev && t->seen[i].ino == st->st_ino)
+			return true;
+	if (t->n_seen < ARRAY_SIZE(t->seen)) {
+		t->seen[t->n_seen].dev = st->st_dev;
+		t->seen[t->n_seen].ino = st->st_ino;
+		t->n_seen++;
+	}
+	return false;
+}
+
+/* Remember "<path><what><extra>" (path and extra escaped), once, and the problem bit. */
 static void note(struct ldso_tried *t, unsigned bit, const char *path, const char *what,
 		 const char *extra)
 {
-	_cleanup_free_ char *p = rsc_escape(path), *e = rsc_escape(extra);
+	_cleanup_free_ char *p = rsc_escape(path), *e = rsc_escape(extra), *msg = NULL;
 
 	t->problems |= bit;
+	if (asprintf(&msg, "%s%s%s", p ? p : "?", what, e ? e : "?") < 0) {
+		msg = NULL;
+		return;
+	}
+	if (t->why.data && strstr(t->why.data, msg))
+		return; /* the same file again: a cache entry that is also in a system dir */
 	if (t->why.len)
 		rsc_buf_adds(&t->why, "; ");
-	rsc_buf_printf(&t->why, "%s%s%s", p ? p : "?", what, e ? e : "?");
+	rsc_buf_adds(&t->why, msg);
 }
 
 /* Give o the path it was found under and its $ORIGIN. */
@@ -208,6 +228,8 @@ int rsc_ldso_try_file(struct ldso_resolve *rs, const char *path, struct ldso_obj
 		    S_ISLNK(st.st_mode)) {
 			_cleanup_free_ char *target = NULL;
 
+			if (seen(t, &st))
+				return CAND_NEXT;
 			if (rsc_root_readlink(root, path, &target) == -ENOMEM)
 				return -ENOMEM;
 			note(t, RSC_LDSO_DANGLING, path, " is a dangling symlink to ",
@@ -230,8 +252,9 @@ int rsc_ldso_try_file(struct ldso_resolve *rs, const char *path, struct ldso_obj
 	if (e.status == RSC_ELF_OK &&
 	    (e.elfclass != rs->o[0].elf.elfclass || e.machine != rs->o[0].elf.machine ||
 	     e.data != rs->o[0].elf.data)) {
-		note(t, RSC_LDSO_WRONG_ARCH, path, " is ",
-		     rsc_elf_describe(&e, desc, sizeof(desc)));
+		if (!seen(t, &st))
+			note(t, RSC_LDSO_WRONG_ARCH, path, " is ",
+			     rsc_elf_describe(&e, desc, sizeof(desc)));
 		rsc_elf_info_clear(&e);
 		return CAND_NEXT;
 	}
