@@ -71,22 +71,30 @@ struct rsc_ldso_entry {
 };
 
 struct rsc_ldso_result {
-	char *program;		/* the victim path asked for */
-	unsigned problems;	/* of the program itself: MISSING, DANGLING, EMPTY, ... */
-	char *detail;		/* their detail, or NULL */
-	unsigned char elfclass; /* the program's, which the libraries must match */
+	/* the victim path asked for */
+	char *program;
+	/* problems of the program itself (MISSING, DANGLING, EMPTY, ...) and their detail */
+	unsigned problems;
+	char *detail;
+	/* the program's ELF class and machine, which the libraries must match */
+	unsigned char elfclass;
 	uint16_t machine;
-	bool is_static; /* no DT_NEEDED (ld.so --list: "statically linked"); a PT_INTERP is still
-			   checked */
-	char *interp;	/* PT_INTERP; for a program without one (a library, a PAM
-				       module), the usual interpreter of its architecture when it
-				       exists (interp_implied); NULL otherwise */
+	/* no DT_NEEDED (ld.so --list: "statically linked"); a PT_INTERP is still checked */
+	bool is_static;
+	/*
+	 * PT_INTERP; for a program without one (a library, a PAM module) the usual
+	 * interpreter of its architecture when it exists (interp_implied), else NULL.
+	 * Problems (MISSING, EMPTY, NOT_ELF, ...) are only reported for a real PT_INTERP.
+	 */
+	char *interp;
 	bool interp_implied;
-	unsigned interp_problems; /* of the interpreter: MISSING, EMPTY, NOT_ELF, ... */
+	unsigned interp_problems;
 	char *interp_detail;
-	struct rsc_ldso_entry *entries; /* load order, without the program and its interpreter */
+	/* load order, without the program and its interpreter */
+	struct rsc_ldso_entry *entries;
 	size_t n_entries;
-	bool capped; /* RSC_LDSO_MAX_OBJECTS was reached */
+	/* RSC_LDSO_MAX_OBJECTS was reached */
+	bool capped;
 };
 
 /*
