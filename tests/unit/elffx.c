@@ -55,6 +55,8 @@ unsigned char *elffx_build(const struct elffx *f, size_t *len)
 		d[nd++] = (struct dyn){ DT_RPATH, add_str(&st, f->rpath) };
 	if (f->runpath)
 		d[nd++] = (struct dyn){ DT_RUNPATH, add_str(&st, f->runpath) };
+	if (f->flags_1)
+		d[nd++] = (struct dyn){ DT_FLAGS_1, f->flags_1 };
 	off_interp = ehsz + nph * phsz;
 	if (f->interp)
 		interp_len = strlen(f->interp) + 1;

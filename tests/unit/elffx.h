@@ -21,6 +21,7 @@ struct elffx {
 	const char *rpath;
 	const char *runpath;
 	const char *needed[ELFFX_MAX_NEEDED]; /* NULL-terminated */
+	unsigned long flags_1;		      /* DT_FLAGS_1 when not 0 */
 	int no_dynamic;			      /* a static program: no PT_DYNAMIC */
 };
 

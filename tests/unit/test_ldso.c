@@ -8,6 +8,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -575,6 +576,104 @@ static void test_elf_parse_mem(void **state)
 	free(b);
 }
 
+static void test_slash_names_dirs_and_platform(void **state)
+{
+	struct fx *f = *state;
+	const struct rsc_ldso_result *res;
+	const struct rsc_ldso_entry *e;
+
+	/* a DT_NEEDED with '/' is opened as it is ($ORIGIN expanded), no search */
+	lib(f, "opt/app/plugins/libplug.so", "libplug.so", NULL, NULL, NULL);
+	lib(f, "opt/x86_64/libplat.so.1", "libplat.so.1", NULL, NULL, NULL);
+	/* a directory where a library should be: ld.so fails on it, the search stops */
+	tu_mkdir(f->dir, TRIPLET "/libdir.so.1" + 1, 0755, (uid_t)-1, (gid_t)-1);
+	lib(f, "usr/lib/libdir.so.1", "libdir.so.1", NULL, NULL, NULL);
+	elffx_write(f->dir, "opt/app/p",
+		    &(struct elffx){ .interp = INTERP,
+				     .runpath = "/opt/$PLATFORM",
+				     .needed = { "$ORIGIN/plugins/libplug.so", "libplat.so.1",
+						 "libdir.so.1", "libc.so.6" } },
+		    0);
+	res = resolve(f, "/opt/app/p");
+	assert_found(res, "$ORIGIN/plugins/libplug.so", "/opt/app/plugins/libplug.so",
+		     RSC_LDSO_VIA_PATH);
+	assert_found(res, "libplat.so.1", "/opt/x86_64/libplat.so.1", RSC_LDSO_VIA_RUNPATH);
+	e = entry(res, "libdir.so.1");
+	assert_string_equal(e->path, TRIPLET "/libdir.so.1");
+	assert_int_equal(e->problems, RSC_LDSO_NOT_ELF);
+}
+
+static void test_nodeflib(void **state)
+{
+	struct fx *f = *state;
+	const struct rsc_ldso_result *res;
+
+	/* DF_1_NODEFLIB: the system directories are not searched for the object's needs */
+	lib(f, "usr/lib/libn.so.1", "libn.so.1", NULL, NULL, NULL);
+	elffx_write(f->dir, "usr/bin/p",
+		    &(struct elffx){
+			    .interp = INTERP, .flags_1 = DF_1_NODEFLIB, .needed = { "libn.so.1" } },
+		    0);
+	res = resolve(f, "/usr/bin/p");
+	assert_int_equal(entry(res, "libn.so.1")->problems, RSC_LDSO_MISSING);
+}
+
+static void test_stale_cache_uses_conf(void **state)
+{
+	struct fx *f = *state;
+	const struct centry ents[] = { { 0x0303, "libc.so.6", TRIPLET "/libc.so.6" } };
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	const struct rsc_ldso_result *res;
+	char *path = NULL;
+	unsigned char *c;
+	size_t len;
+
+	c = make_cache(ents, 1, false, &len);
+	elffx_write_blob(f->dir, "etc/ld.so.cache", c, len);
+	free(c);
+	tu_write(f->dir, "etc/ld.so.conf", "/usr/local/lib\n", 0644, (uid_t)-1, (gid_t)-1);
+	lib(f, "usr/local/lib/liblocal.so.1", "liblocal.so.1", NULL, NULL, NULL);
+	prog(f, "usr/bin/p", NULL, NULL, "liblocal.so.1", NULL);
+	/* everything older than the cache: the cache is trusted, like ld.so does */
+	for (const char *const *rel =
+		     (const char *const[]){ "etc/ld.so.conf", "usr/local/lib", NULL };
+	     *rel; rel++) {
+		assert_true(asprintf(&path, "%s/%s", f->dir, *rel) > 0);
+		assert_int_equal(utimensat(AT_FDCWD, path, old, AT_SYMLINK_NOFOLLOW), 0);
+		free(path);
+	}
+	res = resolve(f, "/usr/bin/p");
+	assert_int_equal(entry(res, "liblocal.so.1")->problems, RSC_LDSO_MISSING);
+	assert_found(res, "libc.so.6", TRIPLET "/libc.so.6", RSC_LDSO_VIA_CACHE);
+	/* ld.so.conf newer than the cache (ldconfig not run since): its dirs are searched too */
+	tu_write(f->dir, "etc/ld.so.conf", "/usr/local/lib\n", 0644, (uid_t)-1, (gid_t)-1);
+	old[0].tv_sec = old[1].tv_sec = 1000000000 - 10;
+	assert_true(asprintf(&path, "%s/etc/ld.so.cache", f->dir) > 0);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	free(path);
+	res = resolve(f, "/usr/bin/p");
+	assert_found(res, "liblocal.so.1", "/usr/local/lib/liblocal.so.1", RSC_LDSO_VIA_CONF);
+}
+
+static void test_object_cap(void **state)
+{
+	struct fx *f = *state;
+	const struct rsc_ldso_result *res;
+	char rel[64], next[32];
+
+	/* a chain of 1100 libraries: resolution stops at RSC_LDSO_MAX_OBJECTS and says so */
+	for (int i = 0; i < 1100; i++) {
+		snprintf(rel, sizeof(rel), "usr/lib/libc%d.so", i);
+		snprintf(next, sizeof(next), "libc%d.so", i + 1);
+		lib(f, rel, NULL, NULL, NULL, next);
+	}
+	prog(f, "usr/bin/p", NULL, NULL, "libc0.so", NULL);
+	res = resolve(f, "/usr/bin/p");
+	assert_true(res->capped);
+	assert_true(res->n_entries <= RSC_LDSO_MAX_OBJECTS);
+	assert_true(rsc_ldso_result_has_problems(res));
+}
+
 /* `sshrescue ldd`: output lines and exit status. */
 static int run_ldd(struct fx *f, char **paths, int n, bool json, char **out)
 {
@@ -666,6 +765,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_symlink_outside_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program_and_interp_problems, setup, teardown),
 		cmocka_unit_test(test_elf_parse_mem),
+		cmocka_unit_test_setup_teardown(test_slash_names_dirs_and_platform, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_nodeflib, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_cache_uses_conf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_object_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_ldd, setup, teardown),
 	};
 
