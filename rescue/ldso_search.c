@@ -220,6 +220,7 @@ int rsc_ldso_try_file(struct ldso_resolve *rs, const char *path, struct ldso_obj
 	struct rsc_elf_info e = { 0 };
 	struct stat st;
 	char desc[64];
+	bool skip;
 	int r;
 
 	fd = rsc_root_open_at(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0, 0);
@@ -249,14 +250,30 @@ int rsc_ldso_try_file(struct ldso_resolve *rs, const char *path, struct ldso_obj
 		r = asprintf(&o->detail, "cannot read: %s", strerror(-r));
 		goto stop;
 	}
-	if (e.status == RSC_ELF_OK &&
-	    (e.elfclass != rs->o[0].elf.elfclass || e.machine != rs->o[0].elf.machine ||
-	     e.data != rs->o[0].elf.data)) {
+	/*
+	 * open_verify's order: another class is skipped (a 32-bit copy where a 64-bit one is
+	 * needed), another byte order is fatal, another machine is skipped; then only
+	 * ELFOSABI_SYSV/GNU and ET_DYN/ET_EXEC are accepted.
+	 */
+	skip = e.elfclass && e.elfclass != rs->o[0].elf.elfclass;
+	if (!skip && e.status == RSC_ELF_OK && e.data != rs->o[0].elf.data) {
+		o->problems |= RSC_LDSO_WRONG_ARCH;
+		snprintf(e.why, sizeof(e.why), "%s, not %s",
+			 rsc_elf_describe(&e, desc, sizeof(desc)),
+			 e.data == ELFDATA2MSB ? "little-endian" : "big-endian");
+		e.status = RSC_ELF_BAD;
+	}
+	skip |= e.status == RSC_ELF_OK && !o->problems && e.machine != rs->o[0].elf.machine;
+	if (skip) {
 		if (!seen(t, &st))
 			note(t, RSC_LDSO_WRONG_ARCH, path, " is ",
 			     rsc_elf_describe(&e, desc, sizeof(desc)));
 		rsc_elf_info_clear(&e);
 		return CAND_NEXT;
+	}
+	if (e.status == RSC_ELF_OK && e.osabi != ELFOSABI_SYSV && e.osabi != ELFOSABI_GNU) {
+		e.status = RSC_ELF_BAD;
+		snprintf(e.why, sizeof(e.why), "ELF OS ABI %u is invalid for ld.so", e.osabi);
 	}
 	if (e.status == RSC_ELF_OK && e.type != ET_DYN && e.type != ET_EXEC) {
 		e.status = RSC_ELF_BAD;
@@ -277,7 +294,8 @@ int rsc_ldso_try_file(struct ldso_resolve *rs, const char *path, struct ldso_obj
 		o->problems |= RSC_LDSO_TRUNCATED;
 		break;
 	default:
-		o->problems |= RSC_LDSO_NOT_ELF;
+		if (!(o->problems & RSC_LDSO_WRONG_ARCH))
+			o->problems |= RSC_LDSO_NOT_ELF;
 		break;
 	}
 	r = asprintf(&o->detail, "%s", e.why);

@@ -348,6 +348,25 @@ static void test_wrong_class_skipped(void **state)
 	assert_int_equal(e->problems, RSC_LDSO_MISSING | RSC_LDSO_WRONG_ARCH);
 	assert_string_equal(e->detail, TRIPLET "/libv.so.1 is ELF32 LSB Intel 80386; "
 					       "/usr/lib/libv.so.1 is ELF64 LSB AArch64");
+	/* a truncated 32-bit copy is skipped too: ld.so looks at the class first */
+	elffx_write(f->dir, TRIPLET "/libu.so.1" + 1, &(struct elffx){ .bits = 32 }, 60);
+	lib(f, "usr/lib/libu.so.1", "libu.so.1", NULL, NULL, NULL);
+	/* another OS ABI: ld.so fails on it ("ELF file OS ABI invalid") */
+	{
+		size_t len;
+		unsigned char *b = elffx_build(&(struct elffx){ .soname = "libo.so.1" }, &len);
+
+		b[EI_OSABI] = ELFOSABI_FREEBSD;
+		elffx_write_blob(f->dir, TRIPLET "/libo.so.1" + 1, b, len);
+		free(b);
+	}
+	elffx_write(f->dir, "usr/bin/q",
+		    &(struct elffx){ .interp = INTERP, .needed = { "libu.so.1", "libo.so.1" } }, 0);
+	res = resolve(f, "/usr/bin/q");
+	assert_found(res, "libu.so.1", "/usr/lib/libu.so.1", RSC_LDSO_VIA_DEFAULT);
+	e = entry(res, "libo.so.1");
+	assert_string_equal(e->path, TRIPLET "/libo.so.1");
+	assert_int_equal(e->problems, RSC_LDSO_NOT_ELF);
 }
 
 /* ld.so.cache writer: the new format, or the old one. */
