@@ -44,6 +44,8 @@ int rsc_cmd_undo(const struct rsc_opts *o);
 int rsc_cmd_add_key(const struct rsc_opts *o);
 /* Validate the victim's sshd_config; with o->dump print the effective configuration. */
 int rsc_cmd_sshd_config(const struct rsc_opts *o);
+/* Resolve the libraries of the victim's programs paths[0..n) like its ld.so (ldso.h). */
+int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n);
 /* Print the problem catalogue: text, or Markdown for docs/checks.md. */
 int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
 

@@ -67,6 +67,12 @@ static int run_sshd_config(struct rsc_opts *o, char **args, int n)
 	return rsc_cmd_sshd_config(o);
 }
 
+static int run_ldd(struct rsc_opts *o, char **args, int n)
+{
+	o->target = args[0];
+	return rsc_cmd_ldd(o, args + 1, n - 1);
+}
+
 static const struct command commands[] = {
 	{ "check", "TARGET", "read-only diagnosis of the victim (never writes a byte)", 1, 1,
 	  run_check },
@@ -79,6 +85,8 @@ static const struct command commands[] = {
 	{ "sshd-config", "TARGET",
 	  "validate the victim's sshd_config like its sshd; --dump: effective config", 1, 1,
 	  run_sshd_config },
+	{ "ldd", "TARGET PATH...",
+	  "the libraries of the victim's programs, resolved like its own ld.so", 2, 256, run_ldd },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
 };
 

@@ -4,6 +4,8 @@
 # aborts). The first line of each fuzz file names the sources it needs,
 # relative to the repository:
 #   /* fuzz-sources: rescue/authkeys.c rescue/util.c */
+# An optional second line names system libraries to link (uninstrumented):
+#   /* fuzz-libs: elf z */
 # Needs clang and its libFuzzer runtime (Debian: libclang-rt-14-dev).
 set -eu
 if [ $# -ne 1 ]; then
@@ -45,9 +47,24 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
 		fi
 		srcs="$srcs $top/$s"
 	done
+	libs=""
+	line2=$(sed -n 2p "$src")
+	case $line2 in
+	"/* fuzz-libs:"*"*/")
+		for l in $(printf '%s\n' "$line2" | sed 's|^/\* fuzz-libs:||; s|\*/$||'); do
+			case $l in
+			*[!a-z0-9_+-]*)
+				echo "fuzz build: $src: bad library name '$l'" >&2
+				exit 1
+				;;
+			esac
+			libs="$libs -l$l"
+		done
+		;;
+	esac
 	echo "fuzz build: $name"
 	# shellcheck disable=SC2086
-	$CC $CFLAGS -I "$top/rescue" -o "$out/$name" "$src" $srcs
+	$CC $CFLAGS -I "$top/rescue" -o "$out/$name" "$src" $srcs $libs
 done
 if [ "$found" -eq 0 ]; then
 	echo "fuzz build: no tests/fuzz/fuzz_*.c" >&2

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ldso_conf.c - the victim's /etc/ld.so.conf as its ldconfig reads it
+ * (glibc elf/ldconfig.c parse_conf / parse_conf_include), with "include"
+ * globs expanded inside the victim root, never on the helper.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ldso_int.h"
+#include "root.h"
+#include "util.h"
+
+#define LDCONF_MAX_DEPTH 16
+#define LDCONF_CAP	 (1u << 20)
+
+int rsc_strv_add(struct rsc_strv *s, const char *str)
+{
+	char **v = reallocarray(s->v, s->n + 2, sizeof(char *));
+
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	v[s->n] = strdup(str);
+	if (!v[s->n])
+		return -ENOMEM;
+	v[++s->n] = NULL;
+	return 0;
+}
+
+int rsc_strv_add_unique(struct rsc_strv *s, const char *str)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], str) == 0)
+			return 0;
+	return rsc_strv_add(s, str);
+}
+
+void rsc_strv_free(struct rsc_strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static bool has_magic(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '*' || s[i] == '?' || s[i] == '[')
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names in the victim directory dir matching pat (no "." / ".."), sorted. */
+static int list_matching(struct rsc_root *r, const char *dir, const char *pat,
+			 struct rsc_strv *names)
+{
+	DIR *d = NULL;
+	struct dirent *de;
+	int fd, ret = 0;
+
+	fd = rsc_root_open_at(r, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return 0; /* no such directory: no match */
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fnmatch(pat, de->d_name, FNM_PERIOD) != 0)
+			continue;
+		if (names->n >= RSC_LDCONF_MAX_FILES)
+			break;
+		ret = rsc_strv_add(names, de->d_name);
+		if (ret < 0)
+			break;
+	}
+	closedir(d);
+	if (names->n > 1)
+		qsort(names->v, names->n, sizeof(char *), cmp_str);
+	return ret;
+}
+
+/* Match the components of rest below the victim directory prefix. */
+static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, struct rsc_strv *out)
+{
+	_cleanup_free_ char *comp = NULL;
+	struct rsc_strv names = { 0 };
+	const char *slash;
+	size_t len;
+	int ret = 0;
+
+	while (*rest == '/')
+		rest++;
+	if (*rest == '\0') {
+		struct stat st;
+
+		if (out->n < RSC_LDCONF_MAX_FILES && rsc_root_stat(r, prefix, &st, 0) == 0)
+			return rsc_strv_add(out, prefix);
+		return 0;
+	}
+	slash = strchr(rest, '/');
+	len = slash ? (size_t)(slash - rest) : strlen(rest);
+	comp = strndup(rest, len);
+	if (!comp)
+		return -ENOMEM;
+	if (has_magic(comp, len)) {
+		ret = list_matching(r, prefix, comp, &names);
+	} else {
+		ret = rsc_strv_add(&names, comp);
+	}
+	for (size_t i = 0; ret == 0 && i < names.n && out->n < RSC_LDCONF_MAX_FILES; i++) {
+		_cleanup_free_ char *next = rsc_path_join(prefix, names.v[i]);
+
+		if (!next) {
+			ret = -ENOMEM;
+			break;
+		}
+		ret = glob_walk(r, next, rest + len, out);
+	}
+	rsc_strv_free(&names);
+	return ret;
+}
+
+int rsc_ldconf_glob(struct rsc_root *r, const char *pattern, struct rsc_strv *out)
+{
+	if (pattern[0] != '/')
+		return -EINVAL;
+	return glob_walk(r, "/", pattern, out);
+}
+
+static void newer(struct timespec *newest, const struct stat *st)
+{
+	if (!newest)
+		return;
+	if (st->st_mtim.tv_sec > newest->tv_sec ||
+	    (st->st_mtim.tv_sec == newest->tv_sec && st->st_mtim.tv_nsec > newest->tv_nsec))
+		*newest = st->st_mtim;
+}
+
+static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
+		     struct timespec *newest, unsigned depth);
+
+/* "include" patterns of one line, relative ones against the directory of file. */
+static int do_include(struct rsc_root *r, const char *file, char *args, struct rsc_strv *dirs,
+		      struct timespec *newest, unsigned depth)
+{
+	char *save = NULL;
+	int ret = 0;
+
+	for (char *pat = strtok_r(args, " \t", &save); pat && ret == 0;
+	     pat = strtok_r(NULL, " \t", &save)) {
+		_cleanup_free_ char *full = NULL;
+		struct rsc_strv files = { 0 };
+
+		if (pat[0] != '/') {
+			_cleanup_free_ char *dir = strdup(file);
+			char *s;
+
+			if (!dir)
+				return -ENOMEM;
+			s = strrchr(dir, '/');
+			if (s)
+				s[s == dir ? 1 : 0] = '\0';
+			full = rsc_path_join(dir, pat);
+		} else {
+			full = strdup(pat);
+		}
+		if (!full)
+			return -ENOMEM;
+		ret = rsc_ldconf_glob(r, full, &files);
+		for (size_t i = 0; ret == 0 && i < files.n; i++)
+			ret = read_conf(r, files.v[i], dirs, newest, depth + 1);
+		rsc_strv_free(&files);
+	}
+	return ret;
+}
+
+static int add_dir(struct rsc_root *r, char *line, struct rsc_strv *dirs, struct timespec *newest)
+{
+	char *eq = strchr(line, '=');
+	size_t len;
+	struct stat st;
+
+	if (eq) /* "dir=libc6": the old type suffix */
+		*eq = '\0';
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
+	while (len > 1 && line[len - 1] == '/')
+		line[--len] = '\0';
+	if (len == 0 || dirs->n >= RSC_LDCONF_MAX_DIRS)
+		return 0;
+	if (rsc_root_stat(r, line, &st, 0) == 0)
+		newer(newest, &st);
+	return rsc_strv_add_unique(dirs, line);
+}
+
+static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
+		     struct timespec *newest, unsigned depth)
+{
+	_cleanup_free_ char *data = NULL;
+	char *save = NULL;
+	struct stat st;
+	size_t len = 0;
+	int ret;
+
+	if (depth > LDCONF_MAX_DEPTH)
+		return 0;
+	ret = rsc_root_read_file(r, path, LDCONF_CAP, 0, &data, &len, &st);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret < 0)
+		return 0; /* ldconfig warns and goes on */
+	newer(newest, &st);
+	if (memchr(data, '\0', len))
+		len = strlen(
+			data); /* ldconfig's getline stops at nothing, but a NUL ends our string */
+	for (char *line = strtok_r(data, "\n", &save); line && ret == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *hash = strchr(line, '#'), *cp = line;
+
+		if (hash)
+			*hash = '\0';
+		while (*cp == ' ' || *cp == '\t')
+			cp++;
+		if (*cp == '\0')
+			continue;
+		if (strncmp(cp, "include", 7) == 0 && (cp[7] == ' ' || cp[7] == '\t'))
+			ret = do_include(r, path, cp + 8, dirs, newest, depth);
+		else if (strncmp(cp, "hwcap", 5) == 0 && (cp[5] == ' ' || cp[5] == '\t'))
+			continue;
+		else
+			ret = add_dir(r, cp, dirs, newest);
+	}
+	return ret;
+}
+
+int rsc_ldconf_read(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
+		    struct timespec *newest)
+{
+	return read_conf(r, path, dirs, newest, 0);
+}
