@@ -24,6 +24,7 @@ extern const struct rsc_check chk_sshd_config;
 extern const struct rsc_check chk_sshd_lockout;
 extern const struct rsc_check chk_sshd_start;
 extern const struct rsc_check chk_sshd_boot;
+extern const struct rsc_check chk_sshd_binary;
 extern const struct rsc_check chk_login_gate;
 
 /* Every check family, in run order, NULL-terminated. */

@@ -18,11 +18,13 @@
 #include <cmocka.h>
 
 #include "checks.h"
+#include "elffx.h"
 #include "cmd.h"
 #include "pamconf.h"
 #include "report.h"
 #include "root.h"
 #include "testutil.h"
+#include "util.h"
 #include "victimfx.h"
 
 #define PAM_SSHD                                                                                   \
@@ -37,11 +39,22 @@
 	"account	[success=1 new_authtok_reqd=done default=ignore]	pam_unix.so\n"                   \
 	"account	requisite			pam_deny.so\n"
 
+static const char *const modules[] = { "pam_unix.so", "pam_nologin.so", "pam_selinux.so",
+				       "pam_deny.so", "pam_permit.so" };
+
 static void pam_files(struct vfx *f)
 {
 	tu_write(f->dir, "etc/pam.d/sshd", PAM_SSHD, 0644, 0, 0);
 	tu_write(f->dir, "etc/pam.d/common-auth", "auth required pam_unix.so nullok\n", 0644, 0, 0);
 	tu_write(f->dir, "etc/pam.d/common-account", PAM_ACCOUNT, 0644, 0, 0);
+	/* the modules, beside a static sshd's default library directory */
+	for (size_t i = 0; i < ARRAY_SIZE(modules); i++) {
+		char rel[64];
+		const struct elffx m = { .soname = modules[i] };
+
+		snprintf(rel, sizeof(rel), "lib/security/%s", modules[i]);
+		elffx_write(f->dir, rel, &m, 0);
+	}
 }
 
 static struct rsc_root *root_of(struct vfx *f)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "checks.h"
+#include "elffx.h"
 #include "keys.h"
 #include "root.h"
 #include "testutil.h"
@@ -57,6 +58,12 @@ struct vfx *vfx_new(const char *os_id)
 	tu_mkdir(d, "usr/share/empty.sshd", 0711, 0, 0);
 	tu_mkdir(d, "var/lib/empty", 0755, 0, 0);
 	tu_mkdir(d, "var/empty", 0755, 0, 0);
+	/* sshd: a whole static program (no libraries to find) */
+	{
+		const struct elffx sshd = { .type = 2 /* ET_EXEC */, .no_dynamic = 1 };
+
+		elffx_write(d, "usr/sbin/sshd", &sshd, 0);
+	}
 	/* stand-ins for the shells: sshd only needs them to be executable files */
 	tu_write(d, "bin/bash", "#!/bin/sh\n", 0755, 0, 0);
 	tu_write(d, "usr/sbin/nologin", "#!/bin/sh\n", 0755, 0, 0);
