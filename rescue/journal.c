@@ -11,6 +11,8 @@
  * Before the caller writes a file, rsc_journal_wrote() keeps the bytes about
  * to be written (data/N.new, a "wrote" line): undo compares the file with
  * them, so that it never deletes or overwrites what someone changed since.
+ * Before it creates a symlink, rsc_journal_linked() does the same with the
+ * link's target (a "linked" line, version 3).
  *
  * Read side: rsc_journal_list() and the helpers it shares with undo
  * (journal_undo.c): finding, ordering and loading the journals of a root.
@@ -267,6 +269,15 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 			if (r < 0)
 				return r;
 			rec.has_data = true;
+		} else if (save_data && S_ISLNK(st.st_mode)) {
+			/* the link's text, as it is: undo makes the same link again */
+			r = rsc_root_readlink(j->root, path, &bytes);
+			if (r < 0)
+				return r;
+			len = strlen(bytes);
+			if (len == 0)
+				return -EINVAL;
+			rec.has_data = true;
 		}
 		rec.kind = S_ISREG(st.st_mode)	 ? RSC_J_FILE
 			   : S_ISDIR(st.st_mode) ? RSC_J_DIR
@@ -310,39 +321,80 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 	return 0;
 }
 
-int rsc_journal_wrote(struct rsc_journal *j, const char *path, const void *data, size_t len)
+/* The record of path whose kind lets undo use what the caller is about to put there. */
+static int new_seq(struct rsc_journal *j, const char *path, bool is_link, unsigned long *seq)
+{
+	const struct seen *s;
+
+	for (*seq = 1; *seq <= j->nrecs; (*seq)++)
+		if (strcmp(j->seen[*seq - 1].path, path) == 0)
+			break;
+	if (*seq > j->nrecs)
+		return -EINVAL;
+	s = &j->seen[*seq - 1];
+	if (s->kind == RSC_J_ABSENT)
+		return 0;
+	/* a file for "wrote", a link for "linked", with its earlier state saved */
+	if (!s->has_data || s->kind != (is_link ? RSC_J_SYMLINK : RSC_J_FILE))
+		return -EINVAL; /* undo could not put back what was there before */
+	return 0;
+}
+
+/* Save len bytes as data/<seq>.new, then append line: the file first, never a dangling line. */
+static int save_new(struct rsc_journal *j, unsigned long seq, const void *data, size_t len,
+		    struct rsc_buf *line)
 {
 	_cleanup_free_ char *dname = NULL;
-	struct rsc_buf line = { 0 };
-	const struct seen *s;
-	unsigned long seq;
 	int r;
 
-	if (!path || (!data && len))
-		return -EINVAL;
-	for (seq = 1; seq <= j->nrecs; seq++)
-		if (strcmp(j->seen[seq - 1].path, path) == 0)
-			break;
-	if (seq > j->nrecs)
-		return -EINVAL;
-	s = &j->seen[seq - 1];
-	if (!(s->kind == RSC_J_ABSENT || (s->kind == RSC_J_FILE && s->has_data)))
-		return -EINVAL; /* undo could not put back the bytes that were there before */
-	if (len > RSC_JOURNAL_DATA_MAX)
-		return -EFBIG;
 	if (j->broken)
 		return -EIO;
 	if (asprintf(&dname, "%s/data/%lu.new", j->dir, seq) < 0) {
 		dname = NULL;
 		return -ENOMEM;
 	}
-	/* the bytes first: a "wrote" line never names a file that is not there */
 	r = rsc_root_write_file(j->root, dname, data ? data : "", len, 0600, geteuid(), getegid());
-	if (r < 0)
-		return r;
-	r = jnl_format_wrote(&line, seq, len);
 	if (r == 0)
-		r = manifest_append(j, &line);
+		r = manifest_append(j, line);
+	return r;
+}
+
+int rsc_journal_linked(struct rsc_journal *j, const char *path, const char *target)
+{
+	struct rsc_buf line = { 0 };
+	unsigned long seq;
+	size_t len;
+	int r;
+
+	if (!path || !target || !*target)
+		return -EINVAL;
+	len = strnlen(target, PATH_MAX);
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	r = new_seq(j, path, true, &seq);
+	if (r == 0)
+		r = jnl_format_linked(&line, seq, len);
+	if (r == 0)
+		r = save_new(j, seq, target, len, &line);
+	rsc_buf_free(&line);
+	return r;
+}
+
+int rsc_journal_wrote(struct rsc_journal *j, const char *path, const void *data, size_t len)
+{
+	struct rsc_buf line = { 0 };
+	unsigned long seq;
+	int r;
+
+	if (!path || (!data && len))
+		return -EINVAL;
+	r = new_seq(j, path, false, &seq);
+	if (r == 0 && len > RSC_JOURNAL_DATA_MAX)
+		r = -EFBIG;
+	if (r == 0)
+		r = jnl_format_wrote(&line, seq, len);
+	if (r == 0)
+		r = save_new(j, seq, data, len, &line);
 	rsc_buf_free(&line);
 	return r;
 }

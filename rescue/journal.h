@@ -7,10 +7,13 @@
  * <id> is a sortable UTC timestamp plus a counter: 20261123T034501Z-1.
  * The directory holds "manifest" (a line-based text file, one record per
  * changed path, written and fsynced before each change), "data/N" (the
- * earlier bytes of record N when its content is replaced) and "data/N.new"
- * (the bytes the fix wrote there, noted by a "wrote" line before the write:
- * undo only deletes or overwrites a file that still holds exactly those
- * bytes). A journal that has been undone gets an "undone" marker file.
+ * earlier bytes of record N when its content is replaced or the file
+ * removed, or the earlier target of a symlink the fix removed) and
+ * "data/N.new" (the bytes the fix wrote there, noted by a "wrote" line
+ * before the write, or the target of the symlink the fix made there, noted
+ * by a "linked" line: undo only deletes or overwrites what still holds
+ * exactly those bytes). A journal that has been undone gets an "undone"
+ * marker file.
  */
 #ifndef RSC_JOURNAL_H
 #define RSC_JOURNAL_H
@@ -29,7 +32,8 @@ int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_jou
 
 /*
  * Record the current state of path before it changes: whether it exists,
- * its type, mode, uid, gid, and with save_data its bytes (regular files).
+ * its type, mode, uid, gid, and with save_data its bytes (regular files) or
+ * its target (symlinks), in data/<seq>.
  * A path already recorded in this journal is not recorded again (the first,
  * oldest state is what undo restores). fsyncs before returning.
  */
@@ -45,6 +49,18 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data);
  */
 int rsc_journal_wrote(struct rsc_journal *j, const char *path, const void *data, size_t len);
 
+/*
+ * Note the target of the symlink that the caller is ABOUT to create at
+ * path: saves it as data/<seq>.new and appends "linked SEQ LEN
+ * data/SEQ.new", fsynced (version 3). path must already be recorded, as
+ * absent or as a symlink with its target (save_data); else -EINVAL. An
+ * empty target is -EINVAL, one of PATH_MAX bytes or more -ENAMETOOLONG.
+ * Like rsc_journal_wrote(), a later call for the same path replaces the
+ * earlier note (whichever of the two it was). Returns 0 or -errno (then the
+ * link may not be made).
+ */
+int rsc_journal_linked(struct rsc_journal *j, const char *path, const char *target);
+
 /* Mark the journal complete and close it; NULL is fine. Returns 0 or -errno. */
 int rsc_journal_close(struct rsc_journal *j);
 /* The journal's id (owned by j). */
@@ -56,8 +72,8 @@ int rsc_journal_list(struct rsc_root *root, FILE *out);
 /*
  * Restore what journal id recorded (id NULL: the newest journal not yet
  * undone), in reverse order: bytes, then owner, then mode; paths that did not
- * exist are removed. Marks the journal undone. -ENOENT when there is
- * nothing to undo. Messages to out.
+ * exist are removed; a removed file or symlink is put back. Marks the
+ * journal undone. -ENOENT when there is nothing to undo. Messages to out.
  *
  * Undo never loses data (journal version 2, see docs/journal.md): a file the
  * fix created is removed only while it holds exactly the bytes the fix
@@ -67,6 +83,12 @@ int rsc_journal_list(struct rsc_root *root, FILE *out);
  * taken yet) before the earlier bytes are put back. Version 1 journals,
  * which lack the fix's bytes, are undone as before: created files removed,
  * rewritten files overwritten.
+ *
+ * Version 3 adds symlinks: a symlink the fix removed comes back (target and
+ * owner) only while its path is absent (or holds the link the fix made
+ * there instead); anything else there is kept and reported. A symlink the
+ * fix created is removed only while it is a symlink with exactly the
+ * recorded target; otherwise kept and reported.
  */
 int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out);
 
@@ -75,8 +97,10 @@ int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out);
  * docs/journal.md describes the format. The parser is strict: a line longer
  * than RSC_MANIFEST_LINE_MAX, a missing end of line, a NUL byte, an unknown
  * keyword, a path that is not absolute or has a ".." component, a "wrote"
- * line in a version 1 manifest or for a record that cannot have one: all
- * reject the whole manifest with "line N: why" in *why.
+ * line in a version 1 manifest or for a record that cannot have one, a
+ * "linked" line or a symlink's saved target in a version 1 or 2 manifest,
+ * a "linked" line for a record that cannot have one: all reject the whole
+ * manifest with "line N: why" in *why.
  */
 #define RSC_MANIFEST_MAX      (16u << 20) /* bytes of a whole manifest */
 #define RSC_MANIFEST_LINE_MAX 16384	  /* bytes of one line, without its newline */
@@ -91,16 +115,23 @@ struct rsc_jrecord {
 	uid_t uid;
 	gid_t gid;
 	unsigned long long size;
-	bool has_data; /* the earlier bytes are in data/<seq> */
-	char *path;    /* decoded, absolute, NUL-free */
+	/* the earlier bytes (RSC_J_FILE) or, version 3, the earlier target
+	 * (RSC_J_SYMLINK, size 1 .. PATH_MAX - 1) are in data/<seq> */
+	bool has_data;
+	char *path; /* decoded, absolute, NUL-free */
 	/* version 2: a "wrote" line: the fix's bytes are in data/<seq>.new (only
-	 * for RSC_J_ABSENT, or RSC_J_FILE with has_data) */
+	 * for RSC_J_ABSENT, or RSC_J_FILE with has_data); version 3: or a
+	 * "linked" line (new_is_link): the target of the symlink the fix made
+	 * is in data/<seq>.new (only for RSC_J_ABSENT, or RSC_J_SYMLINK with
+	 * has_data). The last such line of a record counts. */
 	bool has_new;
-	unsigned long long new_size; /* their length, at most RSC_JOURNAL_DATA_MAX */
+	/* their length: at most RSC_JOURNAL_DATA_MAX, for a link 1 .. PATH_MAX - 1 */
+	unsigned long long new_size;
+	bool new_is_link;
 };
 
 struct rsc_manifest {
-	unsigned version; /* 1 or 2, from the first line */
+	unsigned version; /* 1, 2 or 3, from the first line */
 	char *command;	  /* decoded */
 	char *time;	  /* "YYYY-mm-ddTHH:MM:SSZ" */
 	struct rsc_jrecord *recs;
@@ -115,8 +146,10 @@ int rsc_manifest_parse(const char *buf, size_t len, struct rsc_manifest *m, stru
 void rsc_manifest_free(struct rsc_manifest *m);
 /*
  * Append rec as one manifest line, with its newline, followed by its
- * "wrote" line when rec->has_new (version 2 only). 0, -EINVAL (bad path, or
- * has_data/has_new where the kind allows none) or -ENOMEM.
+ * "wrote" line when rec->has_new (version 2 and 3), its "linked" line when
+ * also rec->new_is_link (version 3). 0, -EINVAL (bad path, or
+ * has_data/has_new/new_is_link where the kind allows none, or a size out of
+ * range) or -ENOMEM.
  */
 int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec);
 

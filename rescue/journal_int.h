@@ -29,6 +29,8 @@ int jnl_manifest_header(struct rsc_buf *b, const char *command, const char *iso)
 
 /* Append "wrote SEQ SIZE data/SEQ.new" with its newline. 0 or -ENOMEM. */
 int jnl_format_wrote(struct rsc_buf *b, unsigned long seq, unsigned long long size);
+/* Append "linked SEQ SIZE data/SEQ.new" with its newline (version 3). 0 or -ENOMEM. */
+int jnl_format_linked(struct rsc_buf *b, unsigned long seq, unsigned long long size);
 
 /* ---- journal.c: ids and loading, shared by list and undo ---- */
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * journal_manifest.c - the journal's manifest format (docs/journal.md):
- * percent-encoding of paths and commands, the strict parser of versions 1
- * and 2, and the writer of the header, record and "wrote" lines.
+ * percent-encoding of paths and commands, the strict parser of versions 1,
+ * 2 and 3, and the writer of the header, record, "wrote" and "linked"
+ * lines.
  *
  * The parser trusts nothing in the manifest, because the victim's disk is
  * hostile until proven otherwise. It needs no rsc_root: the fuzz target and
@@ -17,8 +18,9 @@
 
 #include "journal_int.h"
 
-#define MANIFEST_VERSION  2 /* written; 1 and 2 are read */
-#define MANIFEST_MAGIC	  "sshrescue-journal 2"
+#define MANIFEST_VERSION  3 /* written; 1, 2 and 3 are read */
+#define MANIFEST_MAGIC	  "sshrescue-journal 3"
+#define MANIFEST_MAGIC_V2 "sshrescue-journal 2"
 #define MANIFEST_MAGIC_V1 "sshrescue-journal 1"
 #define MANIFEST_MAGIC_NS "sshrescue-journal "
 
@@ -232,9 +234,16 @@ static int parse_record(char *line, size_t lineno, struct rsc_manifest *m, struc
 			char want[32];
 
 			snprintf(want, sizeof(want), "data/%lu", rec.seq);
-			if (rec.kind != RSC_J_FILE || strcmp(f[6], want) != 0)
+			if ((rec.kind != RSC_J_FILE && rec.kind != RSC_J_SYMLINK) ||
+			    strcmp(f[6], want) != 0)
 				return bad(why, lineno, "bad data file name (expected - or %s)",
 					   want);
+			if (rec.kind == RSC_J_SYMLINK && m->version < 3)
+				return bad(why, lineno,
+					   "a symlink's saved target in a version %u journal",
+					   m->version);
+			if (rec.kind == RSC_J_SYMLINK && (rec.size == 0 || rec.size >= PATH_MAX))
+				return bad(why, lineno, "bad size of a symlink's target");
 			rec.has_data = true;
 		}
 	}
@@ -252,38 +261,49 @@ static int parse_record(char *line, size_t lineno, struct rsc_manifest *m, struc
 	return r;
 }
 
-#define WROTE_FIELDS 4
+#define NEW_FIELDS 4
 
-/* "wrote SEQ SIZE data/SEQ.new": the bytes the fix wrote to record SEQ's path. */
-static int parse_wrote(char *line, size_t lineno, struct rsc_manifest *m, struct rsc_buf *why)
+/*
+ * "wrote SEQ SIZE data/SEQ.new": the bytes the fix wrote to record SEQ's
+ * path; "linked SEQ SIZE data/SEQ.new" (is_link, version 3): the target of
+ * the symlink the fix made there.
+ */
+static int parse_new(char *line, size_t lineno, bool is_link, struct rsc_manifest *m,
+		     struct rsc_buf *why)
 {
+	const char *kw = is_link ? "linked" : "wrote";
 	struct rsc_jrecord *rec;
-	char *f[WROTE_FIELDS], want[40];
+	char *f[NEW_FIELDS], want[40];
 	unsigned long seq, size;
 	size_t n = 0;
 	char *s = line;
 
-	while (n < WROTE_FIELDS) {
+	while (n < NEW_FIELDS) {
 		f[n++] = s;
 		s = strchr(s, ' ');
 		if (!s)
 			break;
 		*s++ = '\0';
 	}
-	if (n != WROTE_FIELDS || s)
-		return bad(why, lineno, "a \"wrote\" line has %d fields", WROTE_FIELDS);
+	if (n != NEW_FIELDS || s)
+		return bad(why, lineno, "a \"%s\" line has %d fields", kw, NEW_FIELDS);
 	if (parse_num(f[1], ULONG_MAX, &seq) < 0 || seq == 0 || seq > m->nrecs)
-		return bad(why, lineno, "\"wrote\" for no earlier record");
+		return bad(why, lineno, "\"%s\" for no earlier record", kw);
 	rec = &m->recs[seq - 1];
-	if (rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_FILE && rec->has_data))
+	if (!is_link && rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_FILE && rec->has_data))
 		return bad(why, lineno, "\"wrote\" for a record that is not absent or saved");
-	if (parse_num(f[2], RSC_JOURNAL_DATA_MAX, &size) < 0)
+	if (is_link && rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_SYMLINK && rec->has_data))
+		return bad(why, lineno,
+			   "\"linked\" for a record that is not absent or a saved symlink");
+	if (parse_num(f[2], is_link ? PATH_MAX - 1 : RSC_JOURNAL_DATA_MAX, &size) < 0 ||
+	    (is_link && size == 0))
 		return bad(why, lineno, "bad size");
 	snprintf(want, sizeof(want), "data/%lu.new", seq);
 	if (strcmp(f[3], want) != 0)
 		return bad(why, lineno, "bad data file name (expected %s)", want);
-	/* the same path written twice by one run: the later bytes are the fix's */
+	/* the same path written (or linked) twice by one run: the later is the fix's */
 	rec->has_new = true;
+	rec->new_is_link = is_link;
 	rec->new_size = size;
 	return 0;
 }
@@ -298,6 +318,7 @@ static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_man
 	switch (*st) {
 	case P_MAGIC:
 		m->version = strcmp(line, MANIFEST_MAGIC) == 0	    ? MANIFEST_VERSION
+			     : strcmp(line, MANIFEST_MAGIC_V2) == 0 ? 2
 			     : strcmp(line, MANIFEST_MAGIC_V1) == 0 ? 1
 								    : 0;
 		if (m->version)
@@ -325,7 +346,13 @@ static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_man
 			break;
 		}
 		if (rsc_startswith(line, "wrote ") && m->version >= 2)
-			return parse_wrote(line, lineno, m, why);
+			return parse_new(line, lineno, false, m, why);
+		if (rsc_startswith(line, "linked ")) {
+			if (m->version < 3)
+				return bad(why, lineno, "a \"linked\" line in a version %u journal",
+					   m->version);
+			return parse_new(line, lineno, true, m, why);
+		}
 		if (line[0] < '0' || line[0] > '9')
 			return bad(why, lineno, "expected a record or \"complete\"");
 		return parse_record(line, lineno, m, why);
@@ -396,17 +423,35 @@ int jnl_format_wrote(struct rsc_buf *b, unsigned long seq, unsigned long long si
 	return rsc_buf_printf(b, "wrote %lu %llu data/%lu.new\n", seq, size, seq);
 }
 
+int jnl_format_linked(struct rsc_buf *b, unsigned long seq, unsigned long long size)
+{
+	return rsc_buf_printf(b, "linked %lu %llu data/%lu.new\n", seq, size, seq);
+}
+
+/* Does rec hold only what its kind allows, in the ranges the parser accepts? */
+static bool record_ok(const struct rsc_jrecord *rec)
+{
+	enum rsc_jkind saved = rec->new_is_link ? RSC_J_SYMLINK : RSC_J_FILE;
+
+	if (!rec->path || !jnl_path_ok(rec->path) ||
+	    (unsigned)rec->kind >= ARRAY_SIZE(jnl_kind_names))
+		return false;
+	if (rec->has_data && rec->kind != RSC_J_FILE &&
+	    !(rec->kind == RSC_J_SYMLINK && rec->size > 0 && rec->size < PATH_MAX))
+		return false;
+	if (!rec->has_new)
+		return !rec->new_is_link;
+	if (rec->new_is_link ? rec->new_size == 0 || rec->new_size >= PATH_MAX
+			     : rec->new_size > RSC_JOURNAL_DATA_MAX)
+		return false;
+	return rec->kind == RSC_J_ABSENT || (rec->kind == saved && rec->has_data);
+}
+
 int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec)
 {
 	int r;
 
-	if (!rec->path || !jnl_path_ok(rec->path) ||
-	    (unsigned)rec->kind >= ARRAY_SIZE(jnl_kind_names) ||
-	    (rec->has_data && rec->kind != RSC_J_FILE))
-		return -EINVAL;
-	if (rec->has_new &&
-	    (rec->new_size > RSC_JOURNAL_DATA_MAX ||
-	     !(rec->kind == RSC_J_ABSENT || (rec->kind == RSC_J_FILE && rec->has_data))))
+	if (!record_ok(rec))
 		return -EINVAL;
 	if (rec->kind == RSC_J_ABSENT)
 		r = rsc_buf_printf(b, "%lu absent - - - - - ", rec->seq);
@@ -423,7 +468,8 @@ int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec)
 	if (r == 0)
 		r = rsc_buf_adds(b, "\n");
 	if (r == 0 && rec->has_new)
-		r = jnl_format_wrote(b, rec->seq, rec->new_size);
+		r = rec->new_is_link ? jnl_format_linked(b, rec->seq, rec->new_size)
+				     : jnl_format_wrote(b, rec->seq, rec->new_size);
 	return r;
 }
 

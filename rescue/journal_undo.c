@@ -7,10 +7,13 @@
  * holds exactly the bytes the fix wrote (data/N.new), and a file the fix
  * rewrote whose content is neither the fix's nor the earlier one is first
  * copied aside. Version 1 journals, which lack the fix's bytes, are undone
- * as they always were.
+ * as they always were. Version 3 symlinks likewise: one the fix made goes
+ * only while it still has the target the fix gave it (data/N.new), one the
+ * fix removed comes back (target in data/N) only where nothing else is now.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,7 +74,7 @@ static bool holds_fix_bytes(struct rsc_root *root, const char *id, const struct 
 	_cleanup_free_ char *fix = NULL;
 	size_t flen = 0;
 
-	if (!rec->has_new || clen != rec->new_size)
+	if (!rec->has_new || rec->new_is_link || clen != rec->new_size)
 		return false;
 	if (load_saved(root, id, rec->seq, ".new", rec->new_size, &fix, &flen) < 0)
 		return false; /* missing or damaged: not known, so not taken as the fix's */
@@ -117,6 +120,131 @@ static int keep_copy(struct rsc_root *root, const char *path, const char *id, co
 	return r;
 }
 
+/*
+ * The symlink target saved as data/<seq><suffix> (want bytes): a C string
+ * without NUL, shorter than PATH_MAX. *target caller frees.
+ */
+static int load_target(struct rsc_root *root, const char *id, unsigned long seq, const char *suffix,
+		       unsigned long long want, char **target)
+{
+	size_t len = 0;
+	int r;
+
+	if (want == 0 || want >= PATH_MAX)
+		return -EBADMSG;
+	r = load_saved(root, id, seq, suffix, want, target, &len);
+	if (r == 0 && memchr(*target, '\0', len)) {
+		free(*target);
+		*target = NULL;
+		r = -EBADMSG;
+	}
+	return r;
+}
+
+/* Is path now a symlink whose target is exactly data/<seq>.new, the one the fix made? */
+static bool is_fix_link(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec,
+			const char *cur)
+{
+	_cleanup_free_ char *fix = NULL;
+
+	if (!rec->has_new || !rec->new_is_link || !cur)
+		return false;
+	if (load_target(root, id, rec->seq, ".new", rec->new_size, &fix) < 0)
+		return false; /* missing or damaged: not known, so not taken as the fix's */
+	return strcmp(cur, fix) == 0;
+}
+
+/* A symlink where the run created a path: removed only if it is the fix's link. */
+static int remove_created_link(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec,
+			       const char *e, FILE *out)
+{
+	_cleanup_free_ char *cur = NULL, *ec = NULL;
+	int r = rsc_root_readlink(root, rec->path, &cur);
+
+	if (r < 0 && r != -EINVAL)
+		goto out;
+	if (!rec->has_new || !rec->new_is_link) {
+		fprintf(out,
+			"  kept      %s: is a symlink now, which the fix did not make; remove it "
+			"by hand if it is not wanted\n",
+			e);
+		return 0;
+	}
+	if (!is_fix_link(root, id, rec, cur)) {
+		ec = cur ? rsc_escape(cur) : NULL;
+		fprintf(out,
+			"  kept      %s: the fix created this symlink, but it was changed since "
+			"(-> %s); remove it by hand if it is not wanted\n",
+			e, ec ? ec : "?");
+		return 0;
+	}
+	r = rsc_root_unlink(root, rec->path, 0);
+	if (r == 0)
+		r = rsc_root_sync_parent(root, rec->path);
+out:
+	if (r < 0)
+		fprintf(out, "  FAILED    %s: %s\n", e, strerror(-r));
+	else
+		fprintf(out, "  removed   %s\n", e);
+	return r;
+}
+
+/*
+ * A symlink that the run removed (or replaced): put it back with its target
+ * and owner where the path is absent now, or still holds the link the run
+ * made instead. Anything else there is kept: it may be someone's.
+ */
+static int restore_link(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec,
+			const struct stat *st, bool exists, const char *e, FILE *out)
+{
+	_cleanup_free_ char *old = NULL, *cur = NULL, *eo = NULL, *ec = NULL;
+	int r;
+
+	r = load_target(root, id, rec->seq, "", rec->size, &old);
+	if (r < 0)
+		goto fail;
+	eo = rsc_escape(old);
+	if (exists && S_ISLNK(st->st_mode)) {
+		r = rsc_root_readlink(root, rec->path, &cur);
+		if (r < 0)
+			goto fail;
+		if (strcmp(cur, old) == 0) {
+			fprintf(out, "  unchanged %s (still the symlink -> %s)\n", e,
+				eo ? eo : "?");
+			return 0;
+		}
+		if (!is_fix_link(root, id, rec, cur)) {
+			ec = rsc_escape(cur);
+			fprintf(out,
+				"  kept      %s: the fix removed the symlink -> %s, but it is a "
+				"symlink -> %s now; not replaced\n",
+				e, eo ? eo : "?", ec ? ec : "?");
+			return 0;
+		}
+		/* the link the run made in its place: it goes, the earlier one comes back */
+		r = rsc_root_unlink(root, rec->path, 0);
+		if (r < 0)
+			goto fail;
+	} else if (exists) {
+		fprintf(out,
+			"  kept      %s: the fix removed the symlink -> %s, but it is a %s now; "
+			"not replaced\n",
+			e, eo ? eo : "?", kind_of(st->st_mode));
+		return 0;
+	}
+	r = rsc_root_symlink(root, rec->path, old, rec->uid, rec->gid);
+	if (r == 0)
+		r = rsc_root_sync_parent(root, rec->path);
+	if (r < 0)
+		goto fail;
+	fprintf(out, "  restored  %s (symlink -> %s, owner %u:%u)\n", e, eo ? eo : "?",
+		(unsigned)rec->uid, (unsigned)rec->gid);
+	return 0;
+fail:
+	fprintf(out, "  FAILED    %s: %s\n", e, strerror(-r));
+	return r;
+}
+
 /* A path the run created (absent before) that exists now. */
 static int restore_created(struct rsc_root *root, const char *id, unsigned version,
 			   const struct rsc_jrecord *rec, const struct stat *st, const char *e,
@@ -138,11 +266,19 @@ static int restore_created(struct rsc_root *root, const char *id, unsigned versi
 	} else if (version < 2) {
 		/* a version 1 journal does not know what the fix wrote: as it always did */
 		r = rsc_root_unlink(root, rec->path, 0);
+	} else if (S_ISLNK(st->st_mode)) {
+		return remove_created_link(root, id, rec, e, out);
 	} else if (!S_ISREG(st->st_mode)) {
 		fprintf(out,
 			"  kept      %s: is a %s now, which the fix did not make; remove it by "
 			"hand if it is not wanted\n",
 			e, kind_of(st->st_mode));
+		return 0;
+	} else if (rec->has_new && rec->new_is_link) {
+		fprintf(out,
+			"  kept      %s: the fix created a symlink here, but it is a file now; "
+			"remove it by hand if it is not wanted\n",
+			e);
 		return 0;
 	} else if (!rec->has_new) {
 		/* the run stopped between its record and its "wrote" line: nothing was written */
@@ -253,6 +389,8 @@ static int restore(struct rsc_root *root, const char *id, unsigned version,
 		}
 		return restore_created(root, id, version, rec, &st, e, out);
 	case RSC_J_SYMLINK:
+		if (rec->has_data)
+			return restore_link(root, id, rec, &st, exists, e, out);
 		fprintf(out, "  unchanged %s (a symlink; sshrescue never changes one)\n", e);
 		return 0;
 	case RSC_J_FILE:

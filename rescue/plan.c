@@ -7,6 +7,7 @@
  * counted, journaled nor applied: a second run of the same plan does nothing.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ static void op_clear(struct rsc_op *op)
 {
 	free(op->path);
 	free(op->data);
+	free(op->target);
 	free(op->code);
 	free(op->why);
 	memset(op, 0, sizeof(*op));
@@ -77,6 +79,7 @@ static int add(struct rsc_plan *p, const struct rsc_op *tmpl, const char *code, 
 	op.why = NULL;
 	op.data = NULL;
 	op.len = 0;
+	op.target = NULL;
 	if (data) {
 		op.data = malloc(len ? len : 1);
 		if (op.data) {
@@ -150,6 +153,37 @@ int rsc_plan_mkdir(struct rsc_plan *p, const char *code, const char *path, mode_
 	return add(p, &tmpl, code, path, NULL, 0, why);
 }
 
+int rsc_plan_unlink(struct rsc_plan *p, const char *code, const char *path, const char *why)
+{
+	struct rsc_op tmpl = { .kind = RSC_OP_UNLINK };
+
+	return add(p, &tmpl, code, path, NULL, 0, why);
+}
+
+int rsc_plan_symlink(struct rsc_plan *p, const char *code, const char *path, const char *target,
+		     uid_t uid, gid_t gid, const char *why)
+{
+	struct rsc_op tmpl = { .kind = RSC_OP_SYMLINK, .uid = uid, .gid = gid };
+	struct rsc_op *op;
+	int r;
+
+	if (!target || !*target)
+		return -EINVAL;
+	if (strnlen(target, PATH_MAX) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	r = add(p, &tmpl, code, path, NULL, 0, why);
+	if (r < 0)
+		return r;
+	op = &p->ops[p->nops - 1];
+	op->target = strdup(target);
+	if (!op->target) {
+		op_clear(op);
+		p->nops--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* ---- state of a path ---------------------------------------------------- */
 
 struct state {
@@ -159,7 +193,8 @@ struct state {
 	uid_t uid;
 	gid_t gid;
 	unsigned long long size;
-	const struct rsc_op *wrote; /* the plan's last WRITE of the path (preview only) */
+	const struct rsc_op *wrote;  /* the plan's last WRITE of the path (preview only) */
+	const struct rsc_op *linked; /* the plan's SYMLINK that made the path (preview only) */
 };
 
 static void effect(const struct rsc_op *op, struct state *s)
@@ -175,12 +210,22 @@ static void effect(const struct rsc_op *op, struct state *s)
 	case RSC_OP_WRITE:
 		if (s->exists && s->type != S_IFREG)
 			return; /* the write would fail */
-		*s = (struct state){ true, S_IFREG, op->mode, op->uid, op->gid, op->len, op };
+		*s = (struct state){ true, S_IFREG, op->mode, op->uid, op->gid, op->len, op, NULL };
 		break;
 	case RSC_OP_MKDIR:
 		if (s->exists && s->type != S_IFDIR)
 			return;
-		*s = (struct state){ true, S_IFDIR, op->mode, op->uid, op->gid, 0, NULL };
+		*s = (struct state){ true, S_IFDIR, op->mode, op->uid, op->gid, 0, NULL, NULL };
+		break;
+	case RSC_OP_UNLINK:
+		if (s->exists && (s->type == S_IFREG || s->type == S_IFLNK))
+			*s = (struct state){ 0 };
+		break;
+	case RSC_OP_SYMLINK:
+		if (s->exists)
+			return; /* refused, or already that link */
+		*s = (struct state){ true, S_IFLNK, 0777, op->uid, op->gid, strlen(op->target),
+				     NULL, op };
 		break;
 	}
 }
@@ -229,8 +274,34 @@ static bool same_bytes(const struct rsc_op *op, struct rsc_root *root, const str
 	return len == op->len && memcmp(data, op->data, len) == 0;
 }
 
+/*
+ * The target of the symlink at path (or of the plan's earlier SYMLINK,
+ * s->linked), caller frees; NULL when it is not a symlink or cannot be read.
+ */
+static char *link_target(const char *path, struct rsc_root *root, const struct state *s)
+{
+	char *t = NULL;
+
+	if (!s->exists || s->type != S_IFLNK)
+		return NULL;
+	if (s->linked)
+		return strdup(s->linked->target);
+	if (rsc_root_readlink(root, path, &t) < 0)
+		return NULL;
+	return t;
+}
+
+static bool same_target(const struct rsc_op *op, struct rsc_root *root, const struct state *s)
+{
+	_cleanup_free_ char *t = link_target(op->path, root, s);
+
+	return t && strcmp(t, op->target) == 0;
+}
+
 static bool satisfied(const struct rsc_op *op, struct rsc_root *root, const struct state *s)
 {
+	if (op->kind == RSC_OP_UNLINK)
+		return !s->exists;
 	if (!s->exists)
 		return false;
 	switch (op->kind) {
@@ -244,16 +315,23 @@ static bool satisfied(const struct rsc_op *op, struct rsc_root *root, const stru
 	case RSC_OP_MKDIR:
 		return s->type == S_IFDIR && s->perm == op->mode && s->uid == op->uid &&
 		       s->gid == op->gid;
+	case RSC_OP_UNLINK:
+		return false;
+	case RSC_OP_SYMLINK:
+		/* the owner of a link is not compared: nothing reads it */
+		return same_target(op, root, s);
 	}
 	return false;
 }
 
 /* ---- preview ------------------------------------------------------------ */
 
-static void preview_op(const struct rsc_op *op, const struct state *s, FILE *out)
+static void preview_op(const struct rsc_op *op, struct rsc_root *root, const struct state *s,
+		       FILE *out)
 {
 	_cleanup_free_ char *path = rsc_escape(op->path), *code = rsc_escape(op->code);
 	_cleanup_free_ char *why = op->why ? rsc_escape(op->why) : NULL;
+	_cleanup_free_ char *target = NULL, *now = NULL;
 	char tail[64] = "";
 	const char *e = path ? path : "?", *sep;
 
@@ -290,6 +368,24 @@ static void preview_op(const struct rsc_op *op, const struct state *s, FILE *out
 		fprintf(out, "  mkdir %s %04o %u:%u%s", e, (unsigned)op->mode, (unsigned)op->uid,
 			(unsigned)op->gid, tail);
 		break;
+	case RSC_OP_UNLINK:
+		if (s->type == S_IFREG) {
+			fprintf(out, "  remove %s (file, %llu bytes)", e, s->size);
+		} else if (s->type == S_IFLNK) {
+			_cleanup_free_ char *t = link_target(op->path, root, s);
+
+			now = t ? rsc_escape(t) : NULL;
+			fprintf(out, "  remove %s (symlink -> %s)", e, now ? now : "?");
+		} else {
+			fprintf(out, "  remove %s (%s: refused)", e,
+				s->type == S_IFDIR ? "directory" : "other");
+		}
+		break;
+	case RSC_OP_SYMLINK:
+		target = rsc_escape(op->target);
+		fprintf(out, "  symlink %s -> %s%s", e, target ? target : "?",
+			s->exists ? " (something else is in the way)" : "");
+		break;
 	}
 	/* chmod and chown lines set the path apart with two spaces, like their state */
 	sep = op->kind == RSC_OP_CHMOD || op->kind == RSC_OP_CHOWN ? "  " : " ";
@@ -313,7 +409,7 @@ size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *o
 		}
 		if (satisfied(&p->ops[i], root, &s))
 			continue;
-		preview_op(&p->ops[i], &s, out);
+		preview_op(&p->ops[i], root, &s, out);
 		n++;
 	}
 	return n;
@@ -322,10 +418,8 @@ size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *o
 /* ---- apply -------------------------------------------------------------- */
 
 static const char *const verbs[] = {
-	[RSC_OP_CHMOD] = "chmod",
-	[RSC_OP_CHOWN] = "chown",
-	[RSC_OP_WRITE] = "write",
-	[RSC_OP_MKDIR] = "mkdir",
+	[RSC_OP_CHMOD] = "chmod", [RSC_OP_CHOWN] = "chown",   [RSC_OP_WRITE] = "write",
+	[RSC_OP_MKDIR] = "mkdir", [RSC_OP_UNLINK] = "unlink", [RSC_OP_SYMLINK] = "symlink",
 };
 
 /* Why op cannot be applied to s (type mismatch), or 0. */
@@ -333,6 +427,12 @@ static int refuse(const struct rsc_op *op, const struct state *s)
 {
 	if (!s->exists)
 		return op->kind == RSC_OP_CHMOD || op->kind == RSC_OP_CHOWN ? -ENOENT : 0;
+	if (op->kind == RSC_OP_SYMLINK)
+		return -EEXIST; /* a link with the same target is satisfied, never refused */
+	if (op->kind == RSC_OP_UNLINK)
+		return s->type == S_IFDIR			  ? -EISDIR
+		       : s->type == S_IFREG || s->type == S_IFLNK ? 0
+								  : -EINVAL;
 	if (s->type == S_IFLNK)
 		return -ELOOP; /* never through a symlink */
 	if (op->kind == RSC_OP_WRITE && s->type != S_IFREG)
@@ -367,6 +467,16 @@ static int change(const struct rsc_op *op, struct rsc_root *root, const struct s
 		if (r == 0 && (st.st_mode & 07777) != op->mode)
 			r = rsc_root_chmod(root, op->path, op->mode);
 		return r;
+	case RSC_OP_UNLINK:
+		r = rsc_root_unlink(root, op->path, 0);
+		if (r == 0)
+			r = rsc_root_sync_parent(root, op->path);
+		return r;
+	case RSC_OP_SYMLINK:
+		r = rsc_root_symlink(root, op->path, op->target, op->uid, op->gid);
+		if (r == 0)
+			r = rsc_root_sync_parent(root, op->path);
+		return r;
 	}
 	return -EINVAL;
 }
@@ -379,10 +489,18 @@ struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path)
 	return NULL;
 }
 
-/* Does the plan write path's content? Its earlier bytes must be saved by its first record. */
-static bool writes(const struct rsc_plan *p, const char *path)
+/*
+ * Does the plan write, remove or link path? Its earlier bytes (or a link's
+ * target) must then be saved by its first record.
+ */
+static bool saves(const struct rsc_plan *p, const char *path)
 {
-	return rsc_plan_find_write(p, path) != NULL;
+	for (size_t i = 0; i < p->nops; i++)
+		if ((p->ops[i].kind == RSC_OP_WRITE || p->ops[i].kind == RSC_OP_UNLINK ||
+		     p->ops[i].kind == RSC_OP_SYMLINK) &&
+		    strcmp(p->ops[i].path, path) == 0)
+			return true;
+	return false;
 }
 
 int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,
@@ -408,9 +526,11 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 			 * (only the first record of a path counts); then the bytes about
 			 * to be written, so that undo can tell a later edit from them.
 			 */
-			r = rsc_journal_record(j, op->path, writes(p, op->path));
+			r = rsc_journal_record(j, op->path, saves(p, op->path));
 			if (r == 0 && op->kind == RSC_OP_WRITE)
 				r = rsc_journal_wrote(j, op->path, op->data, op->len);
+			if (r == 0 && op->kind == RSC_OP_SYMLINK)
+				r = rsc_journal_linked(j, op->path, op->target);
 			journaled = r == 0;
 		}
 		if (r == 0)

@@ -20,22 +20,25 @@ struct rsc_root;
 struct rsc_journal;
 
 enum rsc_op_kind {
-	RSC_OP_CHMOD, /* set permission bits (07777) of an existing path */
-	RSC_OP_CHOWN, /* set owner and group of an existing path */
-	RSC_OP_WRITE, /* replace (or create) a regular file's content, mode, owner */
-	RSC_OP_MKDIR, /* create a directory with mode and owner */
+	RSC_OP_CHMOD,	/* set permission bits (07777) of an existing path */
+	RSC_OP_CHOWN,	/* set owner and group of an existing path */
+	RSC_OP_WRITE,	/* replace (or create) a regular file's content, mode, owner */
+	RSC_OP_MKDIR,	/* create a directory with mode and owner */
+	RSC_OP_UNLINK,	/* remove a regular file or a symlink (never a directory) */
+	RSC_OP_SYMLINK, /* create a symlink path -> target with an owner */
 };
 
 struct rsc_op {
 	enum rsc_op_kind kind;
 	char *path;  /* victim path, absolute */
 	mode_t mode; /* CHMOD, WRITE, MKDIR */
-	uid_t uid;   /* CHOWN, WRITE, MKDIR */
+	uid_t uid;   /* CHOWN, WRITE, MKDIR, SYMLINK */
 	gid_t gid;
 	char *data; /* WRITE */
 	size_t len;
-	char *code; /* problem code that this op repairs, e.g. "ssh.dir.mode" */
-	char *why;  /* one line for the preview, may be NULL */
+	char *target; /* SYMLINK: the link's text, as given, never resolved */
+	char *code;   /* problem code that this op repairs, e.g. "ssh.dir.mode" */
+	char *why;    /* one line for the preview, may be NULL */
 };
 
 struct rsc_plan {
@@ -59,6 +62,19 @@ int rsc_plan_write(struct rsc_plan *p, const char *code, const char *path, const
 		   size_t len, mode_t mode, uid_t uid, gid_t gid, const char *why);
 int rsc_plan_mkdir(struct rsc_plan *p, const char *code, const char *path, mode_t mode, uid_t uid,
 		   gid_t gid, const char *why);
+/* Remove a regular file or a symlink (never a directory): a file's bytes, mode and owner, or a
+ * link's target and owner, are kept in the journal so that undo puts it back. */
+int rsc_plan_unlink(struct rsc_plan *p, const char *code, const char *path, const char *why);
+/* Create the symlink path -> target (path must not exist; target is stored as given, never
+ * resolved), owned by uid:gid (lchown). */
+int rsc_plan_symlink(struct rsc_plan *p, const char *code, const char *path, const char *target,
+		     uid_t uid, gid_t gid, const char *why);
+/*
+ * UNLINK and SYMLINK are never merged: a second one of the same path finds
+ * it already so (absent, or the same link) and does nothing. SYMLINK also
+ * returns -EINVAL for an empty target, -ENAMETOOLONG for one of PATH_MAX
+ * bytes or more.
+ */
 void rsc_plan_free(struct rsc_plan *p);
 /*
  * The plan's WRITE of path, NULL if none: a fix family that repairs the
@@ -78,6 +94,15 @@ struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path);
  *   rewrite PATH (412 -> 398 bytes, mode 0600, owner 1001:1001) (CODE)
  *   create PATH (398 bytes, mode 0600, owner 1001:1001) (CODE)
  *   mkdir PATH 0700 1001:1001 (CODE)
+ *   remove PATH (file, 12 bytes) (CODE)
+ *   remove PATH (symlink -> TARGET) (CODE)
+ *   symlink PATH -> TARGET (CODE)
+ * TARGET is escaped like PATH. What apply will refuse is shown and counted
+ * too: "remove PATH (directory: refused) (CODE)" (-EISDIR), "remove PATH
+ * (other: refused) (CODE)" for a FIFO, socket or device (-EINVAL),
+ * "symlink PATH -> TARGET (something else is in the way) (CODE)" (-EEXIST).
+ * A SYMLINK is satisfied by a symlink with the same target, whatever its
+ * owner; an UNLINK by a missing path.
  * A path that is missing shows "(missing)" for its current state. The
  * state is the victim's as the plan's earlier operations would leave it;
  * an operation that changes nothing prints nothing and is not counted.
@@ -86,11 +111,15 @@ size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *o
 
 /*
  * Apply the plan in order through journal j. Each operation: record the
- * path's earlier state in the journal (with its bytes when any operation of
- * the plan writes the path), for a WRITE also the bytes about to be written
+ * path's earlier state in the journal (with its bytes, or a symlink's
+ * target, when any operation of the plan writes, removes or links the
+ * path), for a WRITE also the bytes about to be written
  * (rsc_journal_wrote(), so that undo never removes or overwrites a file
- * edited after the fix), fsync it, then change the victim. An operation whose target already has the wanted state
- * is skipped (idempotent). Stops at the first failure and returns -errno;
+ * edited after the fix), for a SYMLINK the target about to be linked
+ * (rsc_journal_linked()), fsync it, then change the victim; after an UNLINK
+ * or SYMLINK the parent directory is fsynced. An UNLINK saves the file's
+ * bytes or the link's target in the journal. An operation whose target
+ * already has the wanted state is skipped (idempotent). Stops at the first failure and returns -errno;
  * *done counts applied operations. Messages go to err (may be NULL).
  */
 int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,

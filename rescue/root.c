@@ -884,6 +884,32 @@ int rsc_root_unlink(struct rsc_root *r, const char *path, unsigned flags)
 	return 0;
 }
 
+int rsc_root_symlink(struct rsc_root *r, const char *path, const char *target, uid_t uid, gid_t gid)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	int k;
+
+	if (!r || !target || !*target)
+		return -EINVAL;
+	if (strnlen(target, PATH_MAX) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	k = open_parent(r, path, root_flags(r, 0), &dfd, &name);
+	if (k < 0)
+		return k;
+	if (!name)
+		return -EEXIST;
+	/* symlinkat never follows name: an existing link there gives EEXIST */
+	if (symlinkat(target, dfd, name) < 0)
+		return -errno;
+	if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+		k = -errno;
+		unlinkat(dfd, name, 0);
+		return k;
+	}
+	return 0;
+}
+
 int rsc_root_sync_parent(struct rsc_root *r, const char *path)
 {
 	_cleanup_close_ int dfd = -1;

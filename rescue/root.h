@@ -100,6 +100,18 @@ int rsc_root_mkdir_p(struct rsc_root *r, const char *path, mode_t mode);
 enum { RSC_RMDIR = 1 << 9 };
 int rsc_root_unlink(struct rsc_root *r, const char *path, unsigned flags);
 
+/*
+ * Create the symlink path -> target: the parent is resolved inside the root,
+ * the link is made with symlinkat() on the parent's fd (target is stored as
+ * given, never resolved), then owned by uid:gid (fchownat
+ * AT_SYMLINK_NOFOLLOW; on failure the new link is removed again). -EEXIST if
+ * path exists (whatever it is), -EINVAL for an empty target,
+ * -ENAMETOOLONG for one of PATH_MAX bytes or more. The caller fsyncs the
+ * parent (rsc_root_sync_parent()).
+ */
+int rsc_root_symlink(struct rsc_root *r, const char *path, const char *target, uid_t uid,
+		     gid_t gid);
+
 /* fsync the directory that contains path (after a create/unlink). */
 int rsc_root_sync_parent(struct rsc_root *r, const char *path);
 

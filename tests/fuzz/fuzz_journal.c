@@ -7,13 +7,18 @@
  * hostile machine. Properties checked beyond "no crash, no leak":
  *   - a rejected manifest leaves no records and a "line N: " message;
  *   - every accepted record has an absolute, NUL-free path without a ".."
- *     component, a sequence number equal to its position, data only for files,
- *     the fix's bytes ("wrote", version 2 only) only for an absent path or a
- *     file with saved data, and never more than RSC_JOURNAL_DATA_MAX of them;
+ *     component, a sequence number equal to its position, data only for files
+ *     and (version 3 only) symlinks, whose saved target is 1 .. PATH_MAX - 1
+ *     bytes, the fix's bytes ("wrote", version 2 and 3) only for an absent
+ *     path or a file with saved data, and never more than
+ *     RSC_JOURNAL_DATA_MAX of them, the fix's link ("linked", version 3 only)
+ *     only for an absent path or a symlink with a saved target, 1 ..
+ *     PATH_MAX - 1 bytes;
  *   - formatting the accepted records again and parsing that gives the same
  *     records (the writer and the parser agree).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +49,8 @@ static void same(const struct rsc_jrecord *a, const struct rsc_jrecord *b)
 {
 	check(a->seq == b->seq && a->kind == b->kind && a->mode == b->mode && a->uid == b->uid &&
 		      a->gid == b->gid && a->size == b->size && a->has_data == b->has_data &&
-		      a->has_new == b->has_new && a->new_size == b->new_size,
+		      a->has_new == b->has_new && a->new_size == b->new_size &&
+		      a->new_is_link == b->new_is_link,
 	      "round trip changed a record's fields");
 	check(strcmp(a->path, b->path) == 0, "round trip changed a path");
 }
@@ -66,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check(m.command && m.time, "accepted without a header");
-	check(m.version == 1 || m.version == 2, "accepted an unknown version");
+	check(m.version >= 1 && m.version <= 3, "accepted an unknown version");
 	r = rsc_buf_printf(&out, "sshrescue-journal %u\n" HEAD, m.version);
 	for (size_t i = 0; i < m.nrecs; i++) {
 		const struct rsc_jrecord *rec = &m.recs[i];
@@ -74,14 +80,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(rec->seq == i + 1, "sequence number out of order");
 		check(rec->path[0] == '/', "a relative path was accepted");
 		check(!has_dotdot(rec->path), "a '..' component was accepted");
-		check(!rec->has_data || rec->kind == RSC_J_FILE, "data for a non-file");
+		check(!rec->has_data || rec->kind == RSC_J_FILE ||
+			      (rec->kind == RSC_J_SYMLINK && m.version >= 3),
+		      "data for a non-file (or a symlink before version 3)");
+		check(!(rec->has_data && rec->kind == RSC_J_SYMLINK) ||
+			      (rec->size > 0 && rec->size < PATH_MAX),
+		      "a symlink's saved target of a bad size");
 		check(rec->kind != RSC_J_ABSENT ||
 			      (rec->mode == 0 && rec->uid == 0 && !rec->has_data),
 		      "an absent path with state");
 		check(!rec->has_new || m.version >= 2, "the fix's bytes in a version 1 journal");
+		check(!rec->new_is_link || (rec->has_new && m.version >= 3),
+		      "the fix's link without a \"linked\" line or before version 3");
 		check(!rec->has_new || rec->kind == RSC_J_ABSENT ||
-			      (rec->kind == RSC_J_FILE && rec->has_data),
-		      "the fix's bytes for a path undo cannot use them for");
+			      (rec->kind == (rec->new_is_link ? RSC_J_SYMLINK : RSC_J_FILE) &&
+			       rec->has_data),
+		      "the fix's bytes or link for a path undo cannot use them for");
+		check(!rec->new_is_link || (rec->new_size > 0 && rec->new_size < PATH_MAX),
+		      "the fix's link of a bad size");
 		check(rec->new_size <= RSC_JOURNAL_DATA_MAX && (rec->has_new || !rec->new_size),
 		      "the fix's bytes too large");
 		if (r == 0)

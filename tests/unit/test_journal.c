@@ -5,6 +5,7 @@
  * crash), list, and a manifest that is not to be trusted.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,7 +152,7 @@ static void layout_and_exact_manifest(void **state)
 	free(t);
 
 	s = read_manifest(f, id);
-	assert_true(rsc_startswith(s, "sshrescue-journal 2\ncommand fix\ntime 2"));
+	assert_true(rsc_startswith(s, "sshrescue-journal 3\ncommand fix\ntime 2"));
 	assert_non_null(
 		strstr(s, "Z\n1 file 0640 1001 1002 3 data/1 /home/a\n2 dir 0750 1001 1001 "));
 	assert_non_null(strstr(s, " - /home/d\n3 absent - - - - - /home/new\ncomplete\n"));
@@ -244,6 +245,7 @@ static void hostile_name_round_trips(void **state)
 
 #define HEAD  "sshrescue-journal 1\ncommand fix\ntime 2026-11-23T03:45:01Z\n"
 #define HEAD2 "sshrescue-journal 2\ncommand fix\ntime 2026-11-23T03:45:01Z\n"
+#define HEAD3 "sshrescue-journal 3\ncommand fix\ntime 2026-11-23T03:45:01Z\n"
 
 static void parser_rejects(void **state)
 {
@@ -253,7 +255,8 @@ static void parser_rejects(void **state)
 	} cases[] = {
 		{ "", "line 1: truncated (header incomplete)" },
 		{ "hello\n", "line 1: not a sshrescue journal" },
-		{ "sshrescue-journal 3\n", "line 1: unsupported journal version" },
+		{ "sshrescue-journal 4\n", "line 1: unsupported journal version" },
+		{ "sshrescue-journal 03\n", "line 1: unsupported journal version" },
 		{ "sshrescue-journal 10\n", "line 1: unsupported journal version" },
 		{ "sshrescue-journal 1\n", "line 2: truncated (header incomplete)" },
 		{ "sshrescue-journal 1\ntime 2026-11-23T03:45:01Z\n",
@@ -316,6 +319,47 @@ static void parser_rejects(void **state)
 		{ HEAD2 "1 absent - - - - - /a\ncomplete\nwrote 1 3 data/1.new\n",
 		  "line 6: text after \"complete\"" },
 		{ HEAD2 "1 absent - - - - - /a\nwrote1 3 data/1.new\n",
+		  "line 5: expected a record or \"complete\"" },
+		/* version 3: "linked" lines and a symlink's saved target, in no earlier version */
+		{ HEAD2 "1 absent - - - - - /a\nlinked 1 9 data/1.new\n",
+		  "line 5: a \"linked\" line in a version 2 journal" },
+		{ HEAD "1 absent - - - - - /a\nlinked 1 9 data/1.new\n",
+		  "line 5: a \"linked\" line in a version 1 journal" },
+		{ HEAD2 "1 symlink 0777 0 0 9 data/1 /a\n",
+		  "line 4: a symlink's saved target in a version 2 journal" },
+		{ HEAD "1 symlink 0777 0 0 9 data/1 /a\n",
+		  "line 4: a symlink's saved target in a version 1 journal" },
+		{ HEAD3 "1 symlink 0777 0 0 9 data/2 /a\n", "line 4: bad data file name" },
+		{ HEAD3 "1 dir 0755 0 0 9 data/1 /a\n", "line 4: bad data file name" },
+		{ HEAD3 "1 other 0644 0 0 9 data/1 /a\n", "line 4: bad data file name" },
+		{ HEAD3 "1 symlink 0777 0 0 0 data/1 /a\n",
+		  "line 4: bad size of a symlink's target" },
+		{ HEAD3 "1 symlink 0777 0 0 4096 data/1 /a\n",
+		  "line 4: bad size of a symlink's target" },
+		{ HEAD3 "linked 1 9 data/1.new\n", "line 4: \"linked\" for no earlier record" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 2 9 data/2.new\n",
+		  "line 5: \"linked\" for no earlier record" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 01 9 data/1.new\n",
+		  "line 5: \"linked\" for no earlier record" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 1 9 data/2.new\n",
+		  "line 5: bad data file name (expected data/1.new)" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 1 9 data/1\n",
+		  "line 5: bad data file name" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 1 9\n", "line 5: a \"linked\" line has 4" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 1 9 data/1.new \n",
+		  "line 5: a \"linked\" line has 4" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 1 0 data/1.new\n", "line 5: bad size" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 1 4096 data/1.new\n", "line 5: bad size" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked 1 09 data/1.new\n", "line 5: bad size" },
+		{ HEAD3 "1 file 0644 0 0 3 data/1 /a\nlinked 1 9 data/1.new\n",
+		  "line 5: \"linked\" for a record that is not absent or a saved symlink" },
+		{ HEAD3 "1 symlink 0777 0 0 9 - /a\nlinked 1 9 data/1.new\n",
+		  "line 5: \"linked\" for a record that is not absent or a saved symlink" },
+		{ HEAD3 "1 symlink 0777 0 0 9 data/1 /a\nwrote 1 3 data/1.new\n",
+		  "line 5: \"wrote\" for a record that is not absent or saved" },
+		{ HEAD3 "1 absent - - - - - /a\ncomplete\nlinked 1 9 data/1.new\n",
+		  "line 6: text after \"complete\"" },
+		{ HEAD3 "1 absent - - - - - /a\nlinked1 9 data/1.new\n",
 		  "line 5: expected a record or \"complete\"" },
 	};
 	struct rsc_manifest m;
@@ -397,30 +441,82 @@ static void parser_rejects(void **state)
 		assert_false(m.recs[2].has_new);
 		rsc_manifest_free(&m);
 	}
+	{
+		/* version 3: a removed link's target, a made link's; the last new line counts */
+		static const char ok[] = HEAD3 "1 symlink 0777 0 0 9 data/1 /etc/x.service\n"
+					       "2 absent - - - - - /etc/y.service\n"
+					       "linked 2 4095 data/2.new\n"
+					       "3 symlink 0777 5 6 9 - /l\n"
+					       "linked 1 3 data/1.new\n"
+					       "4 absent - - - - - /n\n"
+					       "linked 4 1 data/4.new\n"
+					       "wrote 4 7 data/4.new\n"
+					       "5 absent - - - - - /m\n"
+					       "wrote 5 7 data/5.new\n"
+					       "linked 5 2 data/5.new\n"
+					       "6 file 0600 0 0 5 data/6 /f\n"
+					       "wrote 6 1 data/6.new\n"
+					       "complete\n";
+
+		assert_int_equal(rsc_manifest_parse(ok, strlen(ok), &m, NULL), 0);
+		assert_int_equal(m.version, 3);
+		assert_int_equal(m.nrecs, 6);
+		assert_int_equal(m.recs[0].kind, RSC_J_SYMLINK);
+		assert_true(m.recs[0].has_data);
+		assert_int_equal(m.recs[0].size, 9);
+		assert_true(m.recs[0].has_new);
+		assert_true(m.recs[0].new_is_link);
+		assert_int_equal(m.recs[0].new_size, 3);
+		assert_true(m.recs[1].has_new);
+		assert_true(m.recs[1].new_is_link);
+		assert_int_equal(m.recs[1].new_size, 4095);
+		assert_false(m.recs[2].has_data);
+		assert_false(m.recs[2].has_new);
+		assert_true(m.recs[3].has_new);
+		assert_false(m.recs[3].new_is_link);
+		assert_int_equal(m.recs[3].new_size, 7);
+		assert_true(m.recs[4].new_is_link);
+		assert_int_equal(m.recs[4].new_size, 2);
+		assert_false(m.recs[5].new_is_link);
+		assert_true(m.complete);
+		rsc_manifest_free(&m);
+	}
 }
 
 static void format_round_trip(void **state)
 {
 	struct rsc_jrecord recs[] = {
 		{ 1, RSC_J_FILE, 0600, 1001, 1002, 12, true, "/home/a/.ssh/authorized_keys", true,
-		  9 },
-		{ 2, RSC_J_DIR, 0755, 0, 0, 4096, false, "/x y/\t/%/~", false, 0 },
-		{ 3, RSC_J_ABSENT, 0, 0, 0, 0, false, "/new", true, 0 },
-		{ 4, RSC_J_SYMLINK, 0777, 1, 1, 3, false, "/l", false, 0 },
-		{ 5, RSC_J_OTHER, 01600, 7, 8, 0, false, "/dev/\x01\x7f", false, 0 },
-		{ 6, RSC_J_FILE, 0644, 0, 0, 1, true, "/f", false, 0 },
+		  9, false },
+		{ 2, RSC_J_DIR, 0755, 0, 0, 4096, false, "/x y/\t/%/~", false, 0, false },
+		{ 3, RSC_J_ABSENT, 0, 0, 0, 0, false, "/new", true, 0, false },
+		{ 4, RSC_J_SYMLINK, 0777, 1, 1, 3, false, "/l", false, 0, false },
+		{ 5, RSC_J_OTHER, 01600, 7, 8, 0, false, "/dev/\x01\x7f", false, 0, false },
+		{ 6, RSC_J_FILE, 0644, 0, 0, 1, true, "/f", false, 0, false },
+		/* version 3: a removed link, a made one, a replaced one */
+		{ 7, RSC_J_SYMLINK, 0777, 0, 0, 9, true, "/etc/systemd/system/ssh.service", false,
+		  0, false },
+		{ 8, RSC_J_ABSENT, 0, 0, 0, 0, false, "/etc/w/ssh.service", true, 32, true },
+		{ 9, RSC_J_SYMLINK, 0777, 3, 4, 4095, true, "/r", true, 1, true },
 	};
-	struct rsc_jrecord bad = { 1, RSC_J_FILE, 0600, 0, 0, 0, false, "../../etc/x", false, 0 };
+	struct rsc_jrecord bad = { 1,	  RSC_J_FILE,	 0600,	0, 0,	 0,
+				   false, "../../etc/x", false, 0, false };
 	struct rsc_buf b = { 0 };
 	struct rsc_manifest m;
 
 	(void)state;
-	assert_int_equal(rsc_buf_adds(&b, HEAD2), 0);
+	assert_int_equal(rsc_buf_adds(&b, HEAD3), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(recs); i++)
 		assert_int_equal(rsc_manifest_format_record(&b, &recs[i]), 0);
 	assert_non_null(strstr(b.data, " data/1 /home/a/.ssh/authorized_keys\n"
 				       "wrote 1 9 data/1.new\n2 dir "));
 	assert_non_null(strstr(b.data, " /new\nwrote 3 0 data/3.new\n4 symlink "));
+	assert_non_null(strstr(b.data, "\n7 symlink 0777 0 0 9 data/7 /etc/systemd/system/"
+				       "ssh.service\n"
+				       "8 absent - - - - - /etc/w/ssh.service\n"
+				       "linked 8 32 data/8.new\n"
+				       "9 symlink 0777 3 4 4095 data/9 /r\n"
+				       "linked 9 1 data/9.new\n"));
 	assert_int_equal(rsc_manifest_parse(b.data, b.len, &m, NULL), 0);
 	assert_int_equal(m.nrecs, ARRAY_SIZE(recs));
 	for (size_t i = 0; i < ARRAY_SIZE(recs); i++) {
@@ -434,6 +530,7 @@ static void format_round_trip(void **state)
 		assert_string_equal(m.recs[i].path, recs[i].path);
 		assert_int_equal(m.recs[i].has_new, recs[i].has_new);
 		assert_int_equal(m.recs[i].new_size, recs[i].new_size);
+		assert_int_equal(m.recs[i].new_is_link, recs[i].new_is_link);
 	}
 	rsc_manifest_free(&m);
 	rsc_buf_reset(&b);
@@ -454,6 +551,27 @@ static void format_round_trip(void **state)
 	bad.kind = RSC_J_ABSENT;
 	bad.new_size = RSC_JOURNAL_DATA_MAX + 1ull;
 	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	/* a link's target: 1 .. PATH_MAX - 1 bytes, saved only for a symlink */
+	bad.new_is_link = true;
+	bad.new_size = 0;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.new_size = 4096;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.new_size = 5;
+	bad.kind = RSC_J_FILE;
+	bad.has_data = true;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.kind = RSC_J_SYMLINK;
+	bad.size = 0;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.size = 4096;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL);
+	bad.size = 9;
+	bad.has_new = false;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL); /* link, no new */
+	bad.new_is_link = false;
+	bad.has_new = true;
+	assert_int_equal(rsc_manifest_format_record(&b, &bad), -EINVAL); /* wrote, a link */
 	assert_int_equal(b.len, 0);
 	rsc_buf_free(&b);
 }
@@ -886,6 +1004,134 @@ static void damaged_fix_bytes_keep_the_file(void **state)
 	free(s);
 }
 
+/* Symlinks (version 3): a recorded link's target in data/N, a made link's in data/N.new. */
+static void linked_is_journaled_exactly(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_journal *j = NULL;
+	struct rsc_manifest m;
+	char *id, *s, *p, *longt = malloc(PATH_MAX + 1);
+	uid_t uid;
+
+	skip_unless_root();
+	tu_symlink(f->dir, "home/l", "/dev/null");
+	assert_int_equal(rsc_journal_begin(f->root, "fix", &j), 0);
+	id = strdup(rsc_journal_id(j));
+	/* not recorded, or recorded so that undo could not put back what was there */
+	assert_int_equal(rsc_journal_linked(j, "/home/n", "/x"), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/b", true), 0);
+	assert_int_equal(rsc_journal_linked(j, "/home/b", "/x"), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/a", false), 0);
+	assert_int_equal(rsc_journal_linked(j, "/home/a", "/x"), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/l", true), 0);
+	/* a link's target is not bytes the fix wrote */
+	assert_int_equal(rsc_journal_wrote(j, "/home/l", "x", 1), -EINVAL);
+	assert_int_equal(rsc_journal_record(j, "/home/n", false), 0);
+	assert_int_equal(rsc_journal_linked(j, "/home/n", ""), -EINVAL);
+	assert_int_equal(rsc_journal_linked(j, "/home/n", NULL), -EINVAL);
+	assert_non_null(longt);
+	memset(longt, 'a', PATH_MAX);
+	longt[PATH_MAX] = '\0';
+	assert_int_equal(rsc_journal_linked(j, "/home/n", longt), -ENAMETOOLONG);
+	free(longt);
+	assert_int_equal(rsc_journal_linked(j, "/home/n", "/lib/systemd/system/ssh.service"), 0);
+	assert_int_equal(rsc_journal_linked(j, "/home/l", "/lib/x"), 0);
+	/* the last note of a path counts, "wrote" or "linked" */
+	assert_int_equal(rsc_journal_wrote(j, "/home/n", "abc", 3), 0);
+	assert_int_equal(rsc_journal_close(j), 0);
+
+	s = read_manifest(f, id);
+	assert_non_null(strstr(s, "3 symlink 0777 0 0 9 data/3 /home/l\n"
+				  "4 absent - - - - - /home/n\n"
+				  "linked 4 31 data/4.new\n"
+				  "linked 3 6 data/3.new\n"
+				  "wrote 4 3 data/4.new\n"
+				  "complete\n"));
+	assert_int_equal(rsc_manifest_parse(s, strlen(s), &m, NULL), 0);
+	assert_int_equal(m.version, 3);
+	assert_true(m.recs[2].has_data);
+	assert_true(m.recs[2].new_is_link);
+	assert_int_equal(m.recs[2].new_size, 6);
+	assert_true(m.recs[3].has_new);
+	assert_false(m.recs[3].new_is_link);
+	rsc_manifest_free(&m);
+	free(s);
+	p = jfile(id, "data/3");
+	s = tu_read(f->dir, p);
+	assert_string_equal(s, "/dev/null");
+	assert_int_equal(tu_mode(f->dir, p, &uid, NULL), S_IFREG | 0600);
+	assert_int_equal(uid, 0);
+	free(s);
+	free(p);
+	p = jfile(id, "data/3.new");
+	s = tu_read(f->dir, p);
+	assert_string_equal(s, "/lib/x");
+	free(s);
+	free(p);
+	free(id);
+}
+
+/* Hand-made version 3 journals: nothing is removed or made on damaged or missing saved text. */
+static void linked_undo_damaged_or_changed(void **state)
+{
+	struct fx *f = *state;
+	struct tu_cap c;
+	uid_t uid;
+	gid_t gid;
+
+	skip_unless_root();
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/manifest",
+		 HEAD3 "1 absent - - - - - /home/l1\n"
+		       "linked 1 4 data/1.new\n"
+		       "2 absent - - - - - /home/l2\n"
+		       "linked 2 4 data/2.new\n"
+		       "3 symlink 0777 0 0 9 data/3 /home/l3\n"
+		       "4 symlink 0777 0 0 9 data/4 /home/l4\n"
+		       "5 symlink 0777 1001 1002 9 data/5 /home/l5\n"
+		       "6 symlink 0777 0 0 9 - /home/l6\n"
+		       "complete\n",
+		 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/1.new", "/abcd", 0600, 0, 0); /* 5 */
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/2.new", "/abc", 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/3", "/dev/nul", 0600, 0, 0); /* 8 */
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/4", "/dev/null", 0600, 0, 0);
+	tu_write(f->dir, JDIR "/20260101T000000Z-1/data/5", "/dev/null", 0600, 0, 0);
+	tu_symlink(f->dir, "home/l1", "/abc");
+	tu_symlink(f->dir, "home/l2", "/abc");
+	tu_symlink(f->dir, "home/l4", "/dev/null");
+	tu_symlink(f->dir, "home/l6", "/y");
+
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), -EBADMSG);
+	assert_string_equal(
+		tu_cap_close(&c),
+		"Undoing journal 20260101T000000Z-1 (fix at 2026-11-23T03:45:01Z, 6 "
+		"changes):\n"
+		"  unchanged /home/l6 (a symlink; sshrescue never changes one)\n"
+		"  restored  /home/l5 (symlink -> /dev/null, owner 1001:1002)\n"
+		"  unchanged /home/l4 (still the symlink -> /dev/null)\n"
+		"  FAILED    /home/l3: Bad message\n"
+		"  removed   /home/l2\n"
+		"  kept      /home/l1: the fix created this symlink, but it was changed "
+		"since (-> /abc); remove it by hand if it is not wanted\n"
+		"1 path could not be restored; journal 20260101T000000Z-1 is NOT "
+		"marked undone\n");
+	free(c.text);
+	assert_int_equal(tu_mode(f->dir, "home/l1", NULL, NULL) & S_IFMT, S_IFLNK);
+	assert_int_equal(tu_mode(f->dir, "home/l5", &uid, &gid) & S_IFMT, S_IFLNK);
+	assert_int_equal(uid, 1001);
+	assert_int_equal(gid, 1002);
+	for (size_t i = 0; i < 2; i++) {
+		struct stat st;
+		char *p = NULL;
+
+		/* l2 removed; l3 not made from a target whose length is not the recorded one */
+		assert_true(asprintf(&p, "%s/home/l%zu", f->dir, i + 2) > 0);
+		assert_int_equal(lstat(p, &st), -1);
+		free(p);
+	}
+	assert_null(tu_read(f->dir, JDIR "/20260101T000000Z-1/undone"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -902,6 +1148,8 @@ int main(void)
 		T(interrupted_before_the_write),
 		T(version1_journal_undoes_as_before),
 		T(damaged_fix_bytes_keep_the_file),
+		T(linked_is_journaled_exactly),
+		T(linked_undo_damaged_or_changed),
 	};
 #undef T
 

@@ -726,6 +726,87 @@ static void unlink_rmdir(void **state)
 	assert_int_equal(rsc_root_sync_parent(f->r, "nope/x"), -ENOENT);
 }
 
+/* lstat dir/rel: a symlink's target and owner. */
+static void assert_link(const char *dir, const char *rel, const char *target, uid_t uid, gid_t gid)
+{
+	char *p = NULL, buf[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(st.st_uid, uid);
+	assert_int_equal(st.st_gid, gid);
+	n = readlink(p, buf, sizeof(buf) - 1);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, target);
+	free(p);
+}
+
+static void symlink_basics(void **state)
+{
+	struct fx *f = *state;
+	char *longt = malloc(PATH_MAX + 1);
+
+	/* the target is stored as given: never resolved, may dangle */
+	assert_int_equal(rsc_root_symlink(f->r, "/etc/ssh.service", "/dev/null", 1001, 1002), 0);
+	assert_link(f->dir, "etc/ssh.service", "/dev/null", 1001, 1002);
+	assert_int_equal(rsc_root_symlink(f->r, "etc/rel", "../nowhere/x", 0, 0), 0);
+	assert_link(f->dir, "etc/rel", "../nowhere/x", 0, 0);
+	assert_false(host_exists(f, "nowhere"));
+	/* an existing path, whatever it is, is never replaced or followed */
+	assert_int_equal(rsc_root_symlink(f->r, "etc/ssh.service", "/other", 0, 0), -EEXIST);
+	assert_link(f->dir, "etc/ssh.service", "/dev/null", 1001, 1002);
+	assert_int_equal(rsc_root_symlink(f->r, "etc/shadow", "/x", 0, 0), -EEXIST);
+	assert_read(f, "etc/shadow", "victim-shadow\n");
+	tu_symlink(f->dir, "dang", "/created-through-dang");
+	assert_int_equal(rsc_root_symlink(f->r, "dang", "/x", 0, 0), -EEXIST);
+	assert_false(host_exists(f, "created-through-dang"));
+	assert_int_equal(rsc_root_symlink(f->r, "/srv/home", "/x", 0, 0), -EEXIST);
+	assert_int_equal(rsc_root_symlink(f->r, "/", "/x", 0, 0), -EEXIST);
+	assert_int_equal(rsc_root_symlink(f->r, "nope/l", "/x", 0, 0), -ENOENT);
+	assert_int_equal(rsc_root_symlink(f->r, "etc/shadow/l", "/x", 0, 0), -ENOTDIR);
+	/* bad targets */
+	assert_int_equal(rsc_root_symlink(f->r, "etc/e", "", 0, 0), -EINVAL);
+	assert_int_equal(rsc_root_symlink(f->r, "etc/e", NULL, 0, 0), -EINVAL);
+	assert_non_null(longt);
+	memset(longt, 'a', PATH_MAX);
+	longt[PATH_MAX] = '\0';
+	assert_int_equal(rsc_root_symlink(f->r, "etc/e", longt, 0, 0), -ENAMETOOLONG);
+	longt[PATH_MAX - 1] = '\0'; /* the longest a link can hold */
+	assert_int_equal(rsc_root_symlink(f->r, "etc/e", longt, 0, 0), 0);
+	assert_link(f->dir, "etc/e", longt, 0, 0);
+	free(longt);
+}
+
+static void symlink_parent_confined(void **state)
+{
+	struct fx *f = *state;
+	char *p = NULL;
+	struct stat st;
+
+	/* a symlinked parent is followed inside the root: home/carol -> /users/carol */
+	assert_int_equal(
+		rsc_root_symlink(f->r, "/home/carol/.ssh/l", "authorized_keys", 1003, 1003), 0);
+	assert_link(f->dir, "srv/home/carol/.ssh/l", "authorized_keys", 1003, 1003);
+	/* a parent that points outside the root (the helper's directory): dangling here */
+	assert_int_equal(rsc_root_symlink(f->r, "hostlnk/evil", "/etc/shadow", 0, 0), -ENOENT);
+	assert_true(asprintf(&p, "%s/evil", f->host) > 0);
+	assert_int_equal(lstat(p, &st), -1);
+	free(p);
+	/* a parent that climbs with "..": it stops at the root */
+	tu_symlink(f->dir, "up", "../../../../..");
+	assert_int_equal(rsc_root_symlink(f->r, "up/uplink", "/x", 0, 0), 0);
+	assert_link(f->dir, "uplink", "/x", 0, 0);
+	assert_int_equal(rsc_root_symlink(f->r, "/../../dd", "/y", 0, 0), 0);
+	assert_link(f->dir, "dd", "/y", 0, 0);
+	/* the last component is never followed: a link is made, not a file through it */
+	assert_int_equal(rsc_root_symlink(f->r, "etc/passwd", "/x", 0, 0), -EEXIST);
+	assert_read(f, "etc/hostname", "victim-hostname\n");
+}
+
 /* ---- open, stat, readlink --------------------------------------------------- */
 
 static void open_semantics(void **state)
@@ -959,6 +1040,8 @@ int main(void)
 		BOTH(mkdir_basics),
 		BOTH(mkdir_p_basics),
 		BOTH(unlink_rmdir),
+		BOTH(symlink_basics),
+		BOTH(symlink_parent_confined),
 		BOTH(open_semantics),
 		BOTH(long_names),
 		BOTH(mode_is_real),
