@@ -146,11 +146,13 @@ static bool selected(const struct rsc_opts *o, enum rsc_pid id)
 /* MKDIR before WRITE before CHOWN before CHMOD: a rewrite must not undo a chmod. */
 static int op_rank(enum rsc_op_kind k)
 {
+	/* directories first (a link or file goes in them), a removal before a link at its path */
 	static const int rank[] = {
-		[RSC_OP_MKDIR] = 0, [RSC_OP_WRITE] = 1, [RSC_OP_CHOWN] = 2, [RSC_OP_CHMOD] = 3
+		[RSC_OP_MKDIR] = 0, [RSC_OP_UNLINK] = 1, [RSC_OP_SYMLINK] = 2,
+		[RSC_OP_WRITE] = 3, [RSC_OP_CHOWN] = 4,	 [RSC_OP_CHMOD] = 5,
 	};
 
-	return rank[k];
+	return (size_t)k < ARRAY_SIZE(rank) ? rank[k] : (int)ARRAY_SIZE(rank);
 }
 
 static void plan_order(struct rsc_plan *p)

@@ -302,6 +302,72 @@ static void test_login_fixes(void **state)
 	vfx_free(f);
 }
 
+static bool is_link_to(struct vfx *f, const char *rel, const char *target)
+{
+	char path[4096], buf[4096];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return strcmp(buf, target) == 0;
+}
+
+/* systemctl unmask, enable, set-default and rm /etc/nologin, all undone by undo. */
+static void test_boot_fixes(void **state)
+{
+	struct vfx *f = vfx_new("debian");
+	char *text;
+
+	(void)state;
+	pam_files(f);
+	tu_write(f->dir, "etc/ssh/sshd_config", "UsePAM yes\n", 0644, 0, 0);
+	tu_symlink(f->dir, "sbin/init", "/lib/systemd/systemd");
+	tu_write(f->dir, "lib/systemd/system/ssh.service",
+		 "[Service]\nExecStart=/usr/sbin/sshd -D\nRuntimeDirectory=sshd\n"
+		 "[Install]\nWantedBy=multi-user.target\nAlias=sshd.service\n",
+		 0644, 0, 0);
+	tu_write(f->dir, "lib/systemd/system/multi-user.target", "[Unit]\n", 0644, 0, 0);
+	tu_symlink(f->dir, "lib/systemd/system/default.target", "graphical.target");
+	tu_symlink(f->dir, "etc/systemd/system/ssh.service", "/dev/null");
+	tu_symlink(f->dir, "etc/systemd/system/default.target",
+		   "/lib/systemd/system/rescue.target");
+	tu_write(f->dir, "etc/nologin", "down\n", 0600, 0, 0);
+	vfx_check(f);
+	assert_true(vfx_has(f, "sshd.unit.masked", "/etc/systemd/system/ssh.service"));
+	assert_true(vfx_has(f, "sshd.unit.disabled", "ssh.service"));
+	assert_true(vfx_has(f, "boot.target.rescue", "rescue.target"));
+	assert_true(vfx_has(f, "login.nologin", "/etc/nologin"));
+	/* masked and disabled: the mask goes first, then the unit below it is enabled */
+	assert_int_equal(run(f, false) & RSC_EXIT_FIXED, RSC_EXIT_FIXED);
+	assert_true(is_link_to(f, "etc/systemd/system/multi-user.target.wants/ssh.service",
+			       "/lib/systemd/system/ssh.service"));
+	assert_false(is_link_to(f, "etc/systemd/system/ssh.service", "/dev/null"));
+	assert_false(is_link_to(f, "etc/systemd/system/default.target",
+				"/lib/systemd/system/rescue.target"));
+	vfx_check(f);
+	assert_int_equal(vfx_errors(f), 0);
+	assert_int_equal(run(f, true), RSC_EXIT_OK);
+	assert_true(is_link_to(f, "etc/systemd/system/ssh.service", "/dev/null"));
+	assert_true(is_link_to(f, "etc/systemd/system/default.target",
+			       "/lib/systemd/system/rescue.target"));
+	assert_false(is_link_to(f, "etc/systemd/system/multi-user.target.wants/ssh.service",
+				"/lib/systemd/system/ssh.service"));
+	text = tu_read(f->dir, "etc/nologin");
+	assert_string_equal(text, "down\n");
+	free(text);
+	assert_int_equal(tu_mode(f->dir, "etc/nologin", NULL, NULL) & 07777, 0600);
+	/* a vendor default that is rescue too: the override becomes multi-user.target */
+	tu_remove(f->dir, "lib/systemd/system/default.target");
+	tu_symlink(f->dir, "lib/systemd/system/default.target", "emergency.target");
+	assert_int_equal(run(f, false) & RSC_EXIT_FIXED, RSC_EXIT_FIXED);
+	assert_true(is_link_to(f, "etc/systemd/system/default.target",
+			       "/lib/systemd/system/multi-user.target"));
+	vfx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_boot_systemd),  cmocka_unit_test(test_boot_no_unit),
 		cmocka_unit_test(test_boot_sysv),     cmocka_unit_test(test_login_nologin),
 		cmocka_unit_test(test_login_expired), cmocka_unit_test(test_login_fixes),
+		cmocka_unit_test(test_boot_fixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
