@@ -334,9 +334,12 @@ static int new_seq(struct rsc_journal *j, const char *path, bool is_link, unsign
 	s = &j->seen[*seq - 1];
 	if (s->kind == RSC_J_ABSENT)
 		return 0;
-	/* a file for "wrote", a link for "linked", with its earlier state saved */
-	if (!s->has_data || s->kind != (is_link ? RSC_J_SYMLINK : RSC_J_FILE))
-		return -EINVAL; /* undo could not put back what was there before */
+	/*
+	 * "wrote" over a file or a symlink, "linked" over a symlink, with its earlier
+	 * state saved; else undo could not put back what was there before
+	 */
+	if (!s->has_data || (s->kind != RSC_J_SYMLINK && (is_link || s->kind != RSC_J_FILE)))
+		return -EINVAL;
 	return 0;
 }
 

@@ -290,7 +290,8 @@ static int parse_new(char *line, size_t lineno, bool is_link, struct rsc_manifes
 	if (parse_num(f[1], ULONG_MAX, &seq) < 0 || seq == 0 || seq > m->nrecs)
 		return bad(why, lineno, "\"%s\" for no earlier record", kw);
 	rec = &m->recs[seq - 1];
-	if (!is_link && rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_FILE && rec->has_data))
+	if (!is_link && rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_FILE && rec->has_data) &&
+	    !(m->version >= 3 && rec->kind == RSC_J_SYMLINK && rec->has_data))
 		return bad(why, lineno, "\"wrote\" for a record that is not absent or saved");
 	if (is_link && rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_SYMLINK && rec->has_data))
 		return bad(why, lineno,

@@ -225,6 +225,24 @@ static int restore_link(struct rsc_root *root, const char *id, const struct rsc_
 		r = rsc_root_unlink(root, rec->path, 0);
 		if (r < 0)
 			goto fail;
+	} else if (exists && S_ISREG(st->st_mode) && rec->has_new && !rec->new_is_link) {
+		/* the file the run wrote in the link's place: it goes if it is unchanged */
+		size_t clen = 0;
+
+		r = rsc_root_read_file(root, rec->path, RSC_JOURNAL_DATA_MAX, RSC_NOFOLLOW, &cur,
+				       &clen, NULL);
+		if (r < 0)
+			goto fail;
+		if (!holds_fix_bytes(root, id, rec, cur, clen)) {
+			fprintf(out,
+				"  kept      %s: the fix wrote a file in place of the symlink -> %s, "
+				"and it was changed since; not replaced\n",
+				e, eo ? eo : "?");
+			return 0;
+		}
+		r = rsc_root_unlink(root, rec->path, 0);
+		if (r < 0)
+			goto fail;
 	} else if (exists) {
 		fprintf(out,
 			"  kept      %s: the fix removed the symlink -> %s, but it is a %s now; "

@@ -1121,6 +1121,53 @@ static void link_ops_refusals(void **state)
 	free(c.text);
 }
 
+/* A dangling library link replaced by the package's file (remove, then write): undo puts the
+   link back, but only while the file still holds the fix's bytes. */
+static void symlink_replaced_by_file_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct rsc_plan p = { 0 };
+	struct tu_cap c;
+	size_t done = 0;
+	char *id, *s;
+
+	skip_unless_root();
+	mklink(f->dir, "lib.so.3", "lib.so.3.old", 0, 0);
+	assert_int_equal(rsc_plan_unlink(&p, "sshd.lib.missing", "/lib.so.3", NULL), 0);
+	assert_int_equal(
+		rsc_plan_write(&p, "sshd.lib.missing", "/lib.so.3", "ELF", 3, 0644, 0, 0, NULL), 0);
+	id = apply_plan(f, &p, 0, &done, stderr);
+	assert_int_equal(done, 2);
+	s = tu_read(f->dir, "lib.so.3");
+	assert_string_equal(s, "ELF");
+	free(s);
+	s = records_of(f, id);
+	assert_string_equal(s, "1 symlink 0777 0 0 12 data/1 /lib.so.3\nwrote 1 3 data/1.new\n"
+			       "complete\n");
+	free(s);
+	assert_int_equal(rsc_journal_undo(f->root, id, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
+	assert_non_null(strstr(c.text, "  restored  /lib.so.3 (symlink -> lib.so.3.old"));
+	free(c.text);
+	assert_link_is(f->dir, "lib.so.3", "lib.so.3.old", 0, 0);
+	free(id);
+	/* again, then the file is edited: undo keeps it */
+	id = apply_plan(f, &p, 0, &done, stderr);
+	assert_int_equal(done, 2);
+	tu_write(f->dir, "lib.so.3", "ELF2", 0644, 0, 0);
+	assert_int_equal(rsc_journal_undo(f->root, id, tu_cap_open(&c)), 0);
+	tu_cap_close(&c);
+	assert_non_null(strstr(c.text,
+			       "  kept      /lib.so.3: the fix wrote a file in place of the "
+			       "symlink -> lib.so.3.old, and it was changed since"));
+	free(c.text);
+	s = tu_read(f->dir, "lib.so.3");
+	assert_string_equal(s, "ELF2");
+	free(s);
+	free(id);
+	rsc_plan_free(&p);
+}
+
 /*
  * Edge cases of removal: a link to a directory goes, not the directory; a
  * removed file recreated by someone since is kept aside by undo; a plan
@@ -1215,6 +1262,7 @@ int main(void)
 		T(unlink_absent_does_nothing),
 		T(link_ops_refusals),
 		T(unlink_edge_cases),
+		T(symlink_replaced_by_file_round_trip),
 	};
 #undef T
 
