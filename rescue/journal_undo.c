@@ -235,7 +235,8 @@ static int restore_link(struct rsc_root *root, const char *id, const struct rsc_
 			goto fail;
 		if (!holds_fix_bytes(root, id, rec, cur, clen)) {
 			fprintf(out,
-				"  kept      %s: the fix wrote a file in place of the symlink -> %s, "
+				"  kept      %s: the fix wrote a file in place of the symlink -> "
+				"%s, "
 				"and it was changed since; not replaced\n",
 				e, eo ? eo : "?");
 			return 0;
