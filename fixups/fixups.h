@@ -31,6 +31,7 @@ extern const struct rsc_fixer fix_sshd_hostkeys;
 extern const struct rsc_fixer fix_sshd_privsep;
 extern const struct rsc_fixer fix_login;
 extern const struct rsc_fixer fix_boot;
+extern const struct rsc_fixer fix_packages;
 
 /* Every fix family, NULL-terminated. */
 extern const struct rsc_fixer *const rsc_fixers[];

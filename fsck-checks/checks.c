@@ -6,8 +6,9 @@
 #include "report.h"
 
 const struct rsc_check *const rsc_checks[] = {
-	&chk_sshd_config, &chk_sshd_start,   &chk_sshd_boot,  &chk_ssh_access,
-	&chk_sshd_binary, &chk_sshd_lockout, &chk_login_gate, NULL,
+	&chk_sshd_config, &chk_sshd_start,  &chk_sshd_boot,
+	&chk_ssh_access,  &chk_sshd_binary, &chk_sshd_lockout,
+	&chk_login_gate,  &chk_packages,    NULL,
 };
 
 int rsc_run_checks(struct rsc_ctx *ctx, FILE *err)

@@ -26,6 +26,7 @@ extern const struct rsc_check chk_sshd_start;
 extern const struct rsc_check chk_sshd_boot;
 extern const struct rsc_check chk_sshd_binary;
 extern const struct rsc_check chk_login_gate;
+extern const struct rsc_check chk_packages;
 
 /* Every check family, in run order, NULL-terminated. */
 extern const struct rsc_check *const rsc_checks[];

@@ -111,7 +111,9 @@ static int emit(struct bin *b, enum rsc_pid id, const char *user, const char *pa
 
 /*
  * Report what keeps res from running: the program itself as prog (0: not
- * reported here), its interpreter and libraries as lib. With lib_subject
+ * reported here; sshd.binary.missing becomes sshd.binary.broken for a file
+ * that is there but empty, truncated or not ELF), its interpreter and
+ * libraries as lib. With lib_subject
  * the finding's subject is the library, else the program. Returns the number
  * of findings, or -ENOMEM.
  */
@@ -129,7 +131,13 @@ static int judge(struct bin *b, const struct rsc_ldso_result *res, enum rsc_pid 
 			if (r == 0)
 				r = package_of(b, res->program, &ev);
 			if (r == 0)
-				r = emit(b, prog, user, res->program, &ev);
+				r = emit(b,
+					 prog == PR_SSHD_BINARY_MISSING &&
+							 !(res->problems &
+							   (RSC_LDSO_MISSING | RSC_LDSO_DANGLING))
+						 ? PR_SSHD_BINARY_BROKEN
+						 : prog,
+					 user, res->program, &ev);
 			n += r == 0;
 		}
 		goto out;

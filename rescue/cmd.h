@@ -34,6 +34,7 @@ struct rsc_opts {
 	const char *match;	/* sshd-config --match SPEC */
 	bool exec_victim;	/* sshd-config: also run the victim's sshd -t/-T, sandboxed */
 	bool reset_sshd_config; /* fix: repair sshd_config by the distribution's default */
+	char **debs;		/* fix --from-deb FILEs on the helper, NULL-terminated or NULL */
 	FILE *out;		/* report */
 	FILE *err;		/* messages */
 };

@@ -50,6 +50,7 @@ static int session_check(struct session *s, const struct rsc_opts *o)
 	rsc_ctx_init(&s->ctx, s->vol->root, s->victim);
 	s->ctx.only_users = o->users;
 	s->ctx.reset_sshd_config = o->reset_sshd_config;
+	s->ctx.debs = o->debs;
 	s->ctx_ready = true;
 	r = rsc_run_checks(&s->ctx, o->err);
 	if (r == -ENOMEM)

@@ -109,6 +109,10 @@ static void usage(FILE *out)
 		"  --reset-sshd-config\n"
 		"                    fix: repair /etc/ssh/sshd_config by replacing it with the\n"
 		"                    distribution's default (the old file stays in the journal)\n"
+		"  --from-deb FILE   fix: a package archive (on this helper) to restore missing "
+		"or\n"
+		"                    corrupt files from; its version must be the installed one\n"
+		"                    (repeatable; else the victim's /var/cache/apt/archives)\n"
 		"  --list            undo: list the journals on the victim\n"
 		"  --live            allow the running system's own root filesystem\n"
 		"  --markdown        codes: print the catalogue as Markdown\n"
@@ -188,6 +192,7 @@ enum {
 	OPT_MATCH,
 	OPT_EXEC_VICTIM,
 	OPT_RESET_SSHD_CONFIG,
+	OPT_FROM_DEB,
 };
 
 static const struct option options[] = {
@@ -206,6 +211,7 @@ static const struct option options[] = {
 	{ "match", required_argument, NULL, OPT_MATCH },
 	{ "exec-victim", no_argument, NULL, OPT_EXEC_VICTIM },
 	{ "reset-sshd-config", no_argument, NULL, OPT_RESET_SSHD_CONFIG },
+	{ "from-deb", required_argument, NULL, OPT_FROM_DEB },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -287,6 +293,9 @@ int main(int argc, char **argv)
 		case OPT_RESET_SSHD_CONFIG:
 			o.reset_sshd_config = true;
 			break;
+		case OPT_FROM_DEB:
+			r = list_add(&o.debs, optarg, false);
+			break;
 		default:
 			goto out;
 		}
@@ -307,6 +316,7 @@ int main(int argc, char **argv)
 out:
 	list_free(o.users);
 	list_free(o.only);
+	list_free(o.debs);
 	list_free(o.skip);
 	fflush(stdout);
 	return status;

@@ -97,6 +97,11 @@ enum rsc_pid {
 	PR_PAM_MODULE_MISSING,
 	PR_NSS_MODULE_MISSING,
 	PR_NSS_NOFILES,
+	/* problems_pkg.def: the package files a login depends on */
+	PR_PKG_FILE_MISSING,
+	PR_PKG_FILE_CHANGED,
+	PR_PKG_FILE_MINOR,
+	PR_PKG_UNVERIFIED,
 	RSC_NPROBLEMS
 };
 

@@ -56,6 +56,7 @@ struct rsc_ctx {
 	struct rsc_victim *victim; /* borrowed */
 	char **only_users;	   /* --user filter, NULL-terminated or NULL */
 	bool reset_sshd_config;	   /* fix --reset-sshd-config: replace a broken sshd_config */
+	char **debs;		   /* fix --from-deb: package archives on the helper (borrowed) */
 	struct rsc_finding *findings;
 	size_t nfindings, cap;
 	struct rsc_user_state *users;

@@ -24,8 +24,12 @@
 
 E2E_SUITE=bookworm
 E2E_INCLUDE=openssh-server,openssh-client,systemd-sysv
+# Package archives kept beside the cached root ($E2E_DEBS), for the scenarios that restore
+# package files: the exact versions the root has.
+E2E_KEEP_DEBS="openssh-server openssh-sftp-server libssl3 libpam-modules"
+E2E_DEBS=
 # Bump when the way the cached root is made changes: the cache file name follows it.
-E2E_RECIPE="v2 suite=$E2E_SUITE variant=minbase include=$E2E_INCLUDE apt-clean"
+E2E_RECIPE="v3 suite=$E2E_SUITE variant=minbase include=$E2E_INCLUDE debs=$E2E_KEEP_DEBS apt-clean"
 E2E_PORT=22
 E2E_LIBDIR=$(cd "$(dirname "$0")" && pwd)
 E2E_TMP=
@@ -125,6 +129,7 @@ e2e_root_tarball()
 	_hash=$(printf '%s' "$E2E_RECIPE" | sha256sum | cut -c1-16)
 	_cache=$E2E_BUILDDIR/e2e-cache
 	_tar=$_cache/debian12-$_hash.tar
+	E2E_DEBS=$_cache/debs-$_hash
 	mkdir -p "$_cache" || e2e_die "cannot create $_cache"
 	(
 		flock 9 || exit 1
@@ -139,10 +144,20 @@ e2e_root_tarball()
 			rm -rf "$_dir"
 			exit 77
 		fi
+		mkdir -p "$_dir/debs" || exit 1
+		for _p in $E2E_KEEP_DEBS; do
+			if ! cp "$_dir/root/var/cache/apt/archives/${_p}_"*.deb "$_dir/debs/"; then
+				e2e_say "e2e: debootstrap left no archive of $_p" >&2
+				rm -rf "$_dir"
+				exit 1
+			fi
+		done
 		chroot "$_dir/root" apt-get clean > /dev/null 2>&1
 		# Host keys are made fresh per victim.
 		rm -f "$_dir/root"/etc/ssh/ssh_host_*
-		tar --numeric-owner --xattrs -cpf "$_dir/root.tar" -C "$_dir/root" . &&
+		rm -rf "$E2E_DEBS"
+		mv "$_dir/debs" "$E2E_DEBS" &&
+			tar --numeric-owner --xattrs -cpf "$_dir/root.tar" -C "$_dir/root" . &&
 			mv "$_dir/root.tar" "$_tar"
 		_r=$?
 		rm -rf "$_dir"
