@@ -132,7 +132,7 @@ static char *pax_value(const char *p, size_t len, const char *key)
 
 		while (i < len && p[i] >= '0' && p[i] <= '9' && rl < PAX_RECORD_MAX)
 			rl = rl * 10 + (uint64_t)(p[i++] - '0');
-		if (i >= len || p[i] != ' ' || rl == 0 || rl > len - pos)
+		if (i >= len || p[i] != ' ' || rl == 0 || rl > len - pos || i + 1 >= pos + rl)
 			return NULL;
 		rec = p + i + 1;
 		eq = memchr(rec, '=', (size_t)(p + pos + rl - rec));

@@ -111,11 +111,20 @@ static int field(struct rsc_dpkg_pkg *p, const char *l, bool *ok)
 	return 0;
 }
 
+/* dpkg's rule for a package name: lower-case letters, digits, "+-." ; a letter or digit first. */
+static bool valid_name(const char *n)
+{
+	if (!((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= '0' && n[0] <= '9')))
+		return false;
+	return strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789+-.") == strlen(n);
+}
+
 static int finish(struct rsc_dpkg_db *db, struct rsc_dpkg_pkg *p, bool ok)
 {
 	struct rsc_dpkg_pkg *np;
 
-	if (!ok || !p->name || !p->version || !p->arch || db->n >= PKGS_MAX) {
+	if (!ok || !p->name || !valid_name(p->name) || !p->version || !p->arch ||
+	    db->n >= PKGS_MAX) {
 		pkg_clear(p);
 		return 0;
 	}

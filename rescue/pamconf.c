@@ -16,6 +16,7 @@
 #define PAM_FILE_CAP (1u << 20)
 #define LINE_CAP     8192
 #define INCLUDE_MAX  16
+#define INCLUDES_MAX 64 /* files read in all, whatever the nesting */
 #define RULES_MAX    4096
 #define NOTES_MAX    64
 #define PAM_DIR	     "/etc/pam.d"
@@ -127,6 +128,8 @@ static int include(const char *name, const char *file, unsigned long line, const
 
 	if (depth + 1 >= INCLUDE_MAX)
 		return note(st, file, line, "includes nested too deeply at ", name);
+	if (++st->includes > INCLUDES_MAX)
+		return note(st, file, line, "too many includes, not read: ", name);
 	if (!*name || strstr(name, "..") || (name[0] != '/' && strchr(name, '/')))
 		return note(st, file, line, "unusable include name ", name);
 	path = name[0] == '/' ? strdup(name) : rsc_path_join(PAM_DIR, name);

@@ -32,6 +32,7 @@ struct rsc_pam_stack {
 	/* "/etc/pam.d/sshd:12: @include of a missing file common-foo" — escaped */
 	char **notes;
 	size_t nnotes;
+	size_t includes; /* files read through includes so far (capped: loops multiply) */
 };
 
 /*
