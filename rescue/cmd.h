@@ -47,6 +47,12 @@ int rsc_cmd_add_key(const struct rsc_opts *o);
 int rsc_cmd_sshd_config(const struct rsc_opts *o);
 /* Resolve the libraries of the victim's programs paths[0..n) like its ld.so (ldso.h). */
 int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n);
+/*
+ * A shell (or the command cmd, ncmd words) chrooted into the victim, mounted
+ * read-write, with /proc /sys /dev and an empty /run; the command's exit
+ * status, 0 for an interactive shell, or 8.
+ */
+int rsc_cmd_shell(const struct rsc_opts *o, char **cmd, int ncmd);
 /* Print the problem catalogue: text, or Markdown for docs/checks.md. */
 int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
 

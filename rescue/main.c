@@ -73,6 +73,12 @@ static int run_ldd(struct rsc_opts *o, char **args, int n)
 	return rsc_cmd_ldd(o, args + 1, n - 1);
 }
 
+static int run_shell(struct rsc_opts *o, char **args, int n)
+{
+	o->target = args[0];
+	return rsc_cmd_shell(o, args + 1, n - 1);
+}
+
 static const struct command commands[] = {
 	{ "check", "TARGET", "read-only diagnosis of the victim (never writes a byte)", 1, 1,
 	  run_check },
@@ -87,6 +93,9 @@ static const struct command commands[] = {
 	  run_sshd_config },
 	{ "ldd", "TARGET PATH...",
 	  "the libraries of the victim's programs, resolved like its own ld.so", 2, 256, run_ldd },
+	{ "shell", "TARGET [-- CMD...]",
+	  "a shell (or CMD) chrooted into the victim with /dev /proc /sys /run; not journaled", 1,
+	  256, run_shell },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
 };
 
