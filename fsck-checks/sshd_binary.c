@@ -16,6 +16,7 @@
  *     passwd reads /etc/passwd at all.
  *  4. The login shells of the users with keys (ssh-access reports a shell
  *     that is missing): their libraries.
+ *  5. sftp-server and ssh-keygen, which users and repairs need: warnings.
  *
  * Each problem names the chain that needs the library and, when the
  * victim's dpkg database knows it, the package that ships the file.
@@ -251,6 +252,24 @@ static int check_sshd(struct bin *b)
 	return n;
 }
 
+/* sftp-server and ssh-keygen, where they are: warnings, logins do not need them. */
+static int check_tools(struct bin *b)
+{
+	static const char *const tools[] = { "/usr/lib/openssh/sftp-server",
+					     "/usr/libexec/openssh/sftp-server",
+					     "/usr/lib/ssh/sftp-server", "/usr/bin/ssh-keygen" };
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(tools); i++) {
+		struct stat st;
+
+		if (rsc_root_stat(b->ctx->root, tools[i], &st, 0) == 0)
+			r = program(b, tools[i], PR_SSH_TOOL_BROKEN, PR_SSH_TOOL_BROKEN, false,
+				    NULL);
+	}
+	return r < 0 ? r : 0;
+}
+
 static bool use_pam(struct rsc_ctx *ctx)
 {
 	const struct sshd_config *cfg = ctx->victim->sshdcfg;
@@ -384,6 +403,8 @@ static int run(struct rsc_ctx *ctx)
 		r = check_nss(&b);
 	if (r >= 0)
 		r = check_shells(&b);
+	if (r >= 0)
+		r = check_tools(&b);
 	free(b.libdir);
 	rsc_ldso_free(b.ld);
 	return r < 0 ? r : 0;

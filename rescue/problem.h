@@ -97,6 +97,7 @@ enum rsc_pid {
 	PR_PAM_MODULE_MISSING,
 	PR_NSS_MODULE_MISSING,
 	PR_NSS_NOFILES,
+	PR_SSH_TOOL_BROKEN,
 	/* problems_pkg.def: the package files a login depends on */
 	PR_PKG_FILE_MISSING,
 	PR_PKG_FILE_CHANGED,

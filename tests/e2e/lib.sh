@@ -26,7 +26,7 @@ E2E_SUITE=bookworm
 E2E_INCLUDE=openssh-server,openssh-client,systemd-sysv
 # Package archives kept beside the cached root ($E2E_DEBS), for the scenarios that restore
 # package files: the exact versions the root has.
-E2E_KEEP_DEBS="openssh-server openssh-sftp-server libssl3 libpam-modules"
+E2E_KEEP_DEBS="openssh-server openssh-sftp-server libssl3 libpam-modules bash"
 E2E_DEBS=
 # Bump when the way the cached root is made changes: the cache file name follows it.
 E2E_RECIPE="v3 suite=$E2E_SUITE variant=minbase include=$E2E_INCLUDE debs=$E2E_KEEP_DEBS apt-clean"
