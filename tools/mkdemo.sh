@@ -62,7 +62,13 @@ PrintMotd no
 AcceptEnv LANG LC_*
 C
 install -d -m 0755 "$tree/etc/ssh/sshd_config.d" "$tree/root" "$tree/bin"
-install -m 0755 /bin/bash "$tree/bin/bash" # sshd refuses an account whose shell is missing
+# stand-ins, so that the demo is about the access problems: sshd must be a whole program
+# whose libraries the victim has (the helper's static ldconfig needs none), the shell only an
+# executable file (sshd refuses an account whose shell is missing)
+install -d -m 0755 "$tree/usr/sbin"
+install -m 0755 /sbin/ldconfig "$tree/usr/sbin/sshd"
+printf '#!/bin/sh\n' >"$tree/bin/bash"
+chmod 0755 "$tree/bin/bash"
 # what sshd needs to start: a host key, and the unit that makes /run/sshd at boot
 ssh-keygen -q -t ed25519 -N '' -C root@demo -f "$tree/etc/ssh/ssh_host_ed25519_key" </dev/null
 install -d -m 0755 "$tree/lib/systemd/system"
