@@ -163,21 +163,16 @@ static int check_sysv(struct rsc_ctx *ctx)
 	struct stat st;
 	bool started = false;
 	DIR *d;
-	int fd;
+	int r;
 
 	if (rsc_root_stat(ctx->root, "/etc/init.d/ssh", &st, 0) < 0 &&
 	    rsc_root_stat(ctx->root, "/etc/init.d/sshd", &st, 0) < 0)
 		return report(ctx, PR_SSHD_UNIT_MISSING, "/etc/init.d/ssh",
 			      "the victim boots with sysvinit and has no init script for sshd");
 	snprintf(dir, sizeof(dir), "/etc/rc%c.d", default_runlevel(ctx));
-	fd = rsc_root_open_at(ctx->root, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
-	if (fd == -ENOMEM)
-		return fd;
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (fd >= 0 && !d) {
-		close(fd);
-		return -errno;
-	}
+	r = rsc_root_opendir(ctx->root, dir, &d);
+	if (r == -ENOMEM)
+		return r;
 	while (d && (de = readdir(d)) && !started) {
 		size_t l = strlen(de->d_name);
 

@@ -57,8 +57,7 @@ int rsc_dpkg_owner(struct rsc_root *root, const char *path, char **pkg)
 	struct dirent *de;
 	size_t seen = 0;
 	DIR *d;
-	int r = -ENOENT;
-	int fd;
+	int r = -ENOENT, k0;
 
 	*pkg = NULL;
 	if (!*path || (base && !base[1]))
@@ -71,14 +70,9 @@ int rsc_dpkg_owner(struct rsc_root *root, const char *path, char **pkg)
 	} else {
 		base = path;
 	}
-	fd = rsc_root_open_at(root, INFO_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
-	if (fd < 0)
-		return fd == -ENOMEM ? fd : -ENOENT;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	k0 = rsc_root_opendir(root, INFO_DIR, &d);
+	if (k0 < 0)
+		return k0 == -ENOMEM ? k0 : -ENOENT;
 	while (r == -ENOENT && (de = readdir(d)) && seen++ < LISTS_MAX) {
 		size_t l = strlen(de->d_name);
 		_cleanup_free_ char *p = NULL, *data = NULL;

@@ -443,6 +443,23 @@ static int open_parent(struct rsc_root *r, const char *path, unsigned flags, int
 	return 0;
 }
 
+int rsc_root_opendir(struct rsc_root *r, const char *path, DIR **out)
+{
+	int fd = rsc_root_open_at(r, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
+
+	*out = NULL;
+	if (fd < 0)
+		return fd;
+	*out = fdopendir(fd);
+	if (!*out) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return 0;
+}
+
 int rsc_root_stat(struct rsc_root *r, const char *path, struct stat *st, unsigned flags)
 {
 	_cleanup_close_ int fd = -1;

@@ -16,6 +16,7 @@
 #ifndef RSC_ROOT_H
 #define RSC_ROOT_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -53,6 +54,12 @@ void rsc_root_set_force_walk(struct rsc_root *r, bool on);
  * Returns an fd (caller closes it) or -errno. -ELOOP for too many hops.
  */
 int rsc_root_open_at(struct rsc_root *r, const char *path, int oflags, mode_t mode, unsigned flags);
+
+/*
+ * Open the directory path inside the root for readdir(3). *out the caller
+ * closes with closedir(). Returns 0 or -errno (-ENOENT, -ENOTDIR, ...).
+ */
+int rsc_root_opendir(struct rsc_root *r, const char *path, DIR **out);
 
 /* stat path inside the root (lstat with RSC_NOFOLLOW). */
 int rsc_root_stat(struct rsc_root *r, const char *path, struct stat *st, unsigned flags);

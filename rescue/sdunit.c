@@ -70,16 +70,10 @@ static int list_dir(struct rsc_root *root, const char *dir, const char *suffix, 
 	size_t sl = strlen(suffix);
 	struct dirent *de;
 	DIR *d;
-	int r = 0;
-	int fd = rsc_root_open_at(root, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
+	int r = rsc_root_opendir(root, dir, &d);
 
-	if (fd < 0)
-		return fd == -ENOMEM ? fd : 0;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
 	while (r == 0 && (de = readdir(d)) && *n < NAMES_MAX) {
 		size_t l = strlen(de->d_name);
 		_cleanup_free_ char *p = NULL;
@@ -322,16 +316,10 @@ static int enabled_in(struct rsc_root *root, const char *dir, const char *name, 
 {
 	struct dirent *de;
 	DIR *d;
-	int r = 0;
-	int fd = rsc_root_open_at(root, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
+	int r = rsc_root_opendir(root, dir, &d);
 
-	if (fd < 0)
-		return fd == -ENOMEM ? fd : 0;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
 	while (r == 0 && (de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 		_cleanup_free_ char *p = NULL;

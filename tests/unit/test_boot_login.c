@@ -254,21 +254,9 @@ static void test_login_expired(void **state)
 	vfx_free(f);
 }
 
-/* Run a fix --apply (or undo) on the fixture; the exit status. */
 static int run(struct vfx *f, bool undo)
 {
-	struct rsc_opts o = { .target = f->dir, .apply = true };
-	struct tu_cap co, ce;
-	int status;
-
-	o.out = tu_cap_open(&co);
-	o.err = tu_cap_open(&ce);
-	status = undo ? rsc_cmd_undo(&o) : rsc_cmd_fix(&o);
-	tu_cap_close(&co);
-	tu_cap_close(&ce);
-	free(co.text);
-	free(ce.text);
-	return status;
+	return vfx_run(f, undo ? VFX_UNDO : VFX_FIX, NULL, NULL);
 }
 
 #define SHADOW_BROKEN                                                                              \

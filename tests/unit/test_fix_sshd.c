@@ -31,26 +31,14 @@
 	"bob:x:1002:1002:Bob:/home/bob:/bin/bash\n"                                                \
 	"carol:x:1003:1003:Carol:/home/carol:/bin/bash"
 
-enum { CHECK, FIX, UNDO };
+enum { CHECK = VFX_CHECK, FIX = VFX_FIX, UNDO = VFX_UNDO };
 
 /* Run a command on the fixture; its text output in *out (may be NULL). Returns the exit status. */
 static int run(struct vfx *f, int cmd, bool reset, char **out)
 {
-	struct rsc_opts o = { .target = f->dir, .apply = true, .reset_sshd_config = reset };
-	struct tu_cap co, ce;
-	int status;
+	const struct rsc_opts o = { .reset_sshd_config = reset };
 
-	o.out = tu_cap_open(&co);
-	o.err = tu_cap_open(&ce);
-	status = cmd == CHECK ? rsc_cmd_check(&o) : cmd == FIX ? rsc_cmd_fix(&o) : rsc_cmd_undo(&o);
-	if (out)
-		*out = strdup(tu_cap_close(&co));
-	else
-		tu_cap_close(&co);
-	tu_cap_close(&ce);
-	free(co.text);
-	free(ce.text);
-	return status;
+	return vfx_run(f, (enum vfx_cmd)cmd, &o, out);
 }
 
 static bool check_has(struct vfx *f, const char *code)

@@ -177,18 +177,9 @@ static char *build_deb(struct vfx *f, const char *version, const char *dest)
 
 static int run(struct vfx *f, char **debs, bool undo)
 {
-	struct rsc_opts o = { .target = f->dir, .apply = true, .debs = debs };
-	struct tu_cap co, ce;
-	int status;
+	const struct rsc_opts o = { .debs = debs };
 
-	o.out = tu_cap_open(&co);
-	o.err = tu_cap_open(&ce);
-	status = undo ? rsc_cmd_undo(&o) : rsc_cmd_fix(&o);
-	tu_cap_close(&co);
-	tu_cap_close(&ce);
-	free(co.text);
-	free(ce.text);
-	return status;
+	return vfx_run(f, undo ? VFX_UNDO : VFX_FIX, &o, NULL);
 }
 
 static void test_restore(void **state)

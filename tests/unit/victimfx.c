@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "checks.h"
+#include "cmd.h"
 #include "elffx.h"
 #include "keys.h"
 #include "root.h"
@@ -146,4 +147,27 @@ void vfx_free(struct vfx *f)
 	tu_rmtree(f->dir);
 	free(f->dir);
 	free(f);
+}
+
+int vfx_run(struct vfx *f, enum vfx_cmd cmd, const struct rsc_opts *o, char **out)
+{
+	struct rsc_opts opts = o ? *o : (struct rsc_opts){ 0 };
+	struct tu_cap co, ce;
+	int status;
+
+	opts.target = f->dir;
+	opts.apply = true;
+	opts.out = tu_cap_open(&co);
+	opts.err = tu_cap_open(&ce);
+	status = cmd == VFX_CHECK ? rsc_cmd_check(&opts)
+		 : cmd == VFX_FIX ? rsc_cmd_fix(&opts)
+				  : rsc_cmd_undo(&opts);
+	tu_cap_close(&co);
+	tu_cap_close(&ce);
+	if (out)
+		*out = co.text;
+	else
+		free(co.text);
+	free(ce.text);
+	return status;
 }

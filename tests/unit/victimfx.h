@@ -32,6 +32,16 @@ size_t vfx_errors(struct vfx *f);
 void vfx_dump(struct vfx *f);
 void vfx_free(struct vfx *f);
 
+struct rsc_opts;
+enum vfx_cmd { VFX_CHECK, VFX_FIX, VFX_UNDO };
+/*
+ * Run a command on the fixture: fix with --apply, and the other options of
+ * o when o is not NULL (its target, apply, out and err are set here). The
+ * report text goes to *out (caller frees) when out is not NULL. Returns the
+ * exit status.
+ */
+int vfx_run(struct vfx *f, enum vfx_cmd cmd, const struct rsc_opts *o, char **out);
+
 /* A host key made for the fixture only (ssh-keygen -t ed25519 -C fixture), never used anywhere. */
 #define FX_HOSTKEY                                                                                 \
 	"-----BEGIN OPENSSH PRIVATE KEY-----\n"                                                    \
