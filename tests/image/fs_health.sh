@@ -98,6 +98,12 @@ img_break "$T/orphan.img" "ssv last_orphan $ino" "ssv max_mnt_count 20" "ssv mnt
 expect orphans "$T/orphan.img" "fs.check.due fs.orphans" \
 	'[.findings[] | select(.code == "fs.orphans") | .evidence | test("1 inode holding")] | any'
 
+# 5b. A read-only-compatible feature no Linux ext4 mounts read-write: an error (no repair).
+cp "$T/clean.img" "$T/feature.img"
+img_break "$T/feature.img" "feature shared_blocks" || bad "debugfs feature shared_blocks"
+expect feature_rw "$T/feature.img" "fs.feature.rw" \
+	'[.findings[] | select(.code == "fs.feature.rw") | .evidence | test("shared_blocks")] | any'
+
 # 6. 100 % full for ordinary users: uid 65534 wrote until ENOSPC, root's reserve is left.
 chmod 0711 "$T" # uid 65534 reaches the mountpoint, lists nothing
 cp "$T/clean.img" "$T/full-users.img"
