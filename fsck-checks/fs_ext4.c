@@ -28,7 +28,7 @@
 #include "problem.h"
 #include "report.h"
 
-#define ORPHANS_MAX 100000 /* the walk of the orphan list stops there (a loop, a huge list) */
+#define ORPHANS_MAX 10000 /* the walk of the orphan list stops there (a loop, a huge list) */
 
 /* EXT4_ERR_* of fs/ext4/ext4.h: the errno of an error record */
 static const char *const errcodes[] = {
@@ -139,12 +139,16 @@ static int check_errors(struct rsc_ctx *ctx, const struct ext2_super_block *sb)
 	return r;
 }
 
-/* Count the inodes of the orphan list and the blocks they hold; bounded, loop-proof. */
+/*
+ * Count the inodes of the orphan list and the blocks they hold; bounded, and
+ * a loop (a damaged list) is found with Brent's algorithm: no memory needed.
+ */
 static void orphan_walk(ext2_filsys fs, uint32_t head, unsigned long *n, uint64_t *blocks,
 			bool *broken)
 {
 	const struct ext2_super_block *sb = fs->super;
-	uint32_t ino = head;
+	uint32_t ino = head, mark = head;
+	unsigned long power = 1, lam = 0;
 
 	*n = 0;
 	*blocks = 0;
@@ -160,6 +164,15 @@ static void orphan_walk(ext2_filsys fs, uint32_t head, unsigned long *n, uint64_
 		(*n)++;
 		*blocks += ext2fs_get_stat_i_blocks(fs, &inode) / (fs->blocksize / 512);
 		ino = inode.i_dtime; /* an orphan's dtime links to the next one */
+		if (ino == mark) {
+			*broken = true; /* it loops */
+			return;
+		}
+		if (++lam == power) {
+			mark = ino;
+			power *= 2;
+			lam = 0;
+		}
 	}
 }
 
@@ -183,8 +196,8 @@ static int check_orphans(struct rsc_ctx *ctx, ext2_filsys fs)
 			     "bytes%s%s",
 			     sb->s_last_orphan, n, n == 1 ? "" : "s", (unsigned long long)blocks,
 			     blocks == 1 ? "" : "s", fs->blocksize,
-			     broken ? "; the list is broken or too long beyond that (e2fsck "
-				      "repairs it)"
+			     broken ? "; then the list is broken: it loops, leaves the inode "
+				      "table or goes on too long (e2fsck repairs it)"
 				    : "",
 			     in_file ? "; the orphan file holds more" : "");
 }

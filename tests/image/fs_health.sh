@@ -98,6 +98,12 @@ img_break "$T/orphan.img" "ssv last_orphan $ino" "ssv max_mnt_count 20" "ssv mnt
 expect orphans "$T/orphan.img" "fs.check.due fs.orphans" \
 	'[.findings[] | select(.code == "fs.orphans") | .evidence | test("1 inode holding")] | any'
 
+# 5a. A damaged orphan list that loops on itself: found, and the walk ends.
+cp "$T/clean.img" "$T/loop.img"
+img_break "$T/loop.img" "sif <$ino> dtime $ino" "ssv last_orphan $ino" || bad "debugfs loop"
+expect orphan_loop "$T/loop.img" "fs.orphans" \
+	'[.findings[] | select(.code == "fs.orphans") | .evidence | test("1 inode holding .* it loops")] | any'
+
 # 5b. A read-only-compatible feature no Linux ext4 mounts read-write: an error (no repair).
 cp "$T/clean.img" "$T/feature.img"
 img_break "$T/feature.img" "feature shared_blocks" || bad "debugfs feature shared_blocks"
