@@ -133,6 +133,13 @@ static int check_errors(struct rsc_ctx *ctx, const struct ext2_super_block *sb)
 		if (r == 0)
 			r = rsc_ext4_error_format(&ev, &last);
 	}
+	if (r == 0 && sb->s_errors >= 1 && sb->s_errors <= 3)
+		r = rsc_buf_printf(&ev,
+				   "; on errors the superblock says: %s (errors= in fstab "
+				   "overrides it)",
+				   sb->s_errors == 1   ? "continue"
+				   : sb->s_errors == 2 ? "remount-ro"
+						       : "panic");
 	if (r == 0)
 		r = rsc_fs_report(ctx, PR_FS_ERRORS, "%s", ev.data);
 	rsc_buf_free(&ev);
