@@ -4,7 +4,9 @@
 # users only (the root-reserved blocks are left), for root too, and out of inodes. Prints
 # what happened as plain text; docs/sshd-behaviour.md records the results. Not a test.
 #
-# usage: sh tests/e2e/measure_fullfs.sh BUILDDIR
+# usage: sh tests/e2e/measure_fullfs.sh BUILDDIR [SSHRESCUE]
+#   SSHRESCUE  if given, its `check --json` verdict on each image (fs.* codes, free blocks for
+#              users and root) is printed before sshd runs, next to what sshd then does
 #
 # Each case: a fresh victim (tests/e2e/lib.sh), packed into an ext4 image, filled through a
 # loop mount in a private mount namespace, then the victim's own sshd run from that image
@@ -14,7 +16,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-e2e_init /bin/false "${1:-.}"
+e2e_init "${2:-/bin/false}" "${1:-.}"
 IMG=$E2E_TMP/full.img
 MNT=$E2E_TMP/mnt
 mkdir -p "$MNT" || e2e_die "mkdir"
@@ -106,6 +108,13 @@ run_case()
 			awk '/Size:/ { for (i = 1; i <= NF; i++) if ($i == "Size:") print $(i + 1) }' |
 			head -n 1)"
 	done
+	if [ -n "${2:-}" ] || [ "$E2E_SSHRESCUE" != /bin/false ]; then
+		"$E2E_SSHRESCUE" check --json "$IMG" 2>/dev/null | jq -r '"  sshrescue: " +
+			([.findings[].code | select(startswith("fs."))] | join(" ") |
+			if . == "" then "no fs.* code" else . end) + "; " +
+			(.filesystems[0] | "users may write \(.blocks_available_users) blocks, root " +
+			"\(.blocks_available_root), inodes free \(.inodes_free)")'
+	fi
 	sshd_rw || { printf '  sshd did not start\n'; return; }
 	login alice -T
 	login alice -tt
@@ -137,8 +146,10 @@ fill_as 0 /var/fill-root
 run_case "full for root too: filled by uid 65534, then by root, until ENOSPC"
 
 e2e_victim
-mke2fs -q -F -t ext4 -N 8192 -d "$E2E_ROOT" "$IMG" 320M || e2e_die "mke2fs"
+# room for the root's own files and about a thousand more
+N=$(($(find "$E2E_ROOT" -xdev | wc -l) + 1000))
+mke2fs -q -F -t ext4 -N "$N" -d "$E2E_ROOT" "$IMG" 320M || e2e_die "mke2fs"
 printf '\n(made %s empty files)\n' "$(fill_inodes)"
-run_case "no free inodes: 8192 inodes, empty files made by root until ENOSPC"
+run_case "no free inodes: -N $N, empty files made by root until ENOSPC"
 
 e2e_finish
