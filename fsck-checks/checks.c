@@ -6,9 +6,8 @@
 #include "report.h"
 
 const struct rsc_check *const rsc_checks[] = {
-	&chk_sshd_config, &chk_sshd_start,  &chk_sshd_boot,
-	&chk_ssh_access,  &chk_sshd_binary, &chk_sshd_lockout,
-	&chk_login_gate,  &chk_packages,    NULL,
+	&chk_fs_health,	  &chk_sshd_config,  &chk_sshd_start, &chk_sshd_boot, &chk_ssh_access,
+	&chk_sshd_binary, &chk_sshd_lockout, &chk_login_gate, &chk_packages,  NULL,
 };
 
 int rsc_run_checks(struct rsc_ctx *ctx, FILE *err)

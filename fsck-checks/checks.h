@@ -19,6 +19,7 @@ struct rsc_check {
 	int (*run)(struct rsc_ctx *ctx);
 };
 
+extern const struct rsc_check chk_fs_health;
 extern const struct rsc_check chk_ssh_access;
 extern const struct rsc_check chk_sshd_config;
 extern const struct rsc_check chk_sshd_lockout;

@@ -255,6 +255,7 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 	/* Report on this user as check would: the key helps only if the modes are right. */
 	users[0] = (char *)u->name;
 	rsc_ctx_init(&ctx, vol->root, v);
+	ctx.volume = vol;
 	ctx.only_users = users;
 	ctx_ready = true;
 	rsc_run_checks(&ctx, o->err);

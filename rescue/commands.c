@@ -48,6 +48,7 @@ static int session_check(struct session *s, const struct rsc_opts *o)
 	if (r < 0)
 		return errmsg(o, RSC_EXIT_OPERATIONAL, "cannot read the victim's accounts", r);
 	rsc_ctx_init(&s->ctx, s->vol->root, s->victim);
+	s->ctx.volume = s->vol;
 	s->ctx.only_users = o->users;
 	s->ctx.reset_sshd_config = o->reset_sshd_config;
 	s->ctx.debs = o->debs;

@@ -317,6 +317,7 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 #include "problems_boot.def"
 #include "problems_binary.def"
 #include "problems_pkg.def"
+#include "problems_fs.def"
 };
 
 const struct rsc_problem *rsc_problem(enum rsc_pid id)

@@ -103,6 +103,16 @@ enum rsc_pid {
 	PR_PKG_FILE_CHANGED,
 	PR_PKG_FILE_MINOR,
 	PR_PKG_UNVERIFIED,
+	/* problems_fs.def: the health and the free space of the victim's root filesystem */
+	PR_FS_ERRORS,
+	PR_FS_UNCLEAN,
+	PR_FS_JOURNAL_RECOVERY,
+	PR_FS_ORPHANS,
+	PR_FS_CHECK_DUE,
+	PR_FS_FEATURE_RW,
+	PR_FS_SPACE_USERS,
+	PR_FS_SPACE_ROOT,
+	PR_FS_INODES_FULL,
 	RSC_NPROBLEMS
 };
 

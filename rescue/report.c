@@ -41,6 +41,8 @@ void rsc_ctx_clear(struct rsc_ctx *ctx)
 	free(ctx->users);
 	ctx->users = NULL;
 	ctx->nusers = ctx->ucap = 0;
+	free(ctx->fs.health_note);
+	memset(&ctx->fs, 0, sizeof(ctx->fs));
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -305,6 +307,56 @@ static void print_finding(const struct rsc_finding *f, const struct paint *p, FI
 	fprintf(out, "         fix:    %s\n", fix ? fix : "?");
 }
 
+/* "1.5 GiB" into buf: binary units, one decimal */
+static const char *human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	size_t i = 0;
+
+	while (v >= 1024 && i + 1 < ARRAY_SIZE(unit)) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
+	return buf;
+}
+
+static int used_pct(uint64_t total, uint64_t free)
+{
+	if (!total || free > total)
+		return 0;
+	return (int)(((total - free) * 100 + total - 1) / total);
+}
+
+/* "Filesystem /: …" lines: size, use, what root and users may still write. */
+static void print_fs(const struct rsc_fs_usage *u, FILE *out)
+{
+	char a[32], b[32], c[32], d[32];
+	uint64_t bs = u->block_size;
+
+	if (!u->has_usage)
+		return;
+	fprintf(out,
+		"Filesystem /: %s%s%s, %d%% used; free %s for root, %s for users (%s "
+		"reserved for root)",
+		u->fstype ? u->fstype : "", u->fstype ? ", " : "",
+		human(u->blocks * bs, a, sizeof(a)), used_pct(u->blocks, u->blocks_free),
+		human(u->blocks_root * bs, b, sizeof(b)), human(u->blocks_user * bs, c, sizeof(c)),
+		human(u->reserved * bs, d, sizeof(d)));
+	if (u->inodes)
+		fprintf(out, "; inodes %d%% used (%llu free)", used_pct(u->inodes, u->inodes_free),
+			(unsigned long long)u->inodes_free);
+	fprintf(out, " [%s]\n", u->source ? u->source : "?");
+	if (u->unreplayed)
+		fprintf(out, "  (the journal needs recovery: this is the unreplayed state)\n");
+	if (!u->health_checked) {
+		_cleanup_free_ char *n = u->health_note ? rsc_escape(u->health_note) : NULL;
+
+		fprintf(out, "  filesystem health not checked: %s\n", n ? n : "?");
+	}
+}
+
 void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out)
 {
 	const struct paint *p = o->color ? &colors : &plain;
@@ -333,6 +385,7 @@ void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE 
 			v->ssh.source ? " (from " : "", v->ssh.source ? v->ssh.source : "",
 			v->ssh.source ? ")" : "");
 	}
+	print_fs(&ctx->fs, out);
 	fputc('\n', out);
 	print_verdict(ctx, p, out);
 
@@ -451,6 +504,49 @@ static struct json_object *json_victim(const struct rsc_victim *v)
 	return o;
 }
 
+static int jadd_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	return json_object_object_add(
+		o, key, json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v));
+}
+
+/* "filesystems": [] or one entry for the root; see docs/report-schema.md. */
+static struct json_object *json_filesystems(const struct rsc_fs_usage *u)
+{
+	struct json_object *arr = json_object_new_array(), *o = NULL;
+	int r = 0;
+
+	if (!arr || !u->has_usage)
+		return arr;
+	o = json_object_new_object();
+	if (!o) {
+		json_object_put(arr);
+		return NULL;
+	}
+	r |= jadd_str(o, "mountpoint", "/", false);
+	r |= jadd_str(o, "fstype", u->fstype, true);
+	r |= jadd_str(o, "source", u->source, false);
+	r |= json_object_object_add(o, "health_checked",
+				    json_object_new_boolean(u->health_checked));
+	r |= jadd_str(o, "health_note", u->health_checked ? NULL : u->health_note, true);
+	r |= json_object_object_add(o, "journal_unreplayed",
+				    json_object_new_boolean(u->unreplayed));
+	r |= jadd_u64(o, "block_size", u->block_size);
+	r |= jadd_u64(o, "blocks", u->blocks);
+	r |= jadd_u64(o, "blocks_free", u->blocks_free);
+	r |= jadd_u64(o, "blocks_available_root", u->blocks_root);
+	r |= jadd_u64(o, "blocks_available_users", u->blocks_user);
+	r |= jadd_u64(o, "blocks_reserved_root", u->reserved);
+	r |= jadd_u64(o, "inodes", u->inodes);
+	r |= jadd_u64(o, "inodes_free", u->inodes_free);
+	if (r || json_object_array_add(arr, o) < 0) {
+		json_object_put(o);
+		json_object_put(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out)
 {
 	struct json_object *top = json_object_new_object(), *arr = NULL, *users = NULL;
@@ -486,6 +582,7 @@ int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *
 		json_object_object_add(top, "target", tgt);
 	}
 	json_object_object_add(top, "victim", json_victim(ctx->victim));
+	json_object_object_add(top, "filesystems", json_filesystems(&ctx->fs));
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct rsc_user_state *u = &ctx->users[i];
 		const struct rsc_finding *w = refusal(ctx, u->name);

@@ -8,6 +8,7 @@
 #define RSC_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -51,12 +52,35 @@ struct rsc_user_state {
 	unsigned key_files;   /* authorized keys files that exist */
 };
 
+/*
+ * The victim's root filesystem as the fs-health family measured it, for the
+ * report (blocks in units of block_size). Filled by that family; zero (has_usage
+ * false) when nothing could be measured.
+ */
+struct rsc_fs_usage {
+	bool has_usage;
+	const char *source;  /* "superblock" or "statvfs" (static) */
+	const char *fstype;  /* "ext4", … or NULL (static or the volume's) */
+	bool health_checked; /* the superblock was read (libext2fs) */
+	char *health_note;   /* why not, when !health_checked (owned) */
+	bool unreplayed;     /* a journal needs recovery: the figures are the unreplayed state */
+	uint64_t block_size;
+	uint64_t blocks;      /* total */
+	uint64_t blocks_free; /* free, root's reserve included */
+	uint64_t blocks_root; /* of the free ones, how many root may still use */
+	uint64_t blocks_user; /* of the free ones, how many any user may use */
+	uint64_t reserved;    /* reserved for root (s_r_blocks_count, or bfree - bavail) */
+	uint64_t inodes, inodes_free;
+};
+
 struct rsc_ctx {
-	struct rsc_root *root;	   /* borrowed */
-	struct rsc_victim *victim; /* borrowed */
-	char **only_users;	   /* --user filter, NULL-terminated or NULL */
-	bool reset_sshd_config;	   /* fix --reset-sshd-config: replace a broken sshd_config */
-	char **debs;		   /* fix --from-deb: package archives on the helper (borrowed) */
+	struct rsc_root *root;		 /* borrowed */
+	struct rsc_victim *victim;	 /* borrowed */
+	const struct rsc_volume *volume; /* borrowed; NULL in unit tests: no device to read */
+	struct rsc_fs_usage fs;		 /* filled by the fs-health family */
+	char **only_users;		 /* --user filter, NULL-terminated or NULL */
+	bool reset_sshd_config;		 /* fix --reset-sshd-config: replace a broken sshd_config */
+	char **debs; /* fix --from-deb: package archives on the helper (borrowed) */
 	struct rsc_finding *findings;
 	size_t nfindings, cap;
 	struct rsc_user_state *users;
@@ -65,7 +89,7 @@ struct rsc_ctx {
 
 /* Init ctx for root and victim (both borrowed). */
 void rsc_ctx_init(struct rsc_ctx *ctx, struct rsc_root *root, struct rsc_victim *victim);
-/* Free findings and user states (not root/victim/only_users). */
+/* Free findings, user states and fs (not root/victim/volume/only_users). */
 void rsc_ctx_clear(struct rsc_ctx *ctx);
 
 /*

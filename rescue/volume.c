@@ -521,6 +521,7 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 		S_ISBLK(st->st_mode) ? dev_is_running_root(st->st_rdev) : image_is_running_root(st);
 	const char *source = NULL;
 	char mp[] = MOUNTPOINT_TEMPLATE;
+	sigset_t block, old;
 	struct statvfs sv;
 	int r;
 
@@ -545,12 +546,20 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 		source = p->pub.loopdev;
 	}
 	sig_install();
+	/* A signal between mkdtemp and sig_slot_take would leave the directory behind. */
+	sigemptyset(&block);
+	for (size_t i = 0; i < ARRAY_SIZE(sig_list); i++)
+		sigaddset(&block, sig_list[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	if (!mkdtemp(mp)) {
-		r = fail(why, -errno, "cannot create a mountpoint under /run: %s", strerror(errno));
+		r = -errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		r = fail(why, r, "cannot create a mountpoint under /run: %s", strerror(-r));
 		sig_uninstall();
 		return r;
 	}
 	p->sig_slot = sig_slot_take(mp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	p->pub.mountpoint = strdup(mp);
 	if (!p->pub.mountpoint) {
 		r = fail(why, -ENOMEM, "out of memory");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # check_readonly.sh BINARY - `check` and `fix` without --apply never write a byte:
-# the image's sha256 stays the same (also with a journal that needs recovery),
+# the image's sha256 stays the same (also with a journal that needs recovery, errors and an
+# orphan list, whose superblock the fs-health family reads itself with libext2fs),
 # findings give exit status 4, nothing is left attached or mounted, also when
 # check is interrupted with SIGINT/SIGTERM at any moment.
 # ok and bad always succeed: "A && ok || bad" is an if-then-else here.
@@ -53,6 +54,24 @@ img_run check "$T/root.img"
 [ "$(img_sha "$T/root.img")" = "$sha1" ] && ok "dirty journal: sha256 unchanged" ||
 	bad "check replayed or wrote the dirty image"
 img_no_leaks "$T/root.img" "check (dirty journal)"
+# The fs-health family read the superblock itself (libext2fs on the read-only loop device).
+grep -q 'fs.journal.recovery' "$OUT" && ok "dirty journal: fs-health saw needs_recovery" ||
+	bad "dirty journal: no fs.journal.recovery in: $(cat "$OUT")"
+# Errors, an orphan list (the kernel frees orphans at mount unless the device is read-only)
+# and the dirty journal at once: still not a byte written, by the mount or by libext2fs.
+ino=$(debugfs -R "stat /etc/os-release" "$T/root.img" 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')
+img_break "$T/root.img" "ssv state 3" "ssv error_count 2" "ssv first_error_time 20261130120001" \
+	"ssv last_orphan $ino" || bad "debugfs ssv state/error_count/last_orphan"
+sha2=$(img_sha "$T/root.img")
+img_run check --json "$T/root.img"
+[ $((RC & 4)) -ne 0 ] && grep -q '"fs.errors"' "$OUT" && grep -q '"fs.orphans"' "$OUT" &&
+	ok "errors and orphans reported (status $RC)" ||
+	bad "errors and orphans: status $RC: $(cat "$ERR")"
+[ "$(img_sha "$T/root.img")" = "$sha2" ] && ok "errors, orphans, dirty journal: sha256 unchanged" ||
+	bad "check wrote to the image with errors and orphans"
+img_no_leaks "$T/root.img" "check (errors, orphans)"
+img_break "$T/root.img" "ssv state 1" "ssv error_count 0" "ssv first_error_time 0" \
+	"ssv last_orphan 0" || bad "debugfs ssv: undo the errors and the orphan"
 img_break "$T/root.img" "feature -needs_recovery" || bad "debugfs feature -needs_recovery"
 
 # Not a filesystem: an operational error with a sentence, not a crash.

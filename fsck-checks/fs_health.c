@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fs_health.c - is the victim's root filesystem healthy, and is it full?
+ *
+ *  1. Health, ext2/3/4 only, from the superblock read with libext2fs on the
+ *     read-only loop device the volume is mounted from (fs_ext4.c): errors,
+ *     unclean state, a journal that needs recovery, orphans, a check that is
+ *     due, features this helper's kernel cannot mount read-write.
+ *     Not possible, and said so in the report (ctx->fs.health_note), for a
+ *     directory target (no device), a volume mounted read-write (fix --apply:
+ *     the superblock then shows the mounted state), other filesystems, and
+ *     in unit tests (no volume).
+ *  2. Space: blocks and inodes used and free, and root's reserve, from the
+ *     superblock for ext*, else statvfs of the mounted root; findings when
+ *     ordinary users, or root too, cannot get a block, or no inode is left.
+ * It runs first: a full or damaged filesystem explains what other checks find.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "checks.h"
+#include "fs_health.h"
+#include "report.h"
+#include "root.h"
+#include "volume.h"
+
+int rsc_fs_report(struct rsc_ctx *ctx, enum rsc_pid id, const char *fmt, ...)
+{
+	struct rsc_detail d = { .path = "/" };
+	struct rsc_buf ev = { 0 };
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = rsc_buf_vprintf(&ev, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	d.evidence = ev.data;
+	r = rsc_report(ctx, id, &d);
+	rsc_buf_free(&ev);
+	return r;
+}
+
+static bool is_ext(const char *fstype)
+{
+	return fstype && (strcmp(fstype, "ext2") == 0 || strcmp(fstype, "ext3") == 0 ||
+			  strcmp(fstype, "ext4") == 0);
+}
+
+static int note(struct rsc_ctx *ctx, const char *fmt, ...) _printf_(2, 3);
+
+static int note(struct rsc_ctx *ctx, const char *fmt, ...)
+{
+	struct rsc_buf b = { 0 };
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = rsc_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	free(ctx->fs.health_note);
+	ctx->fs.health_note = rsc_buf_steal(&b);
+	return 0;
+}
+
+/* Usage of whatever holds the root, from the kernel (any filesystem, any target). */
+static int usage_statvfs(struct rsc_ctx *ctx)
+{
+	struct rsc_fs_usage *u = &ctx->fs;
+	struct statvfs sv;
+
+	if (fstatvfs(rsc_root_fd(ctx->root), &sv) < 0)
+		return -errno;
+	u->has_usage = true;
+	u->source = "statvfs";
+	u->block_size = sv.f_frsize ? sv.f_frsize : sv.f_bsize;
+	u->blocks = sv.f_blocks;
+	u->blocks_free = sv.f_bfree;
+	u->blocks_root = sv.f_bfree;
+	u->blocks_user = sv.f_bavail;
+	u->reserved = sv.f_bfree > sv.f_bavail ? sv.f_bfree - sv.f_bavail : 0;
+	u->inodes = sv.f_files;
+	u->inodes_free = sv.f_ffree;
+	return 0;
+}
+
+static int percent(uint64_t part, uint64_t whole)
+{
+	return whole ? (int)((part * 100 + whole - 1) / whole) : 0;
+}
+
+static int check_space(struct rsc_ctx *ctx)
+{
+	const struct rsc_fs_usage *u = &ctx->fs;
+	const char *src = u->unreplayed ? " (unreplayed journal: the state before the crash)" : "";
+	int r = 0;
+
+	if (!u->has_usage || u->blocks == 0)
+		return 0;
+	if (u->blocks_root == 0)
+		r = rsc_fs_report(ctx, PR_FS_SPACE_ROOT,
+				  "%llu of %llu blocks of %llu bytes free, none usable even by "
+				  "root%s",
+				  (unsigned long long)u->blocks_free, (unsigned long long)u->blocks,
+				  (unsigned long long)u->block_size, src);
+	else if (u->blocks_user == 0)
+		r = rsc_fs_report(ctx, PR_FS_SPACE_USERS,
+				  "%llu of %llu blocks of %llu bytes free, %llu reserved for root: "
+				  "none left for other users%s",
+				  (unsigned long long)u->blocks_free, (unsigned long long)u->blocks,
+				  (unsigned long long)u->block_size,
+				  (unsigned long long)u->reserved, src);
+	/* btrfs and others report no inode counts (f_files 0): nothing to judge */
+	if (r == 0 && u->inodes > 0 && u->inodes_free == 0)
+		r = rsc_fs_report(ctx, PR_FS_INODES_FULL,
+				  "all %llu inodes in use; blocks %d%% used%s",
+				  (unsigned long long)u->inodes,
+				  percent(u->blocks - u->blocks_free, u->blocks), src);
+	return r;
+}
+
+static int run(struct rsc_ctx *ctx)
+{
+	const struct rsc_volume *v = ctx->volume;
+	struct rsc_buf why = { 0 };
+	int r = 0;
+
+	if (!v)
+		r = note(ctx, "no volume: only the directory's free space was measured");
+	else if (v->kind == RSC_TARGET_DIR)
+		r = note(ctx, "the target is a directory: sshrescue sees its files, not the device "
+			      "under them; give the device or image to check the filesystem");
+	else if (!is_ext(v->fstype))
+		r = note(ctx,
+			 "no health check for %s filesystems yet: only the free space was "
+			 "measured",
+			 v->fstype ? v->fstype : "unknown");
+	else if (!v->read_only || !v->loopdev)
+		r = note(ctx, "mounted read-write (for a repair): the superblock shows the mounted "
+			      "state; run check to judge the filesystem");
+	else {
+		r = rsc_fs_ext4_check(ctx, v->loopdev, &why);
+		if (r < 0 && r != -ENOMEM) {
+			memset(&ctx->fs, 0, sizeof(ctx->fs));
+			r = note(ctx, "%s", why.data ? why.data : "libext2fs failed");
+		}
+		ctx->fs.fstype = v->fstype;
+	}
+	rsc_buf_free(&why);
+	if (r < 0)
+		return r;
+	if (v && !ctx->fs.fstype)
+		ctx->fs.fstype = v->fstype;
+	if (!ctx->fs.has_usage) {
+		r = usage_statvfs(ctx);
+		if (r < 0)
+			return r;
+	}
+	return check_space(ctx);
+}
+
+const struct rsc_check chk_fs_health = {
+	.name = "fs-health",
+	.summary = "the root filesystem's health from its ext2/3/4 superblock, read-only (errors "
+		   "and their records, unclean state, a journal that needs recovery, orphans, a "
+		   "check that is due, features this kernel cannot mount read-write) and its free "
+		   "blocks and inodes for users and for root",
+	.run = run,
+};
