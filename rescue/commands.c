@@ -142,6 +142,8 @@ static bool selected(const struct rsc_opts *o, enum rsc_pid id)
 
 	if (o->only && !in_list(o->only, code))
 		return false;
+	if (rsc_problem(id)->opt_in && !in_list(o->only, code))
+		return false; /* reported as not repaired, with the way to ask for it */
 	return !in_list(o->skip, code);
 }
 
@@ -182,9 +184,13 @@ static int build_plan(struct session *s, const struct rsc_opts *o, struct rsc_pl
 		const struct rsc_fixer *fx = rsc_fixer_for(f->id);
 		int r = -ENOTSUP;
 
-		if (!selected(o, f->id))
+		/* an opt-in code left out: said under "not repaired", with how to ask for it */
+		bool held = rsc_problem(f->id)->opt_in && !o->only &&
+			    !in_list(o->skip, rsc_problem(f->id)->code);
+
+		if (!selected(o, f->id) && !held)
 			continue;
-		if (fx)
+		if (fx && !held)
 			r = fx->plan(&s->ctx, f, p);
 		if (r == -ENOMEM)
 			return r;

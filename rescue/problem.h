@@ -125,6 +125,7 @@ struct rsc_problem {
 	const char *sshd_log; /* what sshd logs (templated), NULL when it logs nothing at INFO */
 	const char *fix;      /* what repairs it (templated) */
 	bool everyone;	      /* it stops every login (sshd does not start, nobody is let in) */
+	bool opt_in;	      /* fixed only when named: fix --only CODE (it may be on purpose) */
 };
 
 /* The table entry of id (never NULL for a valid id). */

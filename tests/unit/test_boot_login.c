@@ -307,6 +307,8 @@ static bool is_link_to(struct vfx *f, const char *rel, const char *target)
 static void test_boot_fixes(void **state)
 {
 	struct vfx *f = vfx_new("debian");
+	char *only[] = { "login.nologin", NULL };
+	const struct rsc_opts only_nologin = { .only = only };
 	char *text;
 
 	(void)state;
@@ -335,8 +337,14 @@ static void test_boot_fixes(void **state)
 	assert_false(is_link_to(f, "etc/systemd/system/ssh.service", "/dev/null"));
 	assert_false(is_link_to(f, "etc/systemd/system/default.target",
 				"/lib/systemd/system/rescue.target"));
+	/* /etc/nologin may be on purpose: it goes only when asked for by name */
+	vfx_check(f);
+	assert_true(vfx_has(f, "login.nologin", "/etc/nologin"));
+	assert_int_equal(vfx_run(f, VFX_FIX, &only_nologin, NULL), RSC_EXIT_FIXED);
 	vfx_check(f);
 	assert_int_equal(vfx_errors(f), 0);
+	assert_int_equal(run(f, true), RSC_EXIT_OK); /* the newest journal: /etc/nologin */
+	assert_int_equal(tu_mode(f->dir, "etc/nologin", NULL, NULL) & 07777, 0600);
 	assert_int_equal(run(f, true), RSC_EXIT_OK);
 	assert_true(is_link_to(f, "etc/systemd/system/ssh.service", "/dev/null"));
 	assert_true(is_link_to(f, "etc/systemd/system/default.target",
