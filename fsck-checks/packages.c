@@ -10,7 +10,7 @@
  * program or library (below a bin, sbin, lib or libexec directory) is an
  * error, another file a warning; documentation is not checked, since
  * images leave it out on purpose (dpkg's path-exclude). An rpm victim is
- * said to be unverified.
+ * verified by the helper's rpm (packages_rpm.c), or said to be unverified.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@
 
 #include "checks.h"
 #include "dpkg.h"
+#include "packagesP.h"
 #include "report.h"
 #include "root.h"
 #include "util.h"
@@ -33,13 +34,13 @@ static const char *const skipped[] = { "/usr/share/doc/",     "/usr/share/man/",
 				       "/usr/share/info/",    "/usr/share/locale/",
 				       "/usr/share/lintian/", "/usr/share/bug/" };
 
-static bool is_runtime(const char *path)
+bool chk_pkg_is_runtime(const char *path)
 {
 	return strstr(path, "/bin/") || strstr(path, "/sbin/") || rsc_startswith(path, "/lib") ||
 	       rsc_startswith(path, "/usr/lib") || rsc_startswith(path, "/usr/libexec/");
 }
 
-static bool is_skipped(const char *path)
+bool chk_pkg_is_skipped(const char *path)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(skipped); i++)
 		if (rsc_startswith(path, skipped[i]))
@@ -96,7 +97,7 @@ static int verify(struct rsc_ctx *ctx, const struct rsc_dpkg_pkg *pkg)
 		enum rsc_pid id;
 		int k;
 
-		if (is_skipped(path))
+		if (chk_pkg_is_skipped(path))
 			continue;
 		k = rsc_md5_file(ctx->root, path, md5);
 		if (k == -ENOMEM) {
@@ -113,9 +114,9 @@ static int verify(struct rsc_ctx *ctx, const struct rsc_dpkg_pkg *pkg)
 				 k == -ELOOP	? "a symlink where the package put a file"
 				 : k == -ENOENT ? "no such file (or a dangling link on its way)"
 						: strerror(-k));
-		id = !is_runtime(path) ? PR_PKG_FILE_MINOR
-		     : k == -ENOENT    ? PR_PKG_FILE_MISSING
-				       : PR_PKG_FILE_CHANGED;
+		id = !chk_pkg_is_runtime(path) ? PR_PKG_FILE_MINOR
+		     : k == -ENOENT	       ? PR_PKG_FILE_MISSING
+					       : PR_PKG_FILE_CHANGED;
 		{
 			struct rsc_detail d = { .path = path, .file = pkg->name, .evidence = ev };
 
@@ -135,13 +136,8 @@ static int run(struct rsc_ctx *ctx)
 
 	if (r == -ENOENT) {
 		if (rsc_root_stat(ctx->root, "/var/lib/rpm", &st, 0) == 0 ||
-		    rsc_root_stat(ctx->root, "/usr/lib/sysimage/rpm", &st, 0) == 0) {
-			struct rsc_detail d = { .path = "rpm",
-						.evidence = "an rpm database, and no rpm "
-							    "verification on this helper yet" };
-
-			return rsc_report(ctx, PR_PKG_UNVERIFIED, &d);
-		}
+		    rsc_root_stat(ctx->root, "/usr/lib/sysimage/rpm", &st, 0) == 0)
+			return chk_packages_rpm(ctx);
 		return 0;
 	}
 	if (r < 0)
@@ -163,6 +159,7 @@ static int run(struct rsc_ctx *ctx)
 const struct rsc_check chk_packages = {
 	.name = "packages",
 	.summary = "the files of the packages a login depends on (openssh-server, PAM, the "
-		   "shells and their Depends) against dpkg's md5sums",
+		   "shells and their Depends) against dpkg's md5sums; on an rpm victim, "
+		   "rpm --verify by the helper's rpm",
 	.run = run,
 };

@@ -140,16 +140,30 @@ static void test_verify(void **state)
 	vfx_free(f);
 }
 
-/* An rpm victim without rpm on the helper: said, not guessed. */
+/* An rpm victim without rpm on the helper (an empty PATH): said, not guessed. */
 static void test_rpm_unverified(void **state)
 {
 	struct vfx *f = vfx_new("rocky");
+	char *empty = tu_mkdtemp(), *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin");
+	const struct rsc_finding *x = NULL;
 
 	(void)state;
+	assert_non_null(path);
 	tu_remove(f->dir, "var/lib/dpkg/status");
 	tu_mkdir(f->dir, "var/lib/rpm", 0755, 0, 0);
+	tu_write(f->dir, "var/lib/rpm/rpmdb.sqlite", "", 0644, 0, 0);
+	setenv("PATH", empty, 1);
 	vfx_check(f);
-	assert_true(vfx_has(f, "pkg.unverified", "rpm"));
+	setenv("PATH", path, 1);
+	for (size_t i = 0; i < f->ctx.nfindings; i++)
+		if (f->ctx.findings[i].id == PR_PKG_UNVERIFIED)
+			x = &f->ctx.findings[i];
+	assert_non_null(x);
+	assert_string_equal(x->path, "rpm");
+	assert_non_null(strstr(x->evidence, "rpm is not installed on the helper"));
+	tu_rmtree(empty);
+	free(empty);
+	free(path);
 	vfx_free(f);
 }
 
