@@ -445,7 +445,10 @@ static bool record_ok(const struct rsc_jrecord *rec)
 	if (rec->new_is_link ? rec->new_size == 0 || rec->new_size >= PATH_MAX
 			     : rec->new_size > RSC_JOURNAL_DATA_MAX)
 		return false;
-	return rec->kind == RSC_J_ABSENT || (rec->kind == saved && rec->has_data);
+	/* the fix's bytes may also replace a saved symlink (version 3) */
+	return rec->kind == RSC_J_ABSENT ||
+	       ((rec->kind == saved || (!rec->new_is_link && rec->kind == RSC_J_SYMLINK)) &&
+		rec->has_data);
 }
 
 int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec)

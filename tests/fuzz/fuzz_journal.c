@@ -92,9 +92,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(!rec->has_new || m.version >= 2, "the fix's bytes in a version 1 journal");
 		check(!rec->new_is_link || (rec->has_new && m.version >= 3),
 		      "the fix's link without a \"linked\" line or before version 3");
+		/* bytes over a saved file, or (version 3) over a saved link; a link over a link */
 		check(!rec->has_new || rec->kind == RSC_J_ABSENT ||
-			      (rec->kind == (rec->new_is_link ? RSC_J_SYMLINK : RSC_J_FILE) &&
-			       rec->has_data),
+			      (rec->has_data && (rec->new_is_link ? rec->kind == RSC_J_SYMLINK
+								  : (rec->kind == RSC_J_FILE ||
+								     (rec->kind == RSC_J_SYMLINK &&
+								      m.version >= 3)))),
 		      "the fix's bytes or link for a path undo cannot use them for");
 		check(!rec->new_is_link || (rec->new_size > 0 && rec->new_size < PATH_MAX),
 		      "the fix's link of a bad size");
