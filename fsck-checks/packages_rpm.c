@@ -11,22 +11,18 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "checks.h"
 #include "packagesP.h"
 #include "report.h"
 #include "root.h"
+#include "runprog.h"
 #include "util.h"
 
 #define RPM_OUT_MAX    (4u << 20)
@@ -34,8 +30,6 @@
 #define RPM_BUDGET_MS  300000 /* all of them, for one check */
 #define PKGS_MAX       256
 #define CAPS_MAX       512
-
-extern char **environ;
 
 static const char *const roots[] = { "openssh-server", "openssh", "openssh-clients", "pam", "glibc",
 				     "openssl-libs",   "bash" };
@@ -81,14 +75,6 @@ int chk_rpmv_parse(const char *line, struct chk_rpmv_line *out)
 	return 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* The first executable "rpm" of PATH, a new string; NULL if none (or ENOMEM). */
 static char *find_rpm(void)
 {
@@ -117,80 +103,11 @@ static char *find_rpm(void)
  */
 static int spawn_rpm(int rootfd, char *const argv[], long budget_end, struct rsc_buf *b, int *code)
 {
-	posix_spawn_file_actions_t fa;
-	long deadline = now_ms() + RPM_TIMEOUT_MS;
-	int pfd[2], status = 0, r = 0;
-	char chunk[65536];
-	pid_t pid;
+	long timeout = budget_end - rsc_now_ms();
 
-	_cleanup_close_ int tmp = -1;
-
-	if (deadline > budget_end)
-		deadline = budget_end;
-	if (deadline <= now_ms())
-		return -ETIMEDOUT;
-	if (rootfd == 3) { /* dup2(3, 3) would leave it close-on-exec */
-		tmp = fcntl(rootfd, F_DUPFD_CLOEXEC, 4);
-		if (tmp < 0)
-			return -errno;
-		rootfd = tmp;
-	}
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
-	if (posix_spawn_file_actions_init(&fa) != 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -ENOMEM;
-	}
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, rootfd, 3);
-	r = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (r != 0) {
-		close(pfd[0]);
-		return -r;
-	}
-	for (;;) {
-		struct pollfd pf = { .fd = pfd[0], .events = POLLIN };
-		long left = deadline - now_ms();
-		ssize_t k;
-
-		if (left <= 0) {
-			r = -ETIMEDOUT;
-			break;
-		}
-		k = poll(&pf, 1, (int)left);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0)
-			continue; /* the deadline, seen above */
-		k = k < 0 ? -1 : read(pfd[0], chunk, sizeof(chunk));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			r = k < 0 ? -errno : 0;
-			break;
-		}
-		if (b->len + (size_t)k > RPM_OUT_MAX) {
-			r = -EFBIG;
-			break;
-		}
-		r = rsc_buf_add(b, chunk, (size_t)k);
-		if (r < 0)
-			break;
-	}
-	if (r < 0)
-		kill(pid, SIGKILL);
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (r == 0 && !WIFEXITED(status))
-		r = -ECHILD;
-	*code = r == 0 ? WEXITSTATUS(status) : -1;
-	return r;
+	if (timeout > RPM_TIMEOUT_MS)
+		timeout = RPM_TIMEOUT_MS;
+	return rsc_spawn_capture(argv, rootfd, RPM_OUT_MAX, timeout, b, code);
 }
 
 /* How to run the helper's rpm on this victim. */
@@ -198,7 +115,7 @@ struct rpm_env {
 	const char *exe;    /* the helper's rpm */
 	int rootfd;	    /* the victim root's fd (borrowed) */
 	const char *dbpath; /* the database directory inside the victim */
-	long budget_end;    /* now_ms() past which no rpm runs */
+	long budget_end;    /* rsc_now_ms() past which no rpm runs */
 };
 
 /*
@@ -375,7 +292,7 @@ int chk_packages_rpm(struct rsc_ctx *ctx)
 	_cleanup_free_ char *exe = find_rpm(), *dbpath = NULL;
 	struct names all = { 0 }, pkgs = { 0 }, caps = { 0 };
 	struct rpm_env env = { .rootfd = rsc_root_fd(ctx->root),
-			       .budget_end = now_ms() + RPM_BUDGET_MS };
+			       .budget_end = rsc_now_ms() + RPM_BUDGET_MS };
 	int code = 0, r;
 	char ev[256];
 

@@ -1,28 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* debfile.c - files of a Debian package archive, read in memory (debfile.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "debfile.h"
+#include "runprog.h"
 #include "util.h"
 
-#define BLOCK	       512
-#define CONTROL_MAX    (64u << 10)
-#define ENTRIES_MAX    100000
-#define LONGNAME_MAX   PATH_MAX
-#define PAX_RECORD_MAX (1u << 20)
-
-extern char **environ;
+#define BLOCK		    512
+#define CONTROL_MAX	    (64u << 10)
+#define ENTRIES_MAX	    100000
+#define LONGNAME_MAX	    PATH_MAX
+#define PAX_RECORD_MAX	    (1u << 20)
+#define DPKG_DEB_TIMEOUT_MS 300000 /* decompressing a large archive */
 
 void rsc_deb_files_free(struct rsc_deb_file *files, size_t n)
 {
@@ -274,63 +268,9 @@ int rsc_tar_parse(const void *buf, size_t len, rsc_deb_want want, void *ctx,
 /* Run dpkg-deb with args (the archive fd as its fd 3); its stdout (at most cap bytes) into b. */
 static int dpkg_deb(int fd, char *const argv[], size_t cap, struct rsc_buf *b)
 {
-	posix_spawn_file_actions_t fa;
-	int pfd[2], status = 0, r = 0;
-	char chunk[65536];
-	pid_t pid;
+	int status, r = rsc_spawn_capture(argv, fd, cap, DPKG_DEB_TIMEOUT_MS, b, &status);
 
-	_cleanup_close_ int tmp = -1;
-
-	if (fd == 3) { /* dup2(3, 3) would leave it close-on-exec */
-		tmp = fcntl(fd, F_DUPFD_CLOEXEC, 4);
-		if (tmp < 0)
-			return -errno;
-		fd = tmp;
-	}
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
-	if (posix_spawn_file_actions_init(&fa) != 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -ENOMEM;
-	}
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fd, 3);
-	r = posix_spawnp(&pid, "dpkg-deb", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (r != 0) {
-		close(pfd[0]);
-		return -r;
-	}
-	for (;;) {
-		ssize_t k = read(pfd[0], chunk, sizeof(chunk));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			r = k < 0 ? -errno : 0;
-			break;
-		}
-		if (b->len + (size_t)k > cap) {
-			r = -EFBIG;
-			kill(pid, SIGKILL);
-			break;
-		}
-		r = rsc_buf_add(b, chunk, (size_t)k);
-		if (r < 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (r == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-		r = -EBADMSG;
-	return r;
+	return r == 0 && status != 0 ? -EBADMSG : r;
 }
 
 int rsc_deb_control(int fd, struct rsc_deb_control *c)

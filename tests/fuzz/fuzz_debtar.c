@@ -1,4 +1,4 @@
-/* fuzz-sources: rescue/debfile.c rescue/util.c */
+/* fuzz-sources: rescue/debfile.c rescue/runprog.c rescue/util.c */
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_debtar.c - the tar stream parser of package archives on any bytes.
