@@ -35,6 +35,7 @@ struct rsc_opts {
 	bool exec_victim;	/* sshd-config: also run the victim's sshd -t/-T, sandboxed */
 	bool reset_sshd_config; /* fix: repair sshd_config by the distribution's default */
 	char **debs;		/* fix --from-deb FILEs on the helper, NULL-terminated or NULL */
+	unsigned top;		/* usage --top N: entries per list, 0 for the default */
 	FILE *out;		/* report */
 	FILE *err;		/* messages */
 };
@@ -53,6 +54,11 @@ int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n);
  * status, 0 for an interactive shell, or 8.
  */
 int rsc_cmd_shell(const struct rsc_opts *o, char **cmd, int ncmd);
+/*
+ * What fills the victim's disk: the directories and files that hold the most
+ * bytes and inodes (usage.h), as text or JSON. Read-only.
+ */
+int rsc_cmd_usage(const struct rsc_opts *o);
 /* Print the problem catalogue: text, or Markdown for docs/checks.md. */
 int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
 

@@ -11,6 +11,7 @@
 #include "checks.h"
 #include "cmd.h"
 #include "problem.h"
+#include "usage.h"
 #include "util.h"
 
 struct command {
@@ -79,6 +80,13 @@ static int run_shell(struct rsc_opts *o, char **args, int n)
 	return rsc_cmd_shell(o, args + 1, n - 1);
 }
 
+static int run_usage(struct rsc_opts *o, char **args, int n)
+{
+	(void)n;
+	o->target = args[0];
+	return rsc_cmd_usage(o);
+}
+
 static const struct command commands[] = {
 	{ "check", "TARGET", "read-only diagnosis of the victim (never writes a byte)", 1, 1,
 	  run_check },
@@ -96,6 +104,8 @@ static const struct command commands[] = {
 	{ "shell", "TARGET [-- CMD...]",
 	  "a shell (or CMD) chrooted into the victim with /dev /proc /sys /run; not journaled", 1,
 	  256, run_shell },
+	{ "usage", "TARGET", "what fills the disk: top directories and files by bytes and inodes",
+	  1, 1, run_usage },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
 };
 
@@ -128,6 +138,7 @@ static void usage(FILE *out)
 		"  --dump            sshd-config: print the effective configuration (sshd -T)\n"
 		"  --match SPEC      sshd-config --dump: for a connection, like sshd -T -C SPEC\n"
 		"                    (user=NAME,host=NAME,addr=IP,laddr=IP,lport=N,rdomain=R)\n"
+		"  --top N           usage: list N directories and files of each kind (10)\n"
 		"  --exec-victim     sshd-config: also run the victim's own sshd -t and -T in a\n"
 		"                    sandbox (read-only, no network) and compare\n"
 		"  -h, --help        this help;  -V, --version  the version\n"
@@ -202,6 +213,7 @@ enum {
 	OPT_EXEC_VICTIM,
 	OPT_RESET_SSHD_CONFIG,
 	OPT_FROM_DEB,
+	OPT_TOP,
 };
 
 static const struct option options[] = {
@@ -221,6 +233,7 @@ static const struct option options[] = {
 	{ "exec-victim", no_argument, NULL, OPT_EXEC_VICTIM },
 	{ "reset-sshd-config", no_argument, NULL, OPT_RESET_SSHD_CONFIG },
 	{ "from-deb", required_argument, NULL, OPT_FROM_DEB },
+	{ "top", required_argument, NULL, OPT_TOP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -305,6 +318,17 @@ int main(int argc, char **argv)
 		case OPT_FROM_DEB:
 			r = list_add(&o.debs, optarg, false);
 			break;
+		case OPT_TOP: {
+			unsigned long top = 0;
+
+			if (rsc_parse_ulong(optarg, RSC_USAGE_TOP_MAX, &top) < 0 || top == 0) {
+				fprintf(stderr, "sshrescue: --top takes a number from 1 to %d\n",
+					RSC_USAGE_TOP_MAX);
+				goto out;
+			}
+			o.top = (unsigned)top;
+			break;
+		}
 		default:
 			goto out;
 		}

@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# usage_du.sh BINARY - `sshrescue usage` against its oracle, du: on ext2/3/4 images made
+# here with mke2fs -d from one tree (hard links, a sparse file, a 3000-entry directory, deep
+# nesting, symlinks, inline-data, block-mapped and htree directories), the totals of the
+# unmounted-image scan equal du -x -s --block-size=1K and du -x -s --inodes of the same
+# image mounted read-only (ro,noload, in a private mount namespace), to the KiB and the
+# inode; the image is unchanged; the walk of a directory target agrees with du as well.
+# shellcheck disable=SC2015
+. "$(dirname "$0")/imagelib"
+
+img_init "$1"
+command -v jq >/dev/null 2>&1 || img_skip "jq is missing"
+T=$IMG_TMP
+d=$T/tree
+mkdir -p "$d/etc" "$d/var/log" "$d/big" "$d/deep" "$d/home/alice/.ssh" "$d/inl/a" "$d/inl/b"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$d/etc/passwd"
+i=0
+while [ $i -lt 3000 ]; do # more than 12 blocks of 1 KiB: indirect blocks when block-mapped
+	printf 'x' >"$d/big/a-rather-long-file-name-to-fill-blocks-$i"
+	i=$((i + 1))
+done
+p=$d/deep
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	p=$p/level$i
+done
+mkdir -p "$p" && printf 'bottom' >"$p/file"
+head -c 300000 /dev/urandom >"$d/var/log/syslog"
+ln "$d/var/log/syslog" "$d/home/alice/syslog.link" # a hard link: counted once
+ln "$d/var/log/syslog" "$d/etc/syslog.link2"
+truncate -s 64M "$d/var/log/sparse" # 64 MiB long, two blocks of data
+printf 'a' | dd of="$d/var/log/sparse" bs=1 seek=1000000 conv=notrunc 2>/dev/null
+printf 'b' | dd of="$d/var/log/sparse" bs=1 seek=50000000 conv=notrunc 2>/dev/null
+ln -s /etc/passwd "$d/home/alice/link"
+ln -s ../../.. "$d/home/alice/.ssh/loop"
+printf 'k' >"$d/inl/a/f" && printf 'l' >"$d/inl/b/g"
+mkfifo "$d/var/log/fifo"
+
+# oracle IMG: "KIB INODES" of du -x on IMG mounted read-only in a private namespace
+oracle()
+{
+	mkdir -p "$T/mnt"
+	unshare -m --propagation private sh -c 'mount -o ro,noload,loop "$1" "$2" 2>/dev/null ||
+		mount -o ro,loop "$1" "$2" || exit 1
+		printf "%s %s\n" "$(du -x -s --block-size=1K "$2" | cut -f1)" \
+			"$(du -x -s --inodes "$2" | cut -f1)"; umount "$2"' sh "$1" "$T/mnt"
+}
+
+# same NAME MKE2FS-ARGS...: an image made with those options, scanned, equals du
+same()
+{
+	name=$1
+	shift
+	img=$T/$name.img
+	rm -f "$img"
+	mke2fs -q -F "$@" -d "$d" "$img" 96M >/dev/null 2>&1 || { bad "$name: mke2fs $*"; return; }
+	sha=$(img_sha "$img")
+	img_run usage --json "$img"
+	[ "$RC" -eq 0 ] || { bad "$name: usage status $RC ($(cat "$ERR"))"; return; }
+	ours="$(jq -r '"\(.kib) \(.inodes)"' "$OUT")"
+	want=$(oracle "$img")
+	[ "$ours" = "$want" ] && ok "$name: usage = du: $ours (KiB, inodes)" ||
+		bad "$name: usage says '$ours', du '$want'"
+	[ "$(jq -r .method "$OUT")" = ext4 ] && ok "$name: scanned unmounted (libext2fs)" ||
+		bad "$name: method $(jq -r .method "$OUT")"
+	[ "$(jq -r .damaged "$OUT")" = 0 ] && ok "$name: nothing damaged" ||
+		bad "$name: $(jq -r .damaged "$OUT") damaged entries"
+	jq -e '(.largest_files[0].path | test("^/(var/log/syslog|etc/syslog.link2|home/alice/syslog.link)$")) and
+		(.largest_files | map(select(.path | test("syslog"))) | length == 1)' \
+		"$OUT" >/dev/null && ok "$name: the hard-linked log is listed once, first" ||
+		bad "$name: largest files $(jq -c '[.largest_files[].path]' "$OUT")"
+	jq -e '.top_directories_by_inodes[0].path == "/big" and
+		.top_directories_by_inodes[0].inodes == 3001' "$OUT" >/dev/null &&
+		ok "$name: /big has 3001 inodes" ||
+		bad "$name: by inodes $(jq -c '.top_directories_by_inodes[0]' "$OUT")"
+	[ "$(img_sha "$img")" = "$sha" ] && ok "$name: image unchanged" || bad "$name: changed"
+}
+
+same ext4 -t ext4 -b 4096
+same ext4-1k-blockmap -t ext4 -b 1024 -O ^extent,^dir_index,^64bit
+same ext3 -t ext3 -b 1024
+same ext2 -t ext2
+same ext4-inline -t ext4 -I 256 -O inline_data
+same ext4-csum-htree -t ext4 -b 1024 -O metadata_csum,dir_index
+
+# The sparse file counts its two blocks, not its 64 MiB.
+img_run usage --json --top 50 "$T/ext4.img"
+jq -e '[.largest_files[] | select(.path == "/var/log/sparse")][0].bytes == 8192' "$OUT" \
+	>/dev/null && ok "sparse: 8 KiB allocated of 64 MiB" ||
+	bad "sparse: $(jq -c '[.largest_files[] | select(.path == "/var/log/sparse")]' "$OUT")"
+
+# A journal that needs recovery: the scan says it is of the unreplayed state.
+cp "$T/ext4.img" "$T/dirty.img"
+img_break "$T/dirty.img" "feature needs_recovery"
+img_run usage "$T/dirty.img"
+grep -q "unreplayed state" "$OUT" && ok "needs_recovery: said so" ||
+	bad "needs_recovery: not said ($(head -n 3 "$OUT"))"
+
+# A directory target is walked, never leaving it; its totals equal du's of the same tree.
+img_run usage --json "$d"
+ours="$(jq -r '"\(.kib) \(.inodes) \(.method)"' "$OUT")"
+want="$(du -x -s --block-size=1K "$d" | cut -f1) $(du -x -s --inodes "$d" | cut -f1) walk"
+[ "$ours" = "$want" ] && ok "directory walk = du: $ours" || bad "walk '$ours', du '$want'"
+img_no_leaks "$T/ext4.img" usage
+img_finish
