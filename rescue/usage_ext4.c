@@ -409,7 +409,8 @@ static int pass_dirs(struct scan *s, uint8_t *buf)
 	size_t i = 0;
 	int r = 0;
 
-	qsort(s->blks, s->nblks, sizeof(*s->blks), cmp_dblk);
+	if (s->nblks)
+		qsort(s->blks, s->nblks, sizeof(*s->blks), cmp_dblk);
 	while (r == 0 && i < s->nblks) {
 		uint64_t start = s->blks[i].blk, end = start + 1;
 		size_t j = i + 1;

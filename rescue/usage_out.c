@@ -130,11 +130,16 @@ static json_object *items_json(const struct rsc_usage_item *it, size_t n)
 int rsc_usage_print_json(const struct rsc_usage *u, const char *target, FILE *out)
 {
 	json_object *o = json_object_new_object(), *fs = NULL;
+	_cleanup_free_ char *t = rsc_escape(target);
 	const char *s;
 
-	if (!o)
+	if (!o || !t) {
+		json_object_put(o);
 		return -ENOMEM;
-	json_object_object_add(o, "target", json_object_new_string(target));
+	}
+	json_object_object_add(o, "schema", json_object_new_string("sshrescue-usage"));
+	json_object_object_add(o, "schema_version", json_object_new_int(1));
+	json_object_object_add(o, "target", json_object_new_string(t));
 	json_object_object_add(o, "method", json_object_new_string(u->method ? u->method : ""));
 	json_object_object_add(o, "journal_unreplayed", json_object_new_boolean(u->unreplayed));
 	json_object_object_add(o, "seconds", json_object_new_double(u->seconds));

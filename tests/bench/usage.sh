@@ -167,7 +167,9 @@ disk=$(df --output=source "$dir" | tail -n 1)
 	echo "Image: $img ($(cat "$img.tree"); built in $(cat "$img.built") s);"
 	echo "floor: $bytes MiB of used inode tables and directory blocks."
 	echo "Machine: $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, Linux $(uname -r),"
-	echo "disk $disk ($(lsblk -dno MODEL,ROTA,SIZE "$(echo "$disk" | sed 's/[0-9]*$//')" 2>/dev/null | tr -s ' ' || echo "?"));"
+	echo "disk $disk ($(lsblk -dno SIZE,ROTA,MODEL "$disk" 2>/dev/null |
+		awk '{ m = $3; for (i = 4; i <= NF; i++) m = m " " $i
+			printf "%s, rotational %s, model %s", $1, $2, m == "" ? "none" : m }'));"
 	echo "load before: $(echo "$load0" | sed 's/.*load/load/'); after: $(echo "$load1" | sed 's/.*load/load/')."
 	echo
 	echo "| what | cold (s) | warm (s) | peak RSS (MiB) | kernel cache grown, cold (MiB) |"
