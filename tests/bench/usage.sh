@@ -113,23 +113,26 @@ measure() {
 	shift 2
 	: >"$tmp/$name.$mode.t"
 	: >"$tmp/$name.$mode.m"
+	: >"$tmp/$name.$mode.c"
 	[ "$mode" = warm ] && "$@" >/dev/null 2>&1 || true
 	i=0
 	while [ "$i" -lt "$runs" ]; do
 		[ "$mode" = cold ] && drop
 		k0=$(kcache)
-		/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" ||
+		/usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" ||
 			[ "$name" != usage ] || { cat "$tmp/$name.err" >&2; exit 1; }
 		k1=$(kcache)
 		tail -n 1 "$tmp/time" >"$tmp/time1"
-		read -r t m <"$tmp/time1"
+		read -r t m cu cs <"$tmp/time1"
 		echo "$t" >>"$tmp/$name.$mode.t"
+		echo "$cu $cs" | awk '{ print $1 + $2 }' >>"$tmp/$name.$mode.c"
 		echo "$m" >>"$tmp/$name.$mode.m"
 		echo $((k1 - k0)) >"$tmp/$name.$mode.k"
 		i=$((i + 1))
 	done
 	median <"$tmp/$name.$mode.t" >"$tmp/$name.$mode.med"
 	median <"$tmp/$name.$mode.m" >"$tmp/$name.$mode.rss"
+	median <"$tmp/$name.$mode.c" >"$tmp/$name.$mode.cpu"
 	echo "  $name $mode: $(tr '\n' ' ' <"$tmp/$name.$mode.t")s" >&2
 }
 
@@ -172,10 +175,10 @@ disk=$(df --output=source "$dir" | tail -n 1)
 			printf "%s, rotational %s, model %s", $1, $2, m == "" ? "none" : m }'));"
 	echo "load before: $(echo "$load0" | sed 's/.*load/load/'); after: $(echo "$load1" | sed 's/.*load/load/')."
 	echo
-	echo "| what | cold (s) | warm (s) | peak RSS (MiB) | kernel cache grown, cold (MiB) |"
-	echo "|---|---|---|---|---|"
+	echo "| what | cold (s) | warm (s) | CPU cold / warm (s) | peak RSS (MiB) | kernel cache grown, cold (MiB) |"
+	echo "|---|---|---|---|---|---|"
 	for n in usage du floor check e2fsck; do
-		echo "| $n | $(v "$n" cold) | $(v "$n" warm) | $(rss "$n" cold) | $(kc "$n" cold) |"
+		echo "| $n | $(v "$n" cold) | $(v "$n" warm) | $(cat "$tmp/$n.cold.cpu") / $(cat "$tmp/$n.warm.cpu") | $(rss "$n" cold) | $(kc "$n" cold) |"
 	done
 	echo
 	echo "- totals: usage $our_kib KiB, $our_inodes inodes; du -x -s $du_kib KiB, $du_inodes inodes"

@@ -96,6 +96,23 @@ img_run usage "$T/dirty.img"
 grep -q "unreplayed state" "$OUT" && ok "needs_recovery: said so" ||
 	bad "needs_recovery: not said ($(head -n 3 "$OUT"))"
 
+# check on a disk full for root too: the finding's evidence names what fills it.
+cp "$T/ext4.img" "$T/full.img"
+mkdir -p "$T/mnt"
+unshare -m --propagation private sh -c 'mount -o loop "$1" "$2" || exit 1
+	n=$((1 << 30)); o=0
+	while [ $n -ge 4096 ]; do
+		if fallocate -o $o -l $n "$2/var/log/fill" 2>/dev/null; then o=$((o + n)); else n=$((n / 2)); fi
+	done; umount "$2"' sh "$T/full.img" "$T/mnt" || bad "filling full.img"
+sha=$(img_sha "$T/full.img")
+img_run check --json "$T/full.img"
+ev=$(jq -r '.findings[] | select(.code == "fs.space.root") | .evidence' "$OUT")
+case $ev in
+*"largest files: /var/log/fill "*) ok "check: fs.space.root names /var/log/fill" ;;
+*) bad "check: fs.space.root evidence '$ev'" ;;
+esac
+[ "$(img_sha "$T/full.img")" = "$sha" ] && ok "check: full.img unchanged" || bad "check: changed"
+
 # A directory target is walked, never leaving it; its totals equal du's of the same tree.
 img_run usage --json "$d"
 ours="$(jq -r '"\(.kib) \(.inodes) \(.method)"' "$OUT")"
