@@ -50,7 +50,8 @@ int ut_init(struct ut_tree *t, unsigned top);
 void ut_free(struct ut_tree *t);
 /* Append a directory (parent UT_NONE, no name). Returns its index or -ENOMEM. */
 long ut_add_dir(struct ut_tree *t, uint32_t key, uint64_t bytes);
-/* Give dir its parent and name (the first entry naming it wins). 0, -EEXIST or -ENOMEM. */
+/* Give dir its parent and name: the first entry naming it wins, a later one (or a name over
+ * 255 bytes) gets -EEXIST. 0, -EEXIST or -ENOMEM. */
 int ut_set_parent(struct ut_tree *t, uint32_t dir, uint32_t parent, const char *name, size_t len);
 /* A non-directory inode of bytes in dir. */
 void ut_add_file(struct ut_tree *t, uint32_t dir, const char *name, size_t len, uint64_t bytes);

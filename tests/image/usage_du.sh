@@ -5,7 +5,8 @@
 # nesting, symlinks, inline-data, block-mapped and htree directories), the totals of the
 # unmounted-image scan equal du -x -s --block-size=1K and du -x -s --inodes of the same
 # image mounted read-only (ro,noload, in a private mount namespace), to the KiB and the
-# inode; the image is unchanged; the walk of a directory target agrees with du as well.
+# inode; the image is unchanged; XFS and btrfs images (mounted read-only and walked) and a
+# directory target agree with du as well; check names what fills a full disk.
 # shellcheck disable=SC2015
 . "$(dirname "$0")/imagelib"
 
@@ -41,7 +42,7 @@ oracle()
 {
 	mkdir -p "$T/mnt"
 	unshare -m --propagation private sh -c 'mount -o ro,noload,loop "$1" "$2" 2>/dev/null ||
-		mount -o ro,loop "$1" "$2" || exit 1
+		mount -o ro,norecovery,loop "$1" "$2" 2>/dev/null || mount -o ro,loop "$1" "$2" || exit 1
 		printf "%s %s\n" "$(du -x -s --block-size=1K "$2" | cut -f1)" \
 			"$(du -x -s --inodes "$2" | cut -f1)"; umount "$2"' sh "$1" "$T/mnt"
 }
@@ -112,6 +113,22 @@ case $ev in
 *) bad "check: fs.space.root evidence '$ev'" ;;
 esac
 [ "$(img_sha "$T/full.img")" = "$sha" ] && ok "check: full.img unchanged" || bad "check: changed"
+
+# XFS and btrfs images: mounted read-only (norecovery / ro) and walked; the totals equal du's.
+for fs in xfs btrfs; do
+	command -v "mkfs.$fs" >/dev/null 2>&1 || { ok "$fs: mkfs.$fs missing, skipped"; continue; }
+	img=$T/$fs.img
+	rm -f "$img"
+	truncate -s 320M "$img"
+	"mkfs.$fs" -q "$img" >/dev/null 2>&1 || { bad "$fs: mkfs.$fs"; continue; }
+	unshare -m --propagation private sh -c 'mount -o loop "$1" "$2" || exit 1
+		cp -a "$3/." "$2/" && umount "$2"' sh "$img" "$T/mnt" "$d" || { bad "$fs: copy"; continue; }
+	img_run usage --json "$img"
+	ours="$(jq -r '"\(.kib) \(.inodes) \(.method)"' "$OUT")"
+	want="$(oracle "$img") walk"
+	[ "$ours" = "$want" ] && ok "$fs: usage (walk) = du: $ours" || bad "$fs: '$ours', du '$want'"
+	img_no_leaks "$img" "usage $fs"
+done
 
 # A directory target is walked, never leaving it; its totals equal du's of the same tree.
 img_run usage --json "$d"
