@@ -18,7 +18,8 @@ pages dropped) and warm, the median of N runs each:
   sshrescue check IMG          vs  e2fsck -fn IMG
   the floor: the used inode tables + directory blocks read in order (floor.c)
 and peak RSS (/usr/bin/time -v). The totals of usage and du must be equal, to
-the KiB and the inode, or the run fails.
+the KiB and the inode, or the run fails. On a shared machine run it with
+nice -n -10 (both contenders gain alike) and note the load it prints.
 
   --builddir DIR  the build tree with sshrescue (default: build)
   --runs N        runs per measurement (default 5)
