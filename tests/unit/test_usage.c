@@ -499,6 +499,38 @@ static void text_and_json(void **state)
 	rsc_buf_free(&b);
 }
 
+static void progress_bar(void **state)
+{
+	struct ut_progress p;
+	struct tu_cap c;
+
+	(void)state;
+	/* nothing in the first second: short scans draw no bar */
+	ut_progress_start(&p, tu_cap_open(&c));
+	ut_progress(&p, "reading", 1, 2);
+	ut_progress_end(&p);
+	tu_cap_close(&c);
+	assert_int_equal(c.len, 0);
+	free(c.text);
+	/* then the phase, 40 columns of bar, the percentage; erased at the end */
+	ut_progress_start(&p, tu_cap_open(&c));
+	p.start -= 2, p.last -= 2;
+	ut_progress(&p, "reading directories", 1, 2);
+	ut_progress(&p, "reading directories", 2, 2); /* within 0.1 s: not redrawn */
+	ut_progress_end(&p);
+	tu_cap_close(&c);
+	assert_non_null(strstr(c.text, "\rreading directories"));
+	assert_non_null(strstr(c.text, "[####################....................]  50%"));
+	assert_null(strstr(c.text, "100%"));
+	assert_int_equal(c.text[c.len - 1], '\r');
+	free(c.text);
+	/* no stream: nothing, and no crash */
+	ut_progress_start(&p, NULL);
+	p.start -= 2, p.last -= 2;
+	ut_progress(&p, "x", 1, 2);
+	ut_progress_end(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +548,7 @@ int main(void)
 		cmocka_unit_test(not_ext),
 		cmocka_unit_test(walk_matches_du),
 		cmocka_unit_test(text_and_json),
+		cmocka_unit_test(progress_bar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
