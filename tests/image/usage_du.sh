@@ -55,6 +55,12 @@ same()
 	img=$T/$name.img
 	rm -f "$img"
 	mke2fs -q -F "$@" -d "$d" "$img" 96M >/dev/null 2>&1 || { bad "$name: mke2fs $*"; return; }
+	case $name in
+	*htree*) # mke2fs -d writes linear directories; e2fsck -D indexes them (htree)
+		e2fsck -fyD "$img" >/dev/null 2>&1
+		debugfs -R "htree /big" "$img" 2>/dev/null | grep -q "Root node dump" &&
+			ok "$name: /big is an htree directory" || bad "$name: /big has no htree" ;;
+	esac
 	sha=$(img_sha "$img")
 	img_run usage --json "$img"
 	[ "$RC" -eq 0 ] || { bad "$name: usage status $RC ($(cat "$ERR"))"; return; }

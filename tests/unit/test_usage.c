@@ -331,7 +331,7 @@ static void make_tree(const char *dir)
 	tu_symlink(dir, "small/up", "../..");
 }
 
-static void scan_image(const char *opts, bool want_inline)
+static void scan_image(const char *opts, bool want_inline, bool want_htree)
 {
 	char *dir = tu_mkdtemp(), *img = rsc_path_join(dir, "fs.img");
 	char *tree = rsc_path_join(dir, "tree");
@@ -344,6 +344,12 @@ static void scan_image(const char *opts, bool want_inline)
 	if (sh("mke2fs -q -F %s -d %s %s 16M >/dev/null 2>&1", opts, tree, img) != 0) {
 		print_message("mke2fs %s failed: skipped\n", opts);
 		goto out;
+	}
+	if (want_htree) { /* mke2fs -d writes linear directories; e2fsck -D indexes them */
+		assert_int_equal(sh("e2fsck -fyD %s >/dev/null 2>&1; debugfs -R 'htree /many' %s "
+				    "2>/dev/null | grep -q 'Root node dump'",
+				    img, img),
+				 0);
 	}
 	if (want_inline) /* the small directory really is inline */
 		assert_int_equal(sh("debugfs -R 'stat /small' %s 2>/dev/null | grep -q 'Size of "
@@ -379,26 +385,26 @@ out:
 static void ext4_extents(void **state)
 {
 	(void)state;
-	scan_image("-t ext4 -b 4096", false);
+	scan_image("-t ext4 -b 4096", false, false);
 }
 
 static void ext4_blockmap_indirect(void **state)
 {
 	(void)state;
 	/* 1 KiB blocks: the 400-entry directory needs more than the 12 direct blocks */
-	scan_image("-t ext4 -b 1024 -O ^extent,^dir_index,^64bit", false);
+	scan_image("-t ext4 -b 1024 -O ^extent,^dir_index,^64bit", false, false);
 }
 
 static void ext3_htree(void **state)
 {
 	(void)state;
-	scan_image("-t ext3 -b 1024", false);
+	scan_image("-t ext3 -b 1024", false, true);
 }
 
 static void ext4_inline(void **state)
 {
 	(void)state;
-	scan_image("-t ext4 -I 256 -O inline_data", true);
+	scan_image("-t ext4 -I 256 -O inline_data", true, false);
 }
 
 static void not_ext(void **state)
