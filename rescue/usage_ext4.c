@@ -107,7 +107,8 @@ static uint16_t *code_at(struct scan *s, uint32_t ino)
 	uint32_t ipg = s->fs->super->s_inodes_per_group;
 	uint32_t g = (ino - 1) / ipg;
 
-	if (ino == 0 || ino > s->fs->super->s_inodes_count || !s->codes[g])
+	if (ino == 0 || ino > s->fs->super->s_inodes_count || g >= s->fs->group_desc_count ||
+	    !s->codes[g])
 		return NULL;
 	return &s->codes[g][(ino - 1) % ipg];
 }
@@ -194,6 +195,7 @@ static int dir_blocks(struct scan *s, const struct ext2_inode *in)
 	return r;
 }
 
+/* Record inode ino in use: its code, its directory record. 0, 1 when skipped, or -ENOMEM. */
 static int note_inode(struct scan *s, ext2_ino_t ino, struct ext2_inode *in)
 {
 	uint32_t ipg = s->fs->super->s_inodes_per_group, g = (ino - 1) / ipg;
@@ -201,6 +203,8 @@ static int note_inode(struct scan *s, ext2_ino_t ino, struct ext2_inode *in)
 	uint16_t *code;
 	long idx;
 
+	if (g >= s->fs->group_desc_count)
+		return 1; /* skipped; libext2fs never gives one: its open checks the counts */
 	if (!s->codes[g]) {
 		s->codes[g] = calloc(ipg, sizeof(uint16_t));
 		if (!s->codes[g])
@@ -314,6 +318,10 @@ static int pass_inodes(struct scan *s, struct rsc_buf *why)
 		    (ino < EXT2_FIRST_INODE(fs->super) && ino != EXT2_ROOT_INO))
 			continue;
 		r = note_inode(s, ino, in);
+		if (r > 0) {
+			r = 0;
+			continue;
+		}
 		if (r == 0 && LINUX_S_ISDIR(in->i_mode)) {
 			uint64_t nb = ext2fs_get_stat_i_blocks(fs, in) / (fs->blocksize / 512);
 
