@@ -49,9 +49,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # everything below mounts in a private mount namespace
 if [ -z "${RSC_BENCH_NS:-}" ]; then
-	RSC_BENCH_NS=1 exec unshare -m --propagation private sh "$0" \
-		--builddir "$builddir" --runs "$runs" --scale "$scale" \
-		$([ "$rebuild" = 1 ] && echo --rebuild) ${out:+--out "$out"}
+	set -- --builddir "$builddir" --runs "$runs" --scale "$scale"
+	[ "$rebuild" = 1 ] && set -- "$@" --rebuild
+	[ -n "$out" ] && set -- "$@" --out "$out"
+	RSC_BENCH_NS=1 exec unshare -m --propagation private sh "$0" "$@"
 fi
 
 src=$(cd "$(dirname "$0")" && pwd)
@@ -115,7 +116,9 @@ measure() {
 	: >"$tmp/$name.$mode.t"
 	: >"$tmp/$name.$mode.m"
 	: >"$tmp/$name.$mode.c"
-	[ "$mode" = warm ] && "$@" >/dev/null 2>&1 || true
+	if [ "$mode" = warm ]; then
+		"$@" >/dev/null 2>&1 || true
+	fi
 	i=0
 	while [ "$i" -lt "$runs" ]; do
 		[ "$mode" = cold ] && drop

@@ -7,7 +7,7 @@
 # image mounted read-only (ro,noload, in a private mount namespace), to the KiB and the
 # inode; the image is unchanged; XFS and btrfs images (mounted read-only and walked) and a
 # directory target agree with du as well; check names what fills a full disk.
-# shellcheck disable=SC2015
+# shellcheck disable=SC2015,SC2016
 . "$(dirname "$0")/imagelib"
 
 img_init "$1"
