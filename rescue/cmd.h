@@ -35,6 +35,9 @@ struct rsc_opts {
 	bool exec_victim;	/* sshd-config: also run the victim's sshd -t/-T, sandboxed */
 	bool reset_sshd_config; /* fix: repair sshd_config by the distribution's default */
 	char **debs;		/* fix --from-deb FILEs on the helper, NULL-terminated or NULL */
+	bool deep;		/* check/fix --deep: the filesystem's own read-only checker */
+	const char *fs_backup;	/* fix --fs-backup FILE: the metadata backup before e2fsck */
+	bool no_fs_backup;	/* fix --no-fs-backup */
 	FILE *out;		/* report */
 	FILE *err;		/* messages */
 };

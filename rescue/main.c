@@ -10,6 +10,7 @@
 
 #include "checks.h"
 #include "cmd.h"
+#include "fsphase.h"
 #include "problem.h"
 #include "util.h"
 
@@ -122,6 +123,14 @@ static void usage(FILE *out)
 		"or\n"
 		"                    corrupt files from; its version must be the installed one\n"
 		"                    (repeatable; else the victim's /var/cache/apt/archives)\n"
+		"  --deep            check, fix: also run the filesystem's own checker, "
+		"read-only,\n"
+		"                    on the unmounted device (e2fsck -fn, xfs_repair -n, btrfs\n"
+		"                    check --readonly)\n"
+		"  --fs-backup FILE  fix --only fs.errors (or another fs repair code): save the\n"
+		"                    metadata (e2image -Q) to FILE before e2fsck -fy; default a\n"
+		"                    new file in " RSC_FS_BACKUP_DIR "\n"
+		"  --no-fs-backup    fix: repair the filesystem without that backup\n"
 		"  --list            undo: list the journals on the victim\n"
 		"  --live            allow the running system's own root filesystem\n"
 		"  --markdown        codes: print the catalogue as Markdown\n"
@@ -202,6 +211,9 @@ enum {
 	OPT_EXEC_VICTIM,
 	OPT_RESET_SSHD_CONFIG,
 	OPT_FROM_DEB,
+	OPT_DEEP,
+	OPT_FS_BACKUP,
+	OPT_NO_FS_BACKUP,
 };
 
 static const struct option options[] = {
@@ -221,6 +233,9 @@ static const struct option options[] = {
 	{ "exec-victim", no_argument, NULL, OPT_EXEC_VICTIM },
 	{ "reset-sshd-config", no_argument, NULL, OPT_RESET_SSHD_CONFIG },
 	{ "from-deb", required_argument, NULL, OPT_FROM_DEB },
+	{ "deep", no_argument, NULL, OPT_DEEP },
+	{ "fs-backup", required_argument, NULL, OPT_FS_BACKUP },
+	{ "no-fs-backup", no_argument, NULL, OPT_NO_FS_BACKUP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -305,6 +320,15 @@ int main(int argc, char **argv)
 		case OPT_FROM_DEB:
 			r = list_add(&o.debs, optarg, false);
 			break;
+		case OPT_DEEP:
+			o.deep = true;
+			break;
+		case OPT_FS_BACKUP:
+			o.fs_backup = optarg;
+			break;
+		case OPT_NO_FS_BACKUP:
+			o.no_fs_backup = true;
+			break;
 		default:
 			goto out;
 		}
@@ -315,6 +339,11 @@ int main(int argc, char **argv)
 	}
 	if (check_codes(o.only) < 0 || check_codes(o.skip) < 0)
 		goto out;
+	if (o.fs_backup && o.no_fs_backup) {
+		fprintf(stderr,
+			"sshrescue: --fs-backup and --no-fs-backup contradict each other\n");
+		goto out;
+	}
 	nargs = argc - optind;
 	if (nargs < cmd->nargs_min || nargs > cmd->nargs_max) {
 		fprintf(stderr, "Usage: sshrescue %s [OPTIONS] %s\n", cmd->name, cmd->args);

@@ -66,6 +66,8 @@ struct volume_priv {
 	struct rsc_volume pub;
 	int loop_fd;  /* our descriptor of the loop device, -1 if none */
 	int sig_slot; /* index in sig_mp[], -1 if none */
+	rsc_volume_hook *hook;
+	void *hook_arg;
 };
 
 /*
@@ -545,6 +547,11 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 			return r;
 		source = p->pub.loopdev;
 	}
+	if (p->hook) {
+		r = p->hook(&p->pub, source, p->hook_arg, why);
+		if (r < 0)
+			return r;
+	}
 	sig_install();
 	/* A signal between mkdtemp and sig_slot_take would leave the directory behind. */
 	sigemptyset(&block);
@@ -600,6 +607,12 @@ fail_rmdir:
 int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
 		    struct rsc_buf *why)
 {
+	return rsc_volume_open_hook(target, flags, NULL, NULL, out, why);
+}
+
+int rsc_volume_open_hook(const char *target, unsigned flags, rsc_volume_hook *hook, void *arg,
+			 struct rsc_volume **out, struct rsc_buf *why)
+{
 	_cleanup_free_ char *t = NULL;
 	struct volume_priv *p = NULL;
 	struct stat st, fst;
@@ -623,6 +636,8 @@ int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
 		return fail(why, -ENOMEM, "out of memory");
 	p->loop_fd = -1;
 	p->sig_slot = -1;
+	p->hook = hook;
+	p->hook_arg = arg;
 	p->pub.read_only = !rw;
 	p->pub.target = strdup(target);
 	if (!p->pub.target) {

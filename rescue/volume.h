@@ -52,6 +52,20 @@ int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
 		    struct rsc_buf *why);
 
 /*
+ * Called by rsc_volume_open_hook() for an image or a device, after it is
+ * identified and attached and before it is mounted: dev is what will be
+ * mounted (the loop device, or the block device itself for a read-write
+ * open), not mounted anywhere by us. A filesystem checker runs here. A
+ * negative return (with *why filled) stops the open.
+ */
+typedef int rsc_volume_hook(const struct rsc_volume *v, const char *dev, void *arg,
+			    struct rsc_buf *why);
+
+/* rsc_volume_open() with a hook run before the mount (not for a directory). */
+int rsc_volume_open_hook(const char *target, unsigned flags, rsc_volume_hook *hook, void *arg,
+			 struct rsc_volume **out, struct rsc_buf *why);
+
+/*
  * Check that the root looks like a Linux root (a regular etc/passwd at
  * least). Returns 0, or -ENOENT with *why filled.
  */
