@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include "checks.h"
@@ -157,6 +158,25 @@ static int check_deep(struct rsc_ctx *ctx)
 			     d->status, unreplayed, *lines ? lines : "(no detail)");
 }
 
+/* A victim filesystem with the UUID of one the helper has mounted (a cloned volume). */
+static int check_clone(struct rsc_ctx *ctx)
+{
+	const struct rsc_volume *v = ctx->volume;
+	_cleanup_free_ char *twin = NULL;
+	struct stat st;
+	dev_t self = 0;
+
+	if (!v || v->kind == RSC_TARGET_DIR || !v->uuid)
+		return 0;
+	if (stat(v->loopdev ? v->loopdev : v->target, &st) == 0 && S_ISBLK(st.st_mode))
+		self = st.st_rdev;
+	twin = rsc_helper_uuid_mount(v->uuid, self);
+	if (!twin)
+		return 0;
+	return rsc_fs_report(ctx, PR_FS_UUID_CLONE, "UUID %s, also the UUID of the helper's %s",
+			     v->uuid, twin);
+}
+
 /*
  * Mounted read-write (fix --apply): the health is what the superblock said
  * just before the mount (fsphase.c), the space what the kernel says now.
@@ -216,6 +236,8 @@ static int run(struct rsc_ctx *ctx)
 			return r;
 	}
 	r = check_deep(ctx);
+	if (r == 0)
+		r = check_clone(ctx);
 	return r < 0 ? r : check_space(ctx);
 }
 

@@ -286,17 +286,18 @@ int rsc_fsphase_log_plan(const struct rsc_fsphase *f, struct rsc_root *root, str
 	if (r == 0)
 		r = rsc_buf_printf(&b, "output%s:\n%s", res->truncated ? " (first 1 MiB)" : "",
 				   res->output ? res->output : "");
-	if (r == 0 && (rsc_root_stat(root, "/var/log", &st, RSC_NOFOLLOW) < 0 ||
-		       !S_ISDIR(st.st_mode))) {
+	if (r == 0 &&
+	    (rsc_root_stat(root, "/var/log", &st, RSC_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(f->msg, "The victim has no /var/log directory: the repair's log is only "
 				"what is shown here.\n\n");
 		goto out;
 	}
 	if (r == 0 && rsc_root_stat(root, LOG_DIR, &st, RSC_NOFOLLOW) == -ENOENT)
-		r = rsc_plan_mkdir(p, code, LOG_DIR, 0755, 0, 0, "the directory of sshrescue's logs");
+		r = rsc_plan_mkdir(p, code, LOG_DIR, 0755, 0, 0,
+				   "the directory of sshrescue's logs");
 	if (r == 0)
-		r = rsc_plan_write(p, code, path.data, b.data, b.len,
-				   0600, 0, 0, "what the filesystem repair did, for later");
+		r = rsc_plan_write(p, code, path.data, b.data, b.len, 0600, 0, 0,
+				   "what the filesystem repair did, for later");
 out:
 	rsc_buf_free(&path);
 	rsc_buf_free(&b);

@@ -44,9 +44,9 @@ struct rsc_fsphase {
 	/* what happened */
 	char *fstype; /* of the filesystem seen (owned) */
 	struct rsc_fsck_result deep_res, backup_res, repair_res;
-	char *backup_path; /* the backup written (owned) */
+	char *backup_path;   /* the backup written (owned) */
 	struct rsc_ctx *pre; /* fix --apply: the superblock's findings before the mount (owned) */
-	char *why_repair;  /* the codes that asked for the repair, "fs.errors fs.unclean" (owned) */
+	char *why_repair; /* the codes that asked for the repair, "fs.errors fs.unclean" (owned) */
 	enum rsc_pid why_id; /* the first of them */
 };
 

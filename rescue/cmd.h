@@ -38,6 +38,7 @@ struct rsc_opts {
 	bool deep;		/* check/fix --deep: the filesystem's own read-only checker */
 	const char *fs_backup;	/* fix --fs-backup FILE: the metadata backup before e2fsck */
 	bool no_fs_backup;	/* fix --no-fs-backup */
+	unsigned partition;	/* --partition N of a partitioned image or disk, 0: none */
 	FILE *out;		/* report */
 	FILE *err;		/* messages */
 };
@@ -56,6 +57,8 @@ int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n);
  * status, 0 for an interactive shell, or 8.
  */
 int rsc_cmd_shell(const struct rsc_opts *o, char **cmd, int ncmd);
+/* List the helper's block devices, and which look like a victim root (cmd_devices.c). */
+int rsc_cmd_devices(const struct rsc_opts *o);
 /* Print the problem catalogue: text, or Markdown for docs/checks.md. */
 int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
 

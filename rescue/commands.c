@@ -69,6 +69,7 @@ int session_open(struct session *s, const struct rsc_opts *o, bool rw)
 {
 	struct rsc_buf why = { 0 };
 	unsigned flags = (rw ? RSC_VOL_RW : 0) | (o->live ? RSC_VOL_LIVE : 0);
+	struct rsc_volume_how how = { 0 };
 	int r;
 
 	memset(s, 0, sizeof(*s));
@@ -79,11 +80,13 @@ int session_open(struct session *s, const struct rsc_opts *o, bool rw)
 	s->fsp.no_backup = o->no_fs_backup;
 	s->fsp.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	s->fsp.msg = o->json ? o->err : o->out;
-	if (s->fsp.deep || s->fsp.repair)
-		r = rsc_volume_open_hook(o->target, flags, rsc_fsphase_hook, &s->fsp, &s->vol,
-					 &why);
-	else
-		r = rsc_volume_open(o->target, flags, &s->vol, &why);
+	how.flags = flags;
+	how.partition = o->partition;
+	if (s->fsp.deep || s->fsp.repair) {
+		how.hook = rsc_fsphase_hook;
+		how.arg = &s->fsp;
+	}
+	r = rsc_volume_open_how(o->target, &how, &s->vol, &why);
 	if (r == 0)
 		r = rsc_volume_check_linux_root(s->vol->root, &why);
 	if (r < 0) {

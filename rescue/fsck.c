@@ -21,9 +21,9 @@
 #include "runprog.h"
 #include "util.h"
 
-#define OUTPUT_MAX (1u << 20)
+#define OUTPUT_MAX	(1u << 20)
 #define DEEP_TIMEOUT_MS (2L * 3600 * 1000) /* read-only: safe to stop; 2 h covers TiB */
-#define NO_TIMEOUT -1L			   /* a repair is never killed half-way */
+#define NO_TIMEOUT	-1L		   /* a repair is never killed half-way */
 
 typedef enum rsc_fsck_verdict (*verdict_fn)(int status);
 
@@ -68,16 +68,51 @@ struct checker {
 };
 
 static const struct checker checkers[] = {
-	{ " ext2 ext3 ext4 ", RSC_FSCK_DEEP, "e2fsck", "e2fsprogs", true,
-	  { "e2fsck", "-f", "-n", "@DEV" }, e2fsck_deep, DEEP_TIMEOUT_MS, NULL },
-	{ " ext2 ext3 ext4 ", RSC_FSCK_REPAIR, "e2fsck", "e2fsprogs", true,
-	  { "e2fsck", "-f", "-y", "@DEV" }, e2fsck_repair, NO_TIMEOUT, NULL },
-	{ " ext2 ext3 ext4 ", RSC_FSCK_BACKUP, "e2image", "e2fsprogs", false,
-	  { "e2image", "-Q", "@DEV", "@FILE" }, zero_done, DEEP_TIMEOUT_MS, NULL },
-	{ " xfs ", RSC_FSCK_DEEP, "xfs_repair", "xfsprogs", false, { "xfs_repair", "-n", "@DEV" },
-	  zero_or_one, DEEP_TIMEOUT_MS, "couldn't initialize XFS library" },
-	{ " btrfs ", RSC_FSCK_DEEP, "btrfs check", "btrfs-progs", false,
-	  { "btrfs", "check", "--readonly", "@DEV" }, zero_or_one, DEEP_TIMEOUT_MS, "cannot open" },
+	{ " ext2 ext3 ext4 ",
+	  RSC_FSCK_DEEP,
+	  "e2fsck",
+	  "e2fsprogs",
+	  true,
+	  { "e2fsck", "-f", "-n", "@DEV" },
+	  e2fsck_deep,
+	  DEEP_TIMEOUT_MS,
+	  NULL },
+	{ " ext2 ext3 ext4 ",
+	  RSC_FSCK_REPAIR,
+	  "e2fsck",
+	  "e2fsprogs",
+	  true,
+	  { "e2fsck", "-f", "-y", "@DEV" },
+	  e2fsck_repair,
+	  NO_TIMEOUT,
+	  NULL },
+	{ " ext2 ext3 ext4 ",
+	  RSC_FSCK_BACKUP,
+	  "e2image",
+	  "e2fsprogs",
+	  false,
+	  { "e2image", "-Q", "@DEV", "@FILE" },
+	  zero_done,
+	  DEEP_TIMEOUT_MS,
+	  NULL },
+	{ " xfs ",
+	  RSC_FSCK_DEEP,
+	  "xfs_repair",
+	  "xfsprogs",
+	  false,
+	  { "xfs_repair", "-n", "@DEV" },
+	  zero_or_one,
+	  DEEP_TIMEOUT_MS,
+	  "couldn't initialize XFS library" },
+	{ " btrfs ",
+	  RSC_FSCK_DEEP,
+	  "btrfs check",
+	  "btrfs-progs",
+	  false,
+	  { "btrfs", "check", "--readonly", "@DEV" },
+	  zero_or_one,
+	  DEEP_TIMEOUT_MS,
+	  "cannot open" },
 };
 
 static const struct checker *find(const char *fstype, enum rsc_fsck_mode mode)
@@ -99,8 +134,8 @@ bool rsc_fsck_supported(const char *fstype, enum rsc_fsck_mode mode)
 }
 
 static const char *const verdict_names[] = {
-	[RSC_FSCK_NOT_RUN] = "not run", [RSC_FSCK_CLEAN] = "clean",
-	[RSC_FSCK_DAMAGED] = "damaged", [RSC_FSCK_REPAIRED] = "repaired",
+	[RSC_FSCK_NOT_RUN] = "not run",	 [RSC_FSCK_CLEAN] = "clean",
+	[RSC_FSCK_DAMAGED] = "damaged",	 [RSC_FSCK_REPAIRED] = "repaired",
 	[RSC_FSCK_LEFT] = "errors left", [RSC_FSCK_FAILED] = "failed",
 	[RSC_FSCK_DONE] = "done",
 };
@@ -180,7 +215,8 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 {
 	const struct checker *c = find(fstype, mode);
 	struct rsc_buf out = { 0 }, cmd = { 0 };
-	struct rsc_spawn how = { .fd3 = -1, .flags = RSC_SPAWN_STDERR | RSC_SPAWN_TRUNCATE,
+	struct rsc_spawn how = { .fd3 = -1,
+				 .flags = RSC_SPAWN_STDERR | RSC_SPAWN_TRUNCATE,
 				 .cap = OUTPUT_MAX };
 	char *argv[12];
 	struct stat st;
@@ -230,7 +266,8 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 	if (r < 0)
 		return failed(res, "%s could not be run", c->tool);
 	res->verdict = c->verdict(res->status);
-	if (res->verdict == RSC_FSCK_DAMAGED && c->cannot_open && strstr(res->output, c->cannot_open))
+	if (res->verdict == RSC_FSCK_DAMAGED && c->cannot_open &&
+	    strstr(res->output, c->cannot_open))
 		return failed(res, "%s could not open the device", c->tool);
 	if (res->verdict == RSC_FSCK_FAILED) {
 		if (failed(res, "%s stopped with exit status %d (an operational error)", c->tool,
@@ -246,12 +283,20 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 static bool chatter(const char *l, size_t n)
 {
 	static const char *const prefixes[] = {
-		"e2fsck ",   "e2image ", "Pass ",	 "Phase ",	  "        - ",	    "Checking ",
-		"Opening ",  "[",	 "No modify flag", "Warning: skipping journal recovery",
-		"Scanning ", "found ",	 "cache ",	  "Counting ",	    "Adding ",
-		"Running ",  "done",	 "UUID:",	  "Reading ",	    "Maximum ",
-		"Verify ",   "Mount ",	 "Traversing ",	  "Moving ",	    "Skipping ",
-		"Discard ",  "Searching ", "- ",
+		"e2fsck ",	  "e2image ",
+		"Pass ",	  "Phase ",
+		"        - ",	  "Checking ",
+		"Opening ",	  "[",
+		"No modify flag", "Warning: skipping journal recovery",
+		"Scanning ",	  "found ",
+		"cache ",	  "Counting ",
+		"Adding ",	  "Running ",
+		"done",		  "UUID:",
+		"Reading ",	  "Maximum ",
+		"Verify ",	  "Mount ",
+		"Traversing ",	  "Moving ",
+		"Skipping ",	  "Discard ",
+		"Searching ",	  "- ",
 	};
 
 	while (n && (*l == ' ' || *l == '\t'))

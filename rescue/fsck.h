@@ -31,12 +31,12 @@ enum rsc_fsck_verdict {
 struct rsc_fsck_result {
 	enum rsc_fsck_mode mode;
 	enum rsc_fsck_verdict verdict;
-	const char *tool;   /* "e2fsck" (static), NULL when no checker knows the fstype */
-	char *command;	    /* the command line as run, for the user (owned) */
-	int status;	    /* its exit status, -1 when it did not exit */
-	char *output;	    /* what it printed, stdout and stderr, at most 1 MiB (owned) */
-	bool truncated;	    /* output was longer */
-	char *reason;	    /* FAILED: one sentence (owned) */
+	const char *tool; /* "e2fsck" (static), NULL when no checker knows the fstype */
+	char *command;	  /* the command line as run, for the user (owned) */
+	int status;	  /* its exit status, -1 when it did not exit */
+	char *output;	  /* what it printed, stdout and stderr, at most 1 MiB (owned) */
+	bool truncated;	  /* output was longer */
+	char *reason;	  /* FAILED: one sentence (owned) */
 	long elapsed_ms;
 };
 

@@ -80,6 +80,13 @@ static int run_shell(struct rsc_opts *o, char **args, int n)
 	return rsc_cmd_shell(o, args + 1, n - 1);
 }
 
+static int run_devices(struct rsc_opts *o, char **a, int n)
+{
+	(void)a;
+	(void)n;
+	return rsc_cmd_devices(o);
+}
+
 static const struct command commands[] = {
 	{ "check", "TARGET", "read-only diagnosis of the victim (never writes a byte)", 1, 1,
 	  run_check },
@@ -97,6 +104,9 @@ static const struct command commands[] = {
 	{ "shell", "TARGET [-- CMD...]",
 	  "a shell (or CMD) chrooted into the victim with /dev /proc /sys /run; not journaled", 1,
 	  256, run_shell },
+	{ "devices", "",
+	  "the block devices of this helper, and which look like a Linux root (read-only)", 0, 0,
+	  run_devices },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
 };
 
@@ -131,6 +141,7 @@ static void usage(FILE *out)
 		"                    metadata (e2image -Q) to FILE before e2fsck -fy; default a\n"
 		"                    new file in " RSC_FS_BACKUP_DIR "\n"
 		"  --no-fs-backup    fix: repair the filesystem without that backup\n"
+		"  --partition N     TARGET is a partitioned image or disk: use its partition N\n"
 		"  --list            undo: list the journals on the victim\n"
 		"  --live            allow the running system's own root filesystem\n"
 		"  --markdown        codes: print the catalogue as Markdown\n"
@@ -214,6 +225,7 @@ enum {
 	OPT_DEEP,
 	OPT_FS_BACKUP,
 	OPT_NO_FS_BACKUP,
+	OPT_PARTITION,
 };
 
 static const struct option options[] = {
@@ -236,8 +248,28 @@ static const struct option options[] = {
 	{ "deep", no_argument, NULL, OPT_DEEP },
 	{ "fs-backup", required_argument, NULL, OPT_FS_BACKUP },
 	{ "no-fs-backup", no_argument, NULL, OPT_NO_FS_BACKUP },
+	{ "partition", required_argument, NULL, OPT_PARTITION },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --partition N: 1 to 256, digits only. */
+static int parse_partition(const char *arg, unsigned *n)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (!*arg || *end || errno || v < 1 || v > 256 || arg[0] < '0' || arg[0] > '9') {
+		_cleanup_free_ char *e = rsc_escape(arg);
+
+		fprintf(stderr, "sshrescue: --partition wants a number from 1 to 256, not '%s'\n",
+			e ? e : "?");
+		return -EINVAL;
+	}
+	*n = (unsigned)v;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -328,6 +360,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_FS_BACKUP:
 			o.no_fs_backup = true;
+			break;
+		case OPT_PARTITION:
+			if (parse_partition(optarg, &o.partition) < 0)
+				goto out;
 			break;
 		default:
 			goto out;

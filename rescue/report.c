@@ -403,6 +403,8 @@ void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE 
 		_cleanup_free_ char *t = rsc_escape(o->volume->target);
 
 		fprintf(out, "Target: %s", t ? t : "?");
+		if (o->volume->partition)
+			fprintf(out, ", partition %u", o->volume->partition);
 		if (o->volume->fstype)
 			fprintf(out, " (%s%s%s)", o->volume->fstype,
 				o->volume->read_only ? ", mounted read-only" : "",
@@ -651,6 +653,10 @@ int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *
 		jadd_str(tgt, "label", o->volume->label, true);
 		json_object_object_add(tgt, "read_only",
 				       json_object_new_boolean(o->volume->read_only));
+		json_object_object_add(tgt, "partition",
+				       o->volume->partition
+					       ? json_object_new_int((int)o->volume->partition)
+					       : NULL);
 		json_object_object_add(top, "target", tgt);
 	}
 	json_object_object_add(top, "victim", json_victim(ctx->victim));

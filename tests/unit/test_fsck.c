@@ -267,10 +267,8 @@ static void test_backup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_verdicts),
-		cmocka_unit_test(test_output_and_filter),
-		cmocka_unit_test(test_progress),
-		cmocka_unit_test(test_missing_and_unknown),
+		cmocka_unit_test(test_verdicts), cmocka_unit_test(test_output_and_filter),
+		cmocka_unit_test(test_progress), cmocka_unit_test(test_missing_and_unknown),
 		cmocka_unit_test(test_backup),
 	};
 
