@@ -269,7 +269,7 @@ static int scan(struct device **out)
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(d->name) ||
 		    strncmp(de->d_name, "ram", 3) == 0)
 			continue;
-		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+		snprintf(path, sizeof(path), "/dev/%.63s", de->d_name);
 		if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
 			continue;
 		grown = realloc(devs, (n + 1) * sizeof(*devs));
@@ -278,8 +278,8 @@ static int scan(struct device **out)
 		devs = grown;
 		d = &devs[n];
 		memset(d, 0, sizeof(*d));
-		snprintf(d->name, sizeof(d->name), "%s", de->d_name);
-		snprintf(sys, sizeof(sys), "/sys/class/block/%s/partition", de->d_name);
+		snprintf(d->name, sizeof(d->name), "%.63s", de->d_name);
+		snprintf(sys, sizeof(sys), "/sys/class/block/%.63s/partition", de->d_name);
 		d->partition = access(sys, F_OK) == 0;
 		identify(d, path);
 		if (d->size == 0) { /* an unused loop device, an empty drive */
