@@ -3,9 +3,8 @@
 #include "fixups.h"
 
 const struct rsc_fixer *const rsc_fixers[] = {
-	&fix_ssh_perms,	    &fix_ssh_authkeys, &fix_sshd_config,
-	&fix_sshd_hostkeys, &fix_sshd_privsep, &fix_login,
-	&fix_boot,	    &fix_packages,     NULL,
+	&fix_ssh_perms, &fix_ssh_authkeys, &fix_sshd_config, &fix_sshd_hostkeys, &fix_sshd_privsep,
+	&fix_login,	&fix_boot,	   &fix_packages,    &fix_fs_repair,	 NULL,
 };
 
 const struct rsc_fixer *rsc_fixer_for(enum rsc_pid id)

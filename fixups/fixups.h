@@ -32,6 +32,7 @@ extern const struct rsc_fixer fix_sshd_privsep;
 extern const struct rsc_fixer fix_login;
 extern const struct rsc_fixer fix_boot;
 extern const struct rsc_fixer fix_packages;
+extern const struct rsc_fixer fix_fs_repair;
 
 /* Every fix family, NULL-terminated. */
 extern const struct rsc_fixer *const rsc_fixers[];

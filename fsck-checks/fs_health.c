@@ -10,6 +10,8 @@
  *     directory target (no device), a volume mounted read-write (fix --apply:
  *     the superblock then shows the mounted state), other filesystems, and
  *     in unit tests (no volume).
+ *     With --deep, the verdict of the filesystem's own checker, run read-only
+ *     on the unmounted device before the mount (fsphase.c).
  *  2. Space: blocks and inodes used and free, and root's reserve, from the
  *     superblock for ext*, else statvfs of the mounted root; findings when
  *     ordinary users, or root too, cannot get a block, or no inode is left;
@@ -20,10 +22,12 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include "checks.h"
 #include "fs_health.h"
+#include "fsphase.h"
 #include "report.h"
 #include "root.h"
 #include "usage.h"
@@ -170,6 +174,74 @@ static int check_space(struct rsc_ctx *ctx)
 	return r;
 }
 
+/* The verdict of check --deep (run before the mount, fsphase.c), as findings. */
+static int check_deep(struct rsc_ctx *ctx)
+{
+	const struct rsc_fsck_result *d = ctx->fsphase ? &ctx->fsphase->deep_res : NULL;
+	_cleanup_free_ char *lines = NULL;
+	const char *unreplayed = ctx->fs.unreplayed ? " (the journal was not replayed: some of "
+						      "it may be mended by the replay)"
+						    : "";
+
+	if (d && d->verdict == RSC_FSCK_NOT_RUN && ctx->fsphase->deep)
+		return rsc_fs_report(ctx, PR_FS_DEEP_FAILED,
+				     "--deep needs the device or the image: a directory target has "
+				     "no device sshrescue may read");
+	/* after a repair, the deep check's verdict is about the filesystem before it */
+	if (!d || d->verdict == RSC_FSCK_NOT_RUN ||
+	    ctx->fsphase->repair_res.verdict != RSC_FSCK_NOT_RUN)
+		return 0;
+	if (d->verdict == RSC_FSCK_FAILED)
+		return rsc_fs_report(ctx, PR_FS_DEEP_FAILED, "%s: %s",
+				     d->command ? d->command : "no checker",
+				     d->reason ? d->reason : "failed");
+	if (d->verdict != RSC_FSCK_DAMAGED)
+		return 0;
+	lines = rsc_fsck_problems(d, 6);
+	if (!lines)
+		return -ENOMEM;
+	return rsc_fs_report(ctx, PR_FS_DEEP_DAMAGED, "%s exited with status %d%s: %s", d->command,
+			     d->status, unreplayed, *lines ? lines : "(no detail)");
+}
+
+/* A victim filesystem with the UUID of one the helper has mounted (a cloned volume). */
+static int check_clone(struct rsc_ctx *ctx)
+{
+	const struct rsc_volume *v = ctx->volume;
+	_cleanup_free_ char *twin = NULL;
+	struct stat st;
+	dev_t self = 0;
+
+	if (!v || v->kind == RSC_TARGET_DIR || !v->uuid)
+		return 0;
+	if (stat(v->loopdev ? v->loopdev : v->target, &st) == 0 && S_ISBLK(st.st_mode))
+		self = st.st_rdev;
+	twin = rsc_helper_uuid_mount(v->uuid, self);
+	if (!twin)
+		return 0;
+	return rsc_fs_report(ctx, PR_FS_UUID_CLONE, "UUID %s, also the UUID of the helper's %s",
+			     v->uuid, twin);
+}
+
+/*
+ * Mounted read-write (fix --apply): the health is what the superblock said
+ * just before the mount (fsphase.c), the space what the kernel says now.
+ */
+static int premount_findings(struct rsc_ctx *ctx, const struct rsc_ctx *pre)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < pre->nfindings; i++) {
+		const struct rsc_finding *f = &pre->findings[i];
+		struct rsc_detail d = { .path = f->path, .evidence = f->evidence };
+
+		r = rsc_report(ctx, f->id, &d);
+	}
+	ctx->fs.health_checked = true;
+	ctx->fs.unreplayed = pre->fs.unreplayed;
+	return r;
+}
+
 static int run(struct rsc_ctx *ctx)
 {
 	const struct rsc_volume *v = ctx->volume;
@@ -186,6 +258,8 @@ static int run(struct rsc_ctx *ctx)
 			 "no health check for %s filesystems yet: only the free space was "
 			 "measured",
 			 v->fstype ? v->fstype : "unknown");
+	else if ((!v->read_only || !v->loopdev) && ctx->fsphase && ctx->fsphase->pre)
+		r = premount_findings(ctx, ctx->fsphase->pre);
 	else if (!v->read_only || !v->loopdev)
 		r = note(ctx, "mounted read-write (for a repair): the superblock shows the mounted "
 			      "state; run check to judge the filesystem");
@@ -207,7 +281,10 @@ static int run(struct rsc_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
-	return check_space(ctx);
+	r = check_deep(ctx);
+	if (r == 0)
+		r = check_clone(ctx);
+	return r < 0 ? r : check_space(ctx);
 }
 
 const struct rsc_check chk_fs_health = {
@@ -215,6 +292,7 @@ const struct rsc_check chk_fs_health = {
 	.summary = "the root filesystem's health from its ext2/3/4 superblock, read-only (errors "
 		   "and their records, unclean state, a journal that needs recovery, orphans, a "
 		   "check that is due, features this kernel cannot mount read-write) and its free "
-		   "blocks and inodes for users and for root",
+		   "blocks and inodes for users and for root; with --deep, the filesystem's own "
+		   "checker, read-only",
 	.run = run,
 };

@@ -192,6 +192,7 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 	const struct rsc_user *u = NULL;
 	char *users[2] = { NULL, NULL };
 	size_t keylen = 0, done = 0;
+	struct rsc_volume_how how = { 0 };
 	bool present = false, ctx_ready = false;
 	int status = 0, r;
 
@@ -205,7 +206,9 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 			r == -EINVAL ? rsc_ak_status_name(kl.status) : strerror(-r));
 		return RSC_EXIT_USAGE;
 	}
-	r = rsc_volume_open(o->target, RSC_VOL_RW | (o->live ? RSC_VOL_LIVE : 0), &vol, &why);
+	how.flags = RSC_VOL_RW | (o->live ? RSC_VOL_LIVE : 0);
+	how.partition = o->partition;
+	r = rsc_volume_open_how(o->target, &how, &vol, &why);
 	if (r == 0)
 		r = rsc_volume_check_linux_root(vol->root, &why);
 	if (r == 0) {

@@ -35,6 +35,10 @@ struct rsc_opts {
 	bool exec_victim;	/* sshd-config: also run the victim's sshd -t/-T, sandboxed */
 	bool reset_sshd_config; /* fix: repair sshd_config by the distribution's default */
 	char **debs;		/* fix --from-deb FILEs on the helper, NULL-terminated or NULL */
+	bool deep;		/* check/fix --deep: the filesystem's own read-only checker */
+	const char *fs_backup;	/* fix --fs-backup FILE: the metadata backup before e2fsck */
+	bool no_fs_backup;	/* fix --no-fs-backup */
+	unsigned partition;	/* --partition N of a partitioned image or disk, 0: none */
 	unsigned top;		/* usage --top N: entries per list, 0 for the default */
 	FILE *out;		/* report */
 	FILE *err;		/* messages */
@@ -54,6 +58,9 @@ int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n);
  * status, 0 for an interactive shell, or 8.
  */
 int rsc_cmd_shell(const struct rsc_opts *o, char **cmd, int ncmd);
+/* List the helper's block devices, and which look like a victim root (cmd_devices.c). */
+int rsc_cmd_devices(const struct rsc_opts *o);
+
 /*
  * What fills the victim's disk: the directories and files that hold the most
  * bytes and inodes (usage.h), as text or JSON. Read-only.

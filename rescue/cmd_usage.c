@@ -2,7 +2,8 @@
 /*
  * cmd_usage.c - `sshrescue usage TARGET [--json] [--top N]`: what fills the
  * victim's disk (usage.h). An ext2/3/4 image or device is read directly,
- * unmounted and read-only, with libext2fs; anything else (XFS, btrfs, a
+ * unmounted and read-only, with libext2fs (a --partition of a disk image
+ * through its read-only loop device); anything else (XFS, btrfs, a
  * directory) is opened like `check` opens it (read-only mount) and walked.
  * Never writes a byte.
  */
@@ -37,6 +38,12 @@ static int fail(const struct rsc_opts *o, const struct rsc_buf *why, int r)
 	return RSC_EXIT_OPERATIONAL;
 }
 
+static bool is_ext(const char *fstype)
+{
+	return fstype && (strcmp(fstype, "ext2") == 0 || strcmp(fstype, "ext3") == 0 ||
+			  strcmp(fstype, "ext4") == 0);
+}
+
 /* An image or an unmounted (or read-only mounted) block device: the ext fast path may read it. */
 static bool is_offline_device(const char *target)
 {
@@ -62,7 +69,7 @@ int rsc_cmd_usage(const struct rsc_opts *o)
 	struct rsc_volume *v = NULL;
 	int status, r = -ENOTSUP;
 
-	if (is_offline_device(o->target)) {
+	if (o->partition == 0 && is_offline_device(o->target)) {
 		r = rsc_usage_ext4(o->target, &uo, &u, &why);
 		if (r < 0 && r != -ENOTSUP) {
 			status = fail(o, &why, r);
@@ -71,8 +78,21 @@ int rsc_cmd_usage(const struct rsc_opts *o)
 		rsc_buf_reset(&why);
 	}
 	if (r == -ENOTSUP) {
-		r = rsc_volume_open(o->target, o->live ? RSC_VOL_LIVE : 0, &v, &why);
-		if (r == 0)
+		struct rsc_volume_how how = {
+			.flags = o->live ? RSC_VOL_LIVE : 0,
+			.partition = o->partition,
+		};
+
+		r = rsc_volume_open_how(o->target, &how, &v, &why);
+		/* a partition of a disk image: its read-only loop device, like check reads it */
+		if (r == 0 && v->read_only && v->loopdev && is_ext(v->fstype)) {
+			r = rsc_usage_ext4(v->loopdev, &uo, &u, &why);
+			if (r == -ENOTSUP)
+				rsc_buf_reset(&why);
+		} else if (r == 0) {
+			r = -ENOTSUP;
+		}
+		if (r == -ENOTSUP)
 			r = rsc_usage_walk(v->root, &uo, &u, &why);
 		if (r < 0) {
 			status = fail(o, &why, r);

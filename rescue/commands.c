@@ -7,12 +7,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "checks.h"
 #include "cmd.h"
 #include "fixups.h"
+#include "fsck.h"
+#include "fsphase.h"
 #include "journal.h"
 #include "plan.h"
+#include "problem.h"
 #include "report.h"
 #include "root.h"
 #include "session.h"
@@ -26,6 +30,7 @@ void session_close(struct session *s)
 		rsc_ctx_clear(&s->ctx);
 	rsc_victim_free(s->victim);
 	rsc_volume_close(s->vol);
+	rsc_fsphase_free(&s->fsp);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -52,6 +57,7 @@ static int session_check(struct session *s, const struct rsc_opts *o)
 	s->ctx.only_users = o->users;
 	s->ctx.reset_sshd_config = o->reset_sshd_config;
 	s->ctx.debs = o->debs;
+	s->ctx.fsphase = &s->fsp;
 	s->ctx_ready = true;
 	r = rsc_run_checks(&s->ctx, o->err);
 	if (r == -ENOMEM)
@@ -63,10 +69,24 @@ int session_open(struct session *s, const struct rsc_opts *o, bool rw)
 {
 	struct rsc_buf why = { 0 };
 	unsigned flags = (rw ? RSC_VOL_RW : 0) | (o->live ? RSC_VOL_LIVE : 0);
+	struct rsc_volume_how how = { 0 };
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = rsc_volume_open(o->target, flags, &s->vol, &why);
+	s->fsp.deep = o->deep;
+	s->fsp.repair = rw && o->apply;
+	s->fsp.only = o->only;
+	s->fsp.backup = o->fs_backup;
+	s->fsp.no_backup = o->no_fs_backup;
+	s->fsp.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	s->fsp.msg = o->json ? o->err : o->out;
+	how.flags = flags;
+	how.partition = o->partition;
+	if (s->fsp.deep || s->fsp.repair) {
+		how.hook = rsc_fsphase_hook;
+		how.arg = &s->fsp;
+	}
+	r = rsc_volume_open_how(o->target, &how, &s->vol, &why);
 	if (r == 0)
 		r = rsc_volume_check_linux_root(s->vol->root, &why);
 	if (r < 0) {
@@ -239,28 +259,69 @@ static int apply_plan(struct session *s, const struct rsc_opts *o, const char *c
 	return 0;
 }
 
+/*
+ * The filesystem repair that fix --apply would make before mounting, for
+ * the selected findings of the repair codes. Returns the number of steps.
+ */
+static size_t premount_preview(struct session *s, const struct rsc_opts *o, FILE *msg)
+{
+	const char *fstype = s->vol->fstype;
+	bool any = false;
+
+	for (size_t i = 0; i < s->ctx.nfindings && !any; i++) {
+		const char *code = rsc_problem(s->ctx.findings[i].id)->code;
+
+		any = rsc_fsphase_code(code) && o->only && selected(o, s->ctx.findings[i].id);
+	}
+	if (!any)
+		return 0;
+	fprintf(msg, "Before the read-write mount (on the unmounted device):\n");
+	if (!rsc_fsck_supported(fstype, RSC_FSCK_REPAIR)) {
+		fprintf(msg, "  no repair: sshrescue knows no repair for %s filesystems\n\n",
+			fstype ? fstype : "unknown");
+		return 0;
+	}
+	if (o->no_fs_backup) {
+		fprintf(msg, "  no metadata backup (--no-fs-backup)\n");
+	} else {
+		_cleanup_free_ char *b = o->fs_backup ? rsc_escape(o->fs_backup) : NULL;
+
+		fprintf(msg, "  save the metadata with e2image -Q to %s\n",
+			b ? b : "a new file in " RSC_FS_BACKUP_DIR " (on this helper)");
+	}
+	fprintf(msg, "  repair with e2fsck -f -y, then write its log to /var/log/sshrescue/\n\n");
+	return o->no_fs_backup ? 1 : 2;
+}
+
 int rsc_cmd_fix(const struct rsc_opts *o)
 {
 	struct rsc_plan plan = { 0 };
 	struct session s;
 	FILE *msg = o->json ? o->err : o->out;
-	size_t todo = 0, done = 0;
+	size_t todo = 0, done = 0, n;
 	int status, r;
 
 	status = session_open(&s, o, o->apply);
+	if (status && s.fsp.repair_res.verdict == RSC_FSCK_LEFT)
+		status = RSC_EXIT_LEFT | (s.fsp.repair_res.status & 3 ? RSC_EXIT_FIXED : 0);
 	if (status == 0)
 		status = session_check(&s, o);
 	if (status)
 		goto out;
 	r = build_plan(&s, o, &plan, msg);
+	if (r == 0 && o->apply)
+		r = rsc_fsphase_log_plan(&s.fsp, s.vol->root, &plan);
 	if (r < 0) {
 		status = errmsg(o, RSC_EXIT_OPERATIONAL, "planning", r);
 		goto out;
 	}
+	if (!o->apply)
+		todo = premount_preview(&s, o, msg);
 	fprintf(msg, "Plan:\n");
-	todo = rsc_plan_preview(&plan, s.vol->root, msg);
-	if (todo == 0)
-		fprintf(msg, "  nothing to change\n");
+	n = rsc_plan_preview(&plan, s.vol->root, msg);
+	if (n == 0)
+		fprintf(msg, todo ? "  nothing else to change\n" : "  nothing to change\n");
+	todo += n;
 	fputc('\n', msg);
 	if (!o->apply) {
 		if (todo)
@@ -279,7 +340,9 @@ int rsc_cmd_fix(const struct rsc_opts *o)
 	status = session_check(&s, o);
 	if (status == 0)
 		status = report(&s, o, "fix",
-				(done ? RSC_EXIT_FIXED : 0) |
+				(done || s.fsp.repair_res.verdict == RSC_FSCK_REPAIRED
+					 ? RSC_EXIT_FIXED
+					 : 0) |
 					(rsc_ctx_has_errors(&s.ctx) ? RSC_EXIT_LEFT : 0));
 out:
 	rsc_plan_free(&plan);
@@ -342,6 +405,6 @@ int rsc_cmd_codes(const struct rsc_opts *o, bool markdown)
 	if (markdown)
 		fprintf(o->out,
 			"\nTemplates: `%%p` the path, `%%u` the user, `%%f` the keys file as "
-			"sshd names it, `%%l` the line.\n");
+			"sshd names it, `%%l` the line, `%%c` the problem's code.\n");
 	return 0;
 }

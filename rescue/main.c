@@ -10,6 +10,7 @@
 
 #include "checks.h"
 #include "cmd.h"
+#include "fsphase.h"
 #include "problem.h"
 #include "usage.h"
 #include "util.h"
@@ -80,6 +81,13 @@ static int run_shell(struct rsc_opts *o, char **args, int n)
 	return rsc_cmd_shell(o, args + 1, n - 1);
 }
 
+static int run_devices(struct rsc_opts *o, char **a, int n)
+{
+	(void)a;
+	(void)n;
+	return rsc_cmd_devices(o);
+}
+
 static int run_usage(struct rsc_opts *o, char **args, int n)
 {
 	(void)n;
@@ -104,6 +112,9 @@ static const struct command commands[] = {
 	{ "shell", "TARGET [-- CMD...]",
 	  "a shell (or CMD) chrooted into the victim with /dev /proc /sys /run; not journaled", 1,
 	  256, run_shell },
+	{ "devices", "",
+	  "the block devices of this helper, and which look like a Linux root (read-only)", 0, 0,
+	  run_devices },
 	{ "usage", "TARGET", "what fills the disk: top directories and files by bytes and inodes",
 	  1, 1, run_usage },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
@@ -132,6 +143,15 @@ static void usage(FILE *out)
 		"or\n"
 		"                    corrupt files from; its version must be the installed one\n"
 		"                    (repeatable; else the victim's /var/cache/apt/archives)\n"
+		"  --deep            check, fix: also run the filesystem's own checker, "
+		"read-only,\n"
+		"                    on the unmounted device (e2fsck -fn, xfs_repair -n, btrfs\n"
+		"                    check --readonly)\n"
+		"  --fs-backup FILE  fix --only fs.errors (or another fs repair code): save the\n"
+		"                    metadata (e2image -Q) to FILE before e2fsck -fy; default a\n"
+		"                    new file in " RSC_FS_BACKUP_DIR "\n"
+		"  --no-fs-backup    fix: repair the filesystem without that backup\n"
+		"  --partition N     TARGET is a partitioned image or disk: use its partition N\n"
 		"  --list            undo: list the journals on the victim\n"
 		"  --live            allow the running system's own root filesystem\n"
 		"  --markdown        codes: print the catalogue as Markdown\n"
@@ -213,6 +233,10 @@ enum {
 	OPT_EXEC_VICTIM,
 	OPT_RESET_SSHD_CONFIG,
 	OPT_FROM_DEB,
+	OPT_DEEP,
+	OPT_FS_BACKUP,
+	OPT_NO_FS_BACKUP,
+	OPT_PARTITION,
 	OPT_TOP,
 };
 
@@ -233,9 +257,32 @@ static const struct option options[] = {
 	{ "exec-victim", no_argument, NULL, OPT_EXEC_VICTIM },
 	{ "reset-sshd-config", no_argument, NULL, OPT_RESET_SSHD_CONFIG },
 	{ "from-deb", required_argument, NULL, OPT_FROM_DEB },
+	{ "deep", no_argument, NULL, OPT_DEEP },
+	{ "fs-backup", required_argument, NULL, OPT_FS_BACKUP },
+	{ "no-fs-backup", no_argument, NULL, OPT_NO_FS_BACKUP },
+	{ "partition", required_argument, NULL, OPT_PARTITION },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --partition N: 1 to 256, digits only. */
+static int parse_partition(const char *arg, unsigned *n)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (!*arg || *end || errno || v < 1 || v > 256 || arg[0] < '0' || arg[0] > '9') {
+		_cleanup_free_ char *e = rsc_escape(arg);
+
+		fprintf(stderr, "sshrescue: --partition wants a number from 1 to 256, not '%s'\n",
+			e ? e : "?");
+		return -EINVAL;
+	}
+	*n = (unsigned)v;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -318,6 +365,19 @@ int main(int argc, char **argv)
 		case OPT_FROM_DEB:
 			r = list_add(&o.debs, optarg, false);
 			break;
+		case OPT_DEEP:
+			o.deep = true;
+			break;
+		case OPT_FS_BACKUP:
+			o.fs_backup = optarg;
+			break;
+		case OPT_NO_FS_BACKUP:
+			o.no_fs_backup = true;
+			break;
+		case OPT_PARTITION:
+			if (parse_partition(optarg, &o.partition) < 0)
+				goto out;
+			break;
 		case OPT_TOP: {
 			unsigned long top = 0;
 
@@ -339,6 +399,11 @@ int main(int argc, char **argv)
 	}
 	if (check_codes(o.only) < 0 || check_codes(o.skip) < 0)
 		goto out;
+	if (o.fs_backup && o.no_fs_backup) {
+		fprintf(stderr,
+			"sshrescue: --fs-backup and --no-fs-backup contradict each other\n");
+		goto out;
+	}
 	nargs = argc - optind;
 	if (nargs < cmd->nargs_min || nargs > cmd->nargs_max) {
 		fprintf(stderr, "Usage: sshrescue %s [OPTIONS] %s\n", cmd->name, cmd->args);

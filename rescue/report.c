@@ -9,6 +9,8 @@
 
 #include <json-c/json.h>
 
+#include "fsck.h"
+#include "fsphase.h"
 #include "report.h"
 #include "util.h"
 #include "victim.h"
@@ -163,6 +165,9 @@ char *rsc_finding_format(const struct rsc_finding *f, const char *tmpl)
 			break;
 		case 'l':
 			r = rsc_buf_printf(&b, "%lu", f->line);
+			break;
+		case 'c':
+			r = rsc_buf_adds(&b, rsc_problem(f->id)->code);
 			break;
 		default:
 			r = rsc_buf_add(&b, s, 1);
@@ -357,6 +362,34 @@ static void print_fs(const struct rsc_fs_usage *u, FILE *out)
 	}
 }
 
+/* "  deep check: e2fsck -f -n /dev/loop3: clean (exit status 0, 1.2 s)" */
+static void print_fsck(const char *what, const struct rsc_fsck_result *res, FILE *out)
+{
+	_cleanup_free_ char *c = NULL, *why = NULL;
+
+	if (res->verdict == RSC_FSCK_NOT_RUN)
+		return;
+	c = rsc_escape(res->command ? res->command : "no checker");
+	why = res->reason ? rsc_escape(res->reason) : NULL;
+	fprintf(out, "  %s: %s: %s (exit status %d, %.1f s)%s%s\n", what, c ? c : "?",
+		rsc_fsck_verdict_name(res->verdict), res->status, res->elapsed_ms / 1000.0,
+		why ? "; " : "", why ? why : "");
+}
+
+static void print_fsphase(const struct rsc_fsphase *f, FILE *out)
+{
+	if (!f)
+		return;
+	print_fsck("deep check", &f->deep_res, out);
+	print_fsck("metadata backup", &f->backup_res, out);
+	if (f->backup_res.verdict == RSC_FSCK_DONE && f->backup_path) {
+		_cleanup_free_ char *b = rsc_escape(f->backup_path);
+
+		fprintf(out, "    saved to %s (on this helper)\n", b ? b : "?");
+	}
+	print_fsck("repaired before mounting", &f->repair_res, out);
+}
+
 void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out)
 {
 	const struct paint *p = o->color ? &colors : &plain;
@@ -370,6 +403,8 @@ void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE 
 		_cleanup_free_ char *t = rsc_escape(o->volume->target);
 
 		fprintf(out, "Target: %s", t ? t : "?");
+		if (o->volume->partition)
+			fprintf(out, ", partition %u", o->volume->partition);
 		if (o->volume->fstype)
 			fprintf(out, " (%s%s%s)", o->volume->fstype,
 				o->volume->read_only ? ", mounted read-only" : "",
@@ -386,6 +421,7 @@ void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE 
 			v->ssh.source ? ")" : "");
 	}
 	print_fs(&ctx->fs, out);
+	print_fsphase(ctx->fsphase, out);
 	fputc('\n', out);
 	print_verdict(ctx, p, out);
 
@@ -510,8 +546,40 @@ static int jadd_u64(struct json_object *o, const char *key, uint64_t v)
 		o, key, json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v));
 }
 
+/* One checker run (fsck.h) as an object, or NULL (JSON null) when it did not run. */
+static struct json_object *json_fsck(const struct rsc_fsck_result *res, const char *file)
+{
+	struct json_object *o;
+	_cleanup_free_ char *lines = NULL;
+	int r = 0;
+
+	if (res->verdict == RSC_FSCK_NOT_RUN)
+		return NULL;
+	o = json_object_new_object();
+	lines = rsc_fsck_problems(res, 20);
+	if (!o || !lines) {
+		json_object_put(o);
+		return NULL;
+	}
+	r |= jadd_str(o, "tool", res->tool, true);
+	r |= jadd_str(o, "command", res->command, true);
+	r |= jadd_str(o, "verdict", rsc_fsck_verdict_name(res->verdict), false);
+	r |= json_object_object_add(o, "exit_status", json_object_new_int(res->status));
+	r |= json_object_object_add(o, "seconds", json_object_new_double(res->elapsed_ms / 1000.0));
+	r |= jadd_str(o, "problems", *lines ? lines : NULL, true);
+	r |= jadd_str(o, "reason", res->reason, true);
+	if (file)
+		r |= jadd_str(o, "file", file, true);
+	if (r) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* "filesystems": [] or one entry for the root; see docs/report-schema.md. */
-static struct json_object *json_filesystems(const struct rsc_fs_usage *u)
+static struct json_object *json_filesystems(const struct rsc_fs_usage *u,
+					    const struct rsc_fsphase *f)
 {
 	struct json_object *arr = json_object_new_array(), *o = NULL;
 	int r = 0;
@@ -539,6 +607,12 @@ static struct json_object *json_filesystems(const struct rsc_fs_usage *u)
 	r |= jadd_u64(o, "blocks_reserved_root", u->reserved);
 	r |= jadd_u64(o, "inodes", u->inodes);
 	r |= jadd_u64(o, "inodes_free", u->inodes_free);
+	if (f) {
+		r |= json_object_object_add(o, "deep_check", json_fsck(&f->deep_res, NULL));
+		r |= json_object_object_add(o, "metadata_backup",
+					    json_fsck(&f->backup_res, f->backup_path));
+		r |= json_object_object_add(o, "repair", json_fsck(&f->repair_res, NULL));
+	}
 	if (r || json_object_array_add(arr, o) < 0) {
 		json_object_put(o);
 		json_object_put(arr);
@@ -579,10 +653,14 @@ int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *
 		jadd_str(tgt, "label", o->volume->label, true);
 		json_object_object_add(tgt, "read_only",
 				       json_object_new_boolean(o->volume->read_only));
+		json_object_object_add(tgt, "partition",
+				       o->volume->partition
+					       ? json_object_new_int((int)o->volume->partition)
+					       : NULL);
 		json_object_object_add(top, "target", tgt);
 	}
 	json_object_object_add(top, "victim", json_victim(ctx->victim));
-	json_object_object_add(top, "filesystems", json_filesystems(&ctx->fs));
+	json_object_object_add(top, "filesystems", json_filesystems(&ctx->fs, ctx->fsphase));
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct rsc_user_state *u = &ctx->users[i];
 		const struct rsc_finding *w = refusal(ctx, u->name);

@@ -17,6 +17,7 @@
 struct rsc_root;
 struct rsc_victim;
 struct rsc_volume;
+struct rsc_fsphase;
 
 /* What a check knows about one finding; every string is raw victim data. */
 struct rsc_detail {
@@ -81,6 +82,7 @@ struct rsc_ctx {
 	char **only_users;		 /* --user filter, NULL-terminated or NULL */
 	bool reset_sshd_config;		 /* fix --reset-sshd-config: replace a broken sshd_config */
 	char **debs; /* fix --from-deb: package archives on the helper (borrowed) */
+	const struct rsc_fsphase *fsphase; /* --deep and repair results (borrowed), may be NULL */
 	struct rsc_finding *findings;
 	size_t nfindings, cap;
 	struct rsc_user_state *users;
@@ -106,7 +108,7 @@ struct rsc_user_state *rsc_ctx_user(struct rsc_ctx *ctx, const char *name, uid_t
 bool rsc_ctx_has_errors(const struct rsc_ctx *ctx);
 
 /*
- * Expand a template of the problem table for finding f: %p %u %f %l %%.
+ * Expand a template of the problem table for finding f: %p %u %f %l %c (the code) %%.
  * Returns a new, ESCAPED string (safe for a terminal or a log), NULL on ENOMEM.
  */
 char *rsc_finding_format(const struct rsc_finding *f, const char *tmpl);

@@ -22,6 +22,29 @@ struct rsc_buf;
 int rsc_spawn_capture(char *const argv[], int fd3, size_t cap, long timeout_ms, struct rsc_buf *out,
 		      int *status);
 
+enum {
+	RSC_SPAWN_STDERR = 1 << 0,   /* its stderr goes with its stdout into out */
+	RSC_SPAWN_TRUNCATE = 1 << 1, /* past cap: keep the first cap bytes, let it run on */
+};
+
+struct rsc_spawn {
+	int fd3;	 /* its descriptor 3, or -1 */
+	unsigned flags;	 /* RSC_SPAWN_* */
+	size_t cap;	 /* bytes of output kept */
+	long timeout_ms; /* killed after this long; -1: no limit (a repair must never be killed) */
+	/* when set, its fd 3 is a pipe whose lines (cut at 511 bytes) are given to on_line */
+	void (*on_line)(const char *line, void *arg);
+	void *arg;
+};
+
+/*
+ * rsc_spawn_capture with more choices (how). With RSC_SPAWN_TRUNCATE it
+ * returns -EFBIG after the program ended, *status set and out holding the
+ * first how->cap bytes.
+ */
+int rsc_spawn_run(char *const argv[], const struct rsc_spawn *how, struct rsc_buf *out,
+		  int *status);
+
 /* Milliseconds on the monotonic clock, for deadlines. */
 long rsc_now_ms(void);
 

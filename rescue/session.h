@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "cmd.h"
+#include "fsphase.h"
 #include "report.h"
 
 struct rsc_volume;
@@ -19,11 +20,14 @@ struct session {
 	struct rsc_victim *victim;
 	struct rsc_ctx ctx;
 	bool ctx_ready;
+	struct rsc_fsphase fsp; /* --deep, and the filesystem repair of fix --apply */
 };
 
 /*
  * Open o->target (read-write when rw) and check it looks like a Linux root;
- * with --user, load the victim and check the users exist. Returns 0 or an
+ * with --user, load the victim and check the users exist. Before the mount,
+ * --deep runs the filesystem's checker, and fix --apply --only fs.errors (…)
+ * its repair (fsphase.h); their results stay in s->fsp, also on failure. Returns 0 or an
  * exit status, after telling o->err why.
  */
 int session_open(struct session *s, const struct rsc_opts *o, bool rw);

@@ -38,9 +38,11 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -66,6 +68,9 @@ struct volume_priv {
 	struct rsc_volume pub;
 	int loop_fd;  /* our descriptor of the loop device, -1 if none */
 	int sig_slot; /* index in sig_mp[], -1 if none */
+	rsc_volume_hook *hook;
+	void *hook_arg;
+	uint64_t offset, sizelimit; /* of the partition in the target, bytes; 0 0: the whole */
 };
 
 /*
@@ -176,8 +181,7 @@ static void volume_free(struct volume_priv *p)
 
 /* ---- is this the running system? ---- */
 
-/* true if the block device rdev holds the running system's "/". */
-static bool dev_is_running_root(dev_t rdev)
+bool rsc_dev_is_running_root(dev_t rdev)
 {
 	struct libmnt_table *tb = NULL;
 	struct libmnt_fs *fs = NULL;
@@ -201,6 +205,37 @@ static bool dev_is_running_root(dev_t rdev)
 	}
 	mnt_unref_table(tb);
 	return is_root;
+}
+
+char *rsc_helper_uuid_mount(const char *uuid, dev_t except)
+{
+	struct libmnt_table *tb = NULL;
+	struct libmnt_iter *it = NULL;
+	struct libmnt_fs *fs;
+	char *found = NULL;
+
+	if (!uuid || !*uuid)
+		return NULL;
+	tb = mnt_new_table();
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (tb && it && mnt_table_parse_mtab(tb, NULL) == 0) {
+		while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
+			const char *src = mnt_fs_get_srcpath(fs), *target = mnt_fs_get_target(fs);
+			struct stat st;
+			char *u;
+
+			if (!src || src[0] != '/' || !target || stat(src, &st) < 0 ||
+			    !S_ISBLK(st.st_mode) || st.st_rdev == except)
+				continue;
+			u = blkid_get_tag_value(NULL, "UUID", src);
+			if (u && strcasecmp(u, uuid) == 0)
+				found = strdup(target);
+			free(u);
+		}
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return found;
 }
 
 /* true if the image file img backs the loop device that holds "/". */
@@ -231,6 +266,37 @@ static bool image_is_running_root(const struct stat *img)
 
 /* ---- identify ---- */
 
+/*
+ * --partition N: find it in the target's partition table and make the probe
+ * (and later the loop device) look at it alone.
+ */
+static int select_partition(struct volume_priv *p, blkid_probe pr, int fd, const char *t,
+			    struct rsc_buf *why)
+{
+	blkid_partlist ls = blkid_probe_get_partitions(pr);
+	blkid_partition part =
+		ls ? blkid_partlist_get_partition_by_partno(ls, (int)p->pub.partition) : NULL;
+	blkid_loff_t start, size;
+
+	if (!ls || blkid_partlist_numof_partitions(ls) <= 0)
+		return fail(why, -ENODEV, "%s has no partition table: leave out --partition", t);
+	if (!part)
+		return fail(why, -ENODEV, "%s has no partition %u (it has %d)", t, p->pub.partition,
+			    blkid_partlist_numof_partitions(ls));
+	start = blkid_partition_get_start(part);
+	size = blkid_partition_get_size(part);
+	if (start <= 0 || size <= 0 || start > INT64_MAX / 512 || size > INT64_MAX / 512)
+		return fail(why, -EINVAL, "partition %u of %s has an impossible extent",
+			    p->pub.partition, t);
+	p->offset = (uint64_t)start * 512;
+	p->sizelimit = (uint64_t)size * 512;
+	blkid_reset_probe(pr);
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)p->offset, (blkid_loff_t)p->sizelimit) < 0)
+		return fail(why, -EIO, "cannot probe partition %u of %s", p->pub.partition, t);
+	blkid_probe_enable_partitions(pr, 0);
+	return 0;
+}
+
 static int probe(struct volume_priv *p, int fd, const char *t, struct rsc_buf *why)
 {
 	blkid_probe pr = NULL;
@@ -248,6 +314,11 @@ static int probe(struct volume_priv *p, int fd, const char *t, struct rsc_buf *w
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
 						      BLKID_SUBLKS_LABEL | BLKID_SUBLKS_USAGE);
 	blkid_probe_enable_partitions(pr, 1);
+	if (p->pub.partition) {
+		r = select_partition(p, pr, fd, t, why);
+		if (r < 0)
+			goto out;
+	}
 	pr_r = blkid_do_safeprobe(pr);
 	if (pr_r == -2) {
 		r = fail(why, -EINVAL,
@@ -265,9 +336,10 @@ static int probe(struct volume_priv *p, int fd, const char *t, struct rsc_buf *w
 	if (!type) {
 		if (pr_r == 0 && blkid_probe_lookup_value(pr, "PTTYPE", &val, NULL) == 0)
 			r = fail(why, -ENODEV,
-				 "%s has a partition table, not a filesystem; give a partition "
-				 "(e.g. /dev/sdb1) or use losetup -P",
-				 t);
+				 "%s has a partition table (%s), not a filesystem; give "
+				 "--partition N (partitions: sshrescue devices, or sfdisk -l) or "
+				 "the partition's device",
+				 t, val);
 		else
 			r = fail(why, -ENODEV,
 				 "no filesystem found on %s (it is blank or in a format blkid "
@@ -323,6 +395,8 @@ static int loop_attach(struct volume_priv *p, int backing_fd, bool ro, const cha
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.fd = (unsigned)backing_fd;
 	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (ro ? LO_FLAGS_READ_ONLY : 0);
+	cfg.info.lo_offset = p->offset;
+	cfg.info.lo_sizelimit = p->sizelimit;
 	snprintf((char *)cfg.info.lo_file_name, sizeof(cfg.info.lo_file_name), "%s", p->pub.target);
 
 	for (int tries = 0; tries < LOOP_ATTACH_TRIES; tries++) {
@@ -517,8 +591,8 @@ static int open_dir(struct volume_priv *p, int fd, const struct stat *st, unsign
 static int open_device(struct volume_priv *p, int fd, const struct stat *st, unsigned flags,
 		       const char *t, struct rsc_buf *why)
 {
-	bool live =
-		S_ISBLK(st->st_mode) ? dev_is_running_root(st->st_rdev) : image_is_running_root(st);
+	bool live = S_ISBLK(st->st_mode) ? rsc_dev_is_running_root(st->st_rdev)
+					 : image_is_running_root(st);
 	const char *source = NULL;
 	char mp[] = MOUNTPOINT_TEMPLATE;
 	sigset_t block, old;
@@ -537,13 +611,18 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 	if (r < 0)
 		return r;
 	/* A block device opened for write is mounted as it is (see the top of the file). */
-	if (p->pub.kind == RSC_TARGET_BLOCK && !p->pub.read_only) {
+	if (p->pub.kind == RSC_TARGET_BLOCK && !p->pub.read_only && !p->pub.partition) {
 		source = p->pub.target;
 	} else {
 		r = loop_attach(p, fd, p->pub.read_only, t, why);
 		if (r < 0)
 			return r;
 		source = p->pub.loopdev;
+	}
+	if (p->hook) {
+		r = p->hook(&p->pub, source, p->hook_arg, why);
+		if (r < 0)
+			return r;
 	}
 	sig_install();
 	/* A signal between mkdtemp and sig_slot_take would leave the directory behind. */
@@ -600,6 +679,15 @@ fail_rmdir:
 int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
 		    struct rsc_buf *why)
 {
+	struct rsc_volume_how how = { .flags = flags };
+
+	return rsc_volume_open_how(target, &how, out, why);
+}
+
+int rsc_volume_open_how(const char *target, const struct rsc_volume_how *how,
+			struct rsc_volume **out, struct rsc_buf *why)
+{
+	unsigned flags = how->flags;
 	_cleanup_free_ char *t = NULL;
 	struct volume_priv *p = NULL;
 	struct stat st, fst;
@@ -623,6 +711,9 @@ int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
 		return fail(why, -ENOMEM, "out of memory");
 	p->loop_fd = -1;
 	p->sig_slot = -1;
+	p->hook = how->hook;
+	p->hook_arg = how->arg;
+	p->pub.partition = how->partition;
 	p->pub.read_only = !rw;
 	p->pub.target = strdup(target);
 	if (!p->pub.target) {
@@ -630,6 +721,10 @@ int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
 		goto out;
 	}
 
+	if (S_ISDIR(st.st_mode) && how->partition) {
+		r = fail(why, -EINVAL, "%s is a directory: it has no partitions", t);
+		goto out;
+	}
 	if (S_ISDIR(st.st_mode))
 		fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	else

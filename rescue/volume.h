@@ -39,6 +39,7 @@ struct rsc_volume {
 	char *loopdev;	  /* "/dev/loopN" while attached, else NULL */
 	char *mountpoint; /* temporary mountpoint while mounted, else NULL */
 	bool read_only;
+	unsigned partition;    /* the partition opened (--partition), 0 for the whole target */
 	struct rsc_root *root; /* the victim root, owned by the volume */
 };
 
@@ -52,10 +53,40 @@ int rsc_volume_open(const char *target, unsigned flags, struct rsc_volume **out,
 		    struct rsc_buf *why);
 
 /*
+ * Called by rsc_volume_open_hook() for an image or a device, after it is
+ * identified and attached and before it is mounted: dev is what will be
+ * mounted (the loop device, or the block device itself for a read-write
+ * open), not mounted anywhere by us. A filesystem checker runs here. A
+ * negative return (with *why filled) stops the open.
+ */
+typedef int rsc_volume_hook(const struct rsc_volume *v, const char *dev, void *arg,
+			    struct rsc_buf *why);
+
+/* How to open: rsc_volume_open() is rsc_volume_open_how() with flags only. */
+struct rsc_volume_how {
+	unsigned flags;	       /* RSC_VOL_* */
+	unsigned partition;    /* 1-based partition of a partitioned image or disk; 0: the whole */
+	rsc_volume_hook *hook; /* run before the mount (not for a directory), or NULL */
+	void *arg;
+};
+
+int rsc_volume_open_how(const char *target, const struct rsc_volume_how *how,
+			struct rsc_volume **out, struct rsc_buf *why);
+
+/*
  * Check that the root looks like a Linux root (a regular etc/passwd at
  * least). Returns 0, or -ENOENT with *why filled.
  */
 int rsc_volume_check_linux_root(struct rsc_root *root, struct rsc_buf *why);
+
+/* true if the block device rdev holds the running system's "/" (also for btrfs). */
+bool rsc_dev_is_running_root(dev_t rdev);
+
+/*
+ * The mountpoint (caller frees) of a filesystem the helper has mounted whose
+ * UUID is uuid, not counting the device except (0: none); NULL if none.
+ */
+char *rsc_helper_uuid_mount(const char *uuid, dev_t except);
 
 /* Unmount, detach, remove the mountpoint, free. NULL is fine. Returns 0 or -errno of umount. */
 int rsc_volume_close(struct rsc_volume *v);

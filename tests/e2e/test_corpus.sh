@@ -47,7 +47,8 @@
 #                       benign yes, diagnose unchecked)
 #   XFAIL="reason"      optional: the tool cannot do this yet; failing steps count as xfail, and
 #                       a scenario that passes every step fails as XPASS (remove the mark)
-#   DEBUGFS="cmd"       optional: debugfs -w requests (one per line) run on the image
+#   DEBUGFS="cmd"       optional: debugfs -w requests (one per line) run on the image (scn_break
+#                       may set it, e.g. from debugfs -R ffb on $IMG, read-only)
 #   scn_break() {...}   the breakage, run as root on the victim mounted at $ROOT. It may use
 #                       $KEYS/USER (the run's private keys, .pub public), $SCN_DIR (scratch),
 #                       $NEWKEY, and set KEY and KEY_OPTS (another private key and ssh options
@@ -508,8 +509,10 @@ run_scenario()
 		printf '%s\n' "$DEBUGFS" > "$S_DIR/debugfs.cmd"
 		debugfs -w -f "$S_DIR/debugfs.cmd" "$IMG" > "$S_DIR/debugfs.log" 2>&1 ||
 			_setup="debugfs -w failed"
-		grep -v -e '^debugfs' -e '^$' "$S_DIR/debugfs.log" | grep -q . &&
-			_setup="debugfs -w: $(grep -v -e '^debugfs' -e '^$' "$S_DIR/debugfs.log" | head -n 1)"
+		# anything but the banner and the echo of a feature request is a complaint
+		grep -v -e '^debugfs' -e '^$' -e '^Filesystem features:' "$S_DIR/debugfs.log" |
+			grep -q . && _setup="debugfs -w: $(grep -v -e '^debugfs' -e '^$' \
+			-e '^Filesystem features:' "$S_DIR/debugfs.log" | head -n 1)"
 	fi
 	if [ -z "$_setup" ] && ! digest "$IMG" "$S_DIR/broken.digest"; then
 		_setup="cannot read the broken tree"

@@ -136,6 +136,20 @@ for fs in xfs btrfs; do
 	img_no_leaks "$img" "usage $fs"
 done
 
+# The second partition of a disk image (--partition 2): the same totals as the bare filesystem.
+if command -v sfdisk >/dev/null 2>&1; then
+	truncate -s 130M "$T/disk.img"
+	printf 'label: dos\n,8M,L\n,,L\n' | sfdisk -q "$T/disk.img" >/dev/null 2>&1
+	start=$(sfdisk -d "$T/disk.img" | sed -n 's/.*disk.img2 : start= *\([0-9]*\),.*/\1/p')
+	dd if="$T/ext4.img" of="$T/disk.img" bs=512 seek="$start" conv=notrunc status=none
+	img_run usage --json "$T/ext4.img"
+	want=$(jq -r '"\(.kib) \(.inodes)"' "$OUT")
+	img_run usage --json --partition 2 "$T/disk.img"
+	ours=$(jq -r '"\(.kib) \(.inodes) \(.method)"' "$OUT")
+	[ "$ours" = "$want ext4" ] && ok "partition 2: $ours" || bad "partition 2: '$ours', want '$want ext4'"
+	img_no_leaks "$T/disk.img" "usage --partition"
+fi
+
 # A directory target is walked, never leaving it; its totals equal du's of the same tree.
 img_run usage --json "$d"
 ours="$(jq -r '"\(.kib) \(.inodes) \(.method)"' "$OUT")"

@@ -64,7 +64,7 @@ static void templates_use_known_tokens(void **state)
 				if (*s != '%')
 					continue;
 				s++;
-				assert_non_null(strchr("pufl%", *s));
+				assert_non_null(strchr("puflc%", *s));
 			}
 		}
 	}

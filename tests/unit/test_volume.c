@@ -430,8 +430,8 @@ static void test_no_filesystem(void **state)
 			     pt, pt),
 			 0);
 	assert_int_equal(rsc_volume_open(pt, 0, &v, &why), -ENODEV);
-	assert_non_null(strstr(why.data, "has a partition table, not a filesystem"));
-	assert_non_null(strstr(why.data, "losetup -P"));
+	assert_non_null(strstr(why.data, "has a partition table (dos), not a filesystem"));
+	assert_non_null(strstr(why.data, "--partition N"));
 	rsc_buf_free(&why);
 }
 

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fsphase.c - the deep check and the repair of the victim's filesystem,
+ * before it is mounted (fsphase.h).
+ *
+ * The repair runs only when all of these hold: fix --apply; --only names a
+ * code of repair_codes[]; that problem is on the filesystem now (read from
+ * the superblock with libext2fs, or found by the deep check); a checker can
+ * repair that filesystem type; and the metadata backup succeeded (unless
+ * --no-fs-backup). Anything else leaves the filesystem untouched.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fs_health.h"
+#include "fsphase.h"
+#include "plan.h"
+#include "problem.h"
+#include "report.h"
+#include "root.h"
+#include "util.h"
+#include "volume.h"
+
+#define LOG_DIR "/var/log/sshrescue"
+
+/* The problems an fsck repairs: each is also marked opt_in in the problem table. */
+const enum rsc_pid rsc_fsphase_ids[RSC_FSPHASE_NIDS] = {
+	PR_FS_ERRORS, PR_FS_UNCLEAN, PR_FS_JOURNAL_RECOVERY, PR_FS_ORPHANS, PR_FS_DEEP_DAMAGED,
+};
+
+_printf_(3, 4) static int fail(struct rsc_buf *why, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = rsc_buf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return r < 0 ? r : err;
+}
+
+bool rsc_fsphase_code(const char *code)
+{
+	for (size_t i = 0; i < RSC_FSPHASE_NIDS; i++)
+		if (strcmp(rsc_problem(rsc_fsphase_ids[i])->code, code) == 0)
+			return true;
+	return false;
+}
+
+static bool named(char **only, const char *code)
+{
+	for (char **c = only; c && *c; c++)
+		if (strcmp(*c, code) == 0)
+			return true;
+	return false;
+}
+
+bool rsc_fsphase_wanted(char **only)
+{
+	for (char **c = only; c && *c; c++)
+		if (rsc_fsphase_code(*c))
+			return true;
+	return false;
+}
+
+void rsc_fsphase_free(struct rsc_fsphase *f)
+{
+	free(f->fstype);
+	rsc_fsck_result_free(&f->deep_res);
+	rsc_fsck_result_free(&f->backup_res);
+	rsc_fsck_result_free(&f->repair_res);
+	free(f->backup_path);
+	free(f->why_repair);
+	if (f->pre)
+		rsc_ctx_clear(f->pre);
+	free(f->pre);
+	f->pre = NULL;
+	f->fstype = f->backup_path = f->why_repair = NULL;
+}
+
+static int say_result(const struct rsc_fsphase *f, const char *what,
+		      const struct rsc_fsck_result *res)
+{
+	_cleanup_free_ char *cmd = rsc_escape(res->command ? res->command : "?");
+	_cleanup_free_ char *lines = rsc_fsck_problems(res, 8);
+	_cleanup_free_ char *l = lines ? rsc_escape(lines) : NULL;
+	_cleanup_free_ char *why = res->reason ? rsc_escape(res->reason) : NULL;
+
+	if (!cmd || !lines || !l || (res->reason && !why))
+		return -ENOMEM;
+	fprintf(f->msg, "  %s: %s: %s (exit status %d, %.1f s)%s%s\n", what, cmd,
+		rsc_fsck_verdict_name(res->verdict), res->status, res->elapsed_ms / 1000.0,
+		why ? "; " : "", why ? why : "");
+	if (*l)
+		fprintf(f->msg, "    %s\n", l);
+	return 0;
+}
+
+/* The repair codes named by --only that the superblock or the deep check shows now. */
+static int repair_reasons(struct rsc_fsphase *f, const char *dev, struct rsc_buf *why,
+			  struct rsc_buf *codes)
+{
+	struct rsc_ctx tmp;
+	int r;
+
+	rsc_ctx_init(&tmp, NULL, NULL);
+	r = rsc_fs_ext4_check(&tmp, dev, why);
+	for (size_t i = 0; r == 0 && i < tmp.nfindings; i++) {
+		const char *code = rsc_problem(tmp.findings[i].id)->code;
+
+		if (!rsc_fsphase_code(code) || !named(f->only, code))
+			continue;
+		if (!codes->len)
+			f->why_id = tmp.findings[i].id;
+		r = rsc_buf_printf(codes, "%s%s", codes->len ? " " : "", code);
+	}
+	rsc_ctx_clear(&tmp);
+	if (r == 0 && f->deep_res.verdict == RSC_FSCK_DAMAGED &&
+	    named(f->only, rsc_problem(PR_FS_DEEP_DAMAGED)->code)) {
+		if (!codes->len)
+			f->why_id = PR_FS_DEEP_DAMAGED;
+		r = rsc_buf_printf(codes, "%s%s", codes->len ? " " : "",
+				   rsc_problem(PR_FS_DEEP_DAMAGED)->code);
+	}
+	return r;
+}
+
+static int backup_path(struct rsc_fsphase *f, const struct rsc_volume *v, struct rsc_buf *why)
+{
+	struct rsc_buf b = { 0 };
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int r;
+
+	if (f->backup) {
+		f->backup_path = strdup(f->backup);
+		return f->backup_path ? 0 : -ENOMEM;
+	}
+	if (mkdir("/var/lib/sshrescue", 0700) < 0 && errno != EEXIST)
+		return fail(why, -errno, "cannot create /var/lib/sshrescue: %s", strerror(errno));
+	if (mkdir(RSC_FS_BACKUP_DIR, 0700) < 0 && errno != EEXIST)
+		return fail(why, -errno, "cannot create %s: %s", RSC_FS_BACKUP_DIR,
+			    strerror(errno));
+	if (!gmtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm))
+		return -EIO;
+	/* the UUID is libblkid's, printable hex and dashes; anything else is left out */
+	r = rsc_buf_printf(&b, "%s/%s-", RSC_FS_BACKUP_DIR, f->fstype);
+	for (const char *u = v->uuid ? v->uuid : ""; r == 0 && *u; u++)
+		if ((*u >= '0' && *u <= '9') || (*u >= 'a' && *u <= 'f') || *u == '-')
+			r = rsc_buf_add(&b, u, 1);
+	if (r == 0)
+		r = rsc_buf_printf(&b, "-%s.qcow2", stamp);
+	if (r < 0)
+		return r;
+	f->backup_path = rsc_buf_steal(&b);
+	return 0;
+}
+
+static int repair(struct rsc_fsphase *f, const struct rsc_volume *v, const char *dev,
+		  struct rsc_buf *why)
+{
+	struct rsc_buf codes = { 0 };
+	int r;
+
+	if (!rsc_fsck_supported(f->fstype, RSC_FSCK_REPAIR))
+		return fail(why, -ENOTSUP,
+			    "sshrescue cannot repair %s filesystems; nothing was changed (run the "
+			    "filesystem's own repair tool on the unmounted device)",
+			    f->fstype);
+	r = repair_reasons(f, dev, why, &codes);
+	if (r < 0) {
+		rsc_buf_free(&codes);
+		return r;
+	}
+	if (codes.len == 0) {
+		fprintf(f->msg, "Filesystem: none of the asked problems is on the filesystem now; "
+				"no repair.\n\n");
+		rsc_buf_free(&codes);
+		return 0;
+	}
+	f->why_repair = rsc_buf_steal(&codes);
+	fprintf(f->msg, "Filesystem repair (asked for %s), before the read-write mount:\n",
+		f->why_repair);
+	if (!f->no_backup) {
+		r = backup_path(f, v, why);
+		if (r == 0)
+			r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_BACKUP, f->backup_path, NULL,
+					 &f->backup_res);
+		if (r < 0)
+			return r;
+		r = say_result(f, "metadata backup", &f->backup_res);
+		if (r < 0)
+			return r;
+		if (f->backup_res.verdict != RSC_FSCK_DONE)
+			return fail(why, -EIO,
+				    "the metadata backup failed, so nothing was repaired "
+				    "(--fs-backup FILE names another place; --no-fs-backup repairs "
+				    "without a backup)");
+	} else {
+		fprintf(f->msg, "  metadata backup: skipped (--no-fs-backup)\n");
+	}
+	r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress, &f->repair_res);
+	if (r == 0)
+		r = say_result(f, "repair", &f->repair_res);
+	if (r < 0)
+		return r;
+	fputc('\n', f->msg);
+	if (f->repair_res.verdict == RSC_FSCK_LEFT || f->repair_res.verdict == RSC_FSCK_FAILED)
+		return fail(why, -EUCLEAN,
+			    "%s could not repair the filesystem (%s), so it is not mounted "
+			    "read-write; nothing else was changed",
+			    f->repair_res.tool, rsc_fsck_verdict_name(f->repair_res.verdict));
+	return 0;
+}
+
+int rsc_fsphase_hook(const struct rsc_volume *v, const char *dev, void *arg, struct rsc_buf *why)
+{
+	struct rsc_fsphase *f = arg;
+	bool repairing = f->repair && rsc_fsphase_wanted(f->only);
+	int r;
+
+	f->fstype = strdup(v->fstype ? v->fstype : "unknown");
+	if (!f->fstype)
+		return -ENOMEM;
+	if (f->deep || (repairing && named(f->only, rsc_problem(PR_FS_DEEP_DAMAGED)->code))) {
+		r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_DEEP, NULL, f->progress, &f->deep_res);
+		if (r < 0)
+			return r;
+	}
+	r = repairing ? repair(f, v, dev, why) : 0;
+	if (r < 0 || !f->repair || !rsc_fsck_supported(f->fstype, RSC_FSCK_REPAIR))
+		return r;
+	/* the superblock as the read-write mount will find it (an ext* filesystem) */
+	f->pre = calloc(1, sizeof(*f->pre));
+	if (!f->pre)
+		return -ENOMEM;
+	rsc_ctx_init(f->pre, NULL, NULL);
+	r = rsc_fs_ext4_check(f->pre, dev, why);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) { /* judged as "not checked" by the report: no finding, not fatal */
+		rsc_ctx_clear(f->pre);
+		free(f->pre);
+		f->pre = NULL;
+		rsc_buf_reset(why);
+	}
+	return 0;
+}
+
+int rsc_fsphase_log_plan(const struct rsc_fsphase *f, struct rsc_root *root, struct rsc_plan *p)
+{
+	const struct rsc_fsck_result *res = &f->repair_res;
+	const char *code = rsc_problem(f->why_id)->code;
+	struct stat st;
+	struct rsc_buf path = { 0 }, b = { 0 };
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int r;
+
+	if (res->verdict == RSC_FSCK_NOT_RUN)
+		return 0;
+	if (!gmtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm))
+		return -EIO;
+	r = rsc_buf_printf(&path, LOG_DIR "/fsck-%s.log", stamp);
+	if (r == 0)
+		r = rsc_buf_printf(&b,
+				   "sshrescue repaired this filesystem before mounting it (%s)\n"
+				   "asked for: %s\ncommand: %s\nexit status: %d (%s)\n",
+				   stamp, f->why_repair ? f->why_repair : "?",
+				   res->command ? res->command : "?", res->status,
+				   rsc_fsck_verdict_name(res->verdict));
+	if (r == 0 && f->backup_path)
+		r = rsc_buf_printf(&b,
+				   "metadata backup, on the helper machine: %s\n"
+				   "(restore the metadata with: e2image -r %s DEVICE)\n",
+				   f->backup_path, f->backup_path);
+	else if (r == 0)
+		r = rsc_buf_adds(&b, "metadata backup: none (--no-fs-backup)\n");
+	if (r == 0)
+		r = rsc_buf_printf(&b, "output%s:\n%s", res->truncated ? " (first 1 MiB)" : "",
+				   res->output ? res->output : "");
+	if (r == 0 &&
+	    (rsc_root_stat(root, "/var/log", &st, RSC_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(f->msg, "The victim has no /var/log directory: the repair's log is only "
+				"what is shown here.\n\n");
+		goto out;
+	}
+	if (r == 0 && rsc_root_stat(root, LOG_DIR, &st, RSC_NOFOLLOW) == -ENOENT)
+		r = rsc_plan_mkdir(p, code, LOG_DIR, 0755, 0, 0,
+				   "the directory of sshrescue's logs");
+	if (r == 0)
+		r = rsc_plan_write(p, code, path.data, b.data, b.len, 0600, 0, 0,
+				   "what the filesystem repair did, for later");
+out:
+	rsc_buf_free(&path);
+	rsc_buf_free(&b);
+	return r;
+}

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fsck.c - the checkers of each filesystem, as a table (fsck.h).
+ *
+ * Exit statuses, from the checkers' manuals: e2fsck 0 no errors, 1 errors
+ * corrected, 2 corrected and the system should reboot, 4 errors left
+ * uncorrected (with -n: any error found), 8 operational error, 16 usage,
+ * 32 cancelled, 128 shared-library error; xfs_repair -n 1 when corruption was
+ * found, xfs_repair 2 when the log must first be replayed by a mount;
+ * btrfs check non-zero when it found errors or could not open the device.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsck.h"
+#include "runprog.h"
+#include "util.h"
+
+#define OUTPUT_MAX	(1u << 20)
+#define DEEP_TIMEOUT_MS (2L * 3600 * 1000) /* read-only: safe to stop; 2 h covers TiB */
+#define NO_TIMEOUT	-1L		   /* a repair is never killed half-way */
+
+typedef enum rsc_fsck_verdict (*verdict_fn)(int status);
+
+static enum rsc_fsck_verdict e2fsck_deep(int st)
+{
+	if (st == 0)
+		return RSC_FSCK_CLEAN;
+	return st == 4 ? RSC_FSCK_DAMAGED : RSC_FSCK_FAILED;
+}
+
+static enum rsc_fsck_verdict e2fsck_repair(int st)
+{
+	if (st >= 8)
+		return RSC_FSCK_FAILED;
+	if (st & 4)
+		return RSC_FSCK_LEFT;
+	return st & 3 ? RSC_FSCK_REPAIRED : RSC_FSCK_CLEAN;
+}
+
+static enum rsc_fsck_verdict zero_or_one(int st)
+{
+	if (st == 0)
+		return RSC_FSCK_CLEAN;
+	return st == 1 ? RSC_FSCK_DAMAGED : RSC_FSCK_FAILED;
+}
+
+static enum rsc_fsck_verdict zero_done(int st)
+{
+	return st == 0 ? RSC_FSCK_DONE : RSC_FSCK_FAILED;
+}
+
+struct checker {
+	const char *fstypes; /* " ext2 ext3 ext4 " */
+	enum rsc_fsck_mode mode;
+	const char *tool;
+	const char *package; /* Debian's, for "not installed" */
+	bool progress;	     /* takes -C 3: progress lines on its fd 3 */
+	const char *argv[8]; /* "@DEV" and "@FILE" are replaced */
+	verdict_fn verdict;
+	long timeout_ms;
+	const char *cannot_open; /* words of its output that mean it never read the device */
+};
+
+static const struct checker checkers[] = {
+	{ " ext2 ext3 ext4 ",
+	  RSC_FSCK_DEEP,
+	  "e2fsck",
+	  "e2fsprogs",
+	  true,
+	  { "e2fsck", "-f", "-n", "@DEV" },
+	  e2fsck_deep,
+	  DEEP_TIMEOUT_MS,
+	  NULL },
+	{ " ext2 ext3 ext4 ",
+	  RSC_FSCK_REPAIR,
+	  "e2fsck",
+	  "e2fsprogs",
+	  true,
+	  { "e2fsck", "-f", "-y", "@DEV" },
+	  e2fsck_repair,
+	  NO_TIMEOUT,
+	  NULL },
+	{ " ext2 ext3 ext4 ",
+	  RSC_FSCK_BACKUP,
+	  "e2image",
+	  "e2fsprogs",
+	  false,
+	  { "e2image", "-Q", "@DEV", "@FILE" },
+	  zero_done,
+	  DEEP_TIMEOUT_MS,
+	  NULL },
+	{ " xfs ",
+	  RSC_FSCK_DEEP,
+	  "xfs_repair",
+	  "xfsprogs",
+	  false,
+	  { "xfs_repair", "-n", "@DEV" },
+	  zero_or_one,
+	  DEEP_TIMEOUT_MS,
+	  "couldn't initialize XFS library" },
+	{ " btrfs ",
+	  RSC_FSCK_DEEP,
+	  "btrfs check",
+	  "btrfs-progs",
+	  false,
+	  { "btrfs", "check", "--readonly", "@DEV" },
+	  zero_or_one,
+	  DEEP_TIMEOUT_MS,
+	  "cannot open" },
+};
+
+static const struct checker *find(const char *fstype, enum rsc_fsck_mode mode)
+{
+	char key[40];
+
+	if (!fstype || strlen(fstype) > sizeof(key) - 3 || strchr(fstype, ' '))
+		return NULL;
+	snprintf(key, sizeof(key), " %s ", fstype);
+	for (size_t i = 0; i < ARRAY_SIZE(checkers); i++)
+		if (checkers[i].mode == mode && strstr(checkers[i].fstypes, key))
+			return &checkers[i];
+	return NULL;
+}
+
+bool rsc_fsck_supported(const char *fstype, enum rsc_fsck_mode mode)
+{
+	return find(fstype, mode) != NULL;
+}
+
+static const char *const verdict_names[] = {
+	[RSC_FSCK_NOT_RUN] = "not run",	 [RSC_FSCK_CLEAN] = "clean",
+	[RSC_FSCK_DAMAGED] = "damaged",	 [RSC_FSCK_REPAIRED] = "repaired",
+	[RSC_FSCK_LEFT] = "errors left", [RSC_FSCK_FAILED] = "failed",
+	[RSC_FSCK_DONE] = "done",
+};
+
+const char *rsc_fsck_verdict_name(enum rsc_fsck_verdict v)
+{
+	return (size_t)v < ARRAY_SIZE(verdict_names) ? verdict_names[v] : "?";
+}
+
+void rsc_fsck_result_free(struct rsc_fsck_result *res)
+{
+	free(res->command);
+	free(res->output);
+	free(res->reason);
+	memset(res, 0, sizeof(*res));
+}
+
+/* e2fsck -C 3 writes "PASS CURRENT MAX DEVICE" lines; draw one line on the terminal. */
+static void draw_progress(const char *line, void *arg)
+{
+	FILE *tty = arg;
+	unsigned pass;
+	unsigned long long cur, max;
+
+	if (sscanf(line, "%u %llu %llu", &pass, &cur, &max) != 3 || max == 0 || cur > max)
+		return;
+	fprintf(tty, "\r  e2fsck: pass %u of 5, %3llu%%  ", pass, cur * 100 / max);
+	fflush(tty);
+}
+
+static int failed(struct rsc_fsck_result *res, const char *fmt, ...) _printf_(2, 3);
+
+static int failed(struct rsc_fsck_result *res, const char *fmt, ...)
+{
+	struct rsc_buf b = { 0 };
+	va_list ap;
+	int r;
+
+	res->verdict = RSC_FSCK_FAILED;
+	va_start(ap, fmt);
+	r = rsc_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	free(res->reason);
+	res->reason = rsc_buf_steal(&b);
+	return 0;
+}
+
+/* Fill argv (at most 8 words) and the printable command from the template. */
+static int build_argv(const struct checker *c, const char *dev, const char *file, bool progress,
+		      char *argv[12], struct rsc_buf *cmd)
+{
+	size_t n = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c->argv) && c->argv[i]; i++) {
+		const char *w = c->argv[i];
+
+		if (strcmp(w, "@DEV") == 0)
+			w = dev;
+		else if (strcmp(w, "@FILE") == 0)
+			w = file;
+		if (i == 1 && progress) { /* the progress option goes right after the name */
+			argv[n++] = (char *)"-C";
+			argv[n++] = (char *)"3";
+		}
+		argv[n++] = (char *)w;
+		r |= rsc_buf_printf(cmd, "%s%s", i ? " " : "", w);
+	}
+	argv[n] = NULL;
+	return r < 0 ? -ENOMEM : 0;
+}
+
+int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, const char *file,
+		 FILE *progress, struct rsc_fsck_result *res)
+{
+	const struct checker *c = find(fstype, mode);
+	struct rsc_buf out = { 0 }, cmd = { 0 };
+	struct rsc_spawn how = { .fd3 = -1,
+				 .flags = RSC_SPAWN_STDERR | RSC_SPAWN_TRUNCATE,
+				 .cap = OUTPUT_MAX };
+	char *argv[12];
+	struct stat st;
+	long t0;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	res->mode = mode;
+	res->status = -1;
+	if (!c)
+		return failed(res, "no checker is known for %s filesystems",
+			      fstype ? fstype : "unknown");
+	res->tool = c->tool;
+	if (mode == RSC_FSCK_BACKUP && (!file || lstat(file, &st) == 0))
+		return failed(res, "the backup file %s exists already; name a new one",
+			      file ? file : "(none)");
+	how.timeout_ms = c->timeout_ms;
+	if (c->progress && progress) {
+		how.on_line = draw_progress;
+		how.arg = progress;
+	}
+	r = build_argv(c, dev, file, c->progress && progress, argv, &cmd);
+	if (r < 0)
+		return r;
+	res->command = rsc_buf_steal(&cmd);
+	t0 = rsc_now_ms();
+	r = rsc_spawn_run(argv, &how, &out, &res->status);
+	res->elapsed_ms = rsc_now_ms() - t0;
+	if (how.on_line)
+		fprintf(progress, "\r%60s\r", "");
+	res->output = rsc_buf_steal(&out);
+	if (!res->output)
+		res->output = strdup("");
+	if (!res->output)
+		return -ENOMEM;
+	if (r == -EFBIG) {
+		res->truncated = true;
+		r = 0;
+	}
+	if (r == -ENOENT)
+		return failed(res, "%s is not installed on this helper", c->package);
+	if (r == -ETIMEDOUT)
+		return failed(res, "%s did not finish within its time limit and was stopped",
+			      c->tool);
+	if (r == -ECHILD)
+		return failed(res, "%s was killed by a signal", c->tool);
+	if (r < 0)
+		return failed(res, "%s could not be run", c->tool);
+	res->verdict = c->verdict(res->status);
+	if (res->verdict == RSC_FSCK_DAMAGED && c->cannot_open &&
+	    strstr(res->output, c->cannot_open))
+		return failed(res, "%s could not open the device", c->tool);
+	if (res->verdict == RSC_FSCK_FAILED) {
+		if (failed(res, "%s stopped with exit status %d (an operational error)", c->tool,
+			   res->status) < 0)
+			return -ENOMEM;
+	}
+	if (mode == RSC_FSCK_BACKUP && res->verdict != RSC_FSCK_DONE && file)
+		unlink(file); /* a partial backup must not look like a good one */
+	return 0;
+}
+
+/* Lines that are the checker's chatter, not a problem or a change. */
+static bool chatter(const char *l, size_t n)
+{
+	static const char *const prefixes[] = {
+		"e2fsck ",	  "e2image ",
+		"Pass ",	  "Phase ",
+		"        - ",	  "Checking ",
+		"Opening ",	  "[",
+		"No modify flag", "Warning: skipping journal recovery",
+		"Scanning ",	  "found ",
+		"cache ",	  "Counting ",
+		"Adding ",	  "Running ",
+		"done",		  "UUID:",
+		"Reading ",	  "Maximum ",
+		"Verify ",	  "Mount ",
+		"Traversing ",	  "Moving ",
+		"Skipping ",	  "Discard ",
+		"Searching ",	  "- ",
+	};
+
+	while (n && (*l == ' ' || *l == '\t'))
+		l++, n--;
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		size_t k = strlen(prefixes[i]);
+
+		if (n >= k && memcmp(l, prefixes[i], k) == 0)
+			return true;
+	}
+	/* e2fsck's answers to its own questions: "Fix? yes", "Clear inode? no" */
+	if ((n >= 5 && memcmp(l + n - 5, "? yes", 5) == 0) ||
+	    (n >= 4 && memcmp(l + n - 4, "? no", 4) == 0))
+		return n < 40;
+	/* e2fsck's summary: "/dev/loop0: 1234/65536 files (0.1% non-contiguous), ..." */
+	return memmem(l, n, " files (", 8) && memmem(l, n, " blocks", 7);
+}
+
+char *rsc_fsck_problems(const struct rsc_fsck_result *res, unsigned max)
+{
+	struct rsc_buf b = { 0 };
+	const char *p = res->output ? res->output : "";
+	unsigned got = 0;
+
+	while (*p && got < max) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *next = e ? e + 1 : p + n;
+
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (!chatter(p, n)) {
+			if ((got && rsc_buf_adds(&b, "; ") < 0) || rsc_buf_add(&b, p, n) < 0) {
+				rsc_buf_free(&b);
+				return NULL;
+			}
+			got++;
+		}
+		p = next;
+	}
+	if (rsc_buf_adds(&b, "") < 0)
+		return NULL;
+	return rsc_buf_steal(&b);
+}
