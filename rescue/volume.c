@@ -588,6 +588,53 @@ static int open_dir(struct volume_priv *p, int fd, const struct stat *st, unsign
 	return 0;
 }
 
+/*
+ * Loop devices that still hold the image img and will go by themselves
+ * (autoclear: a mount of ours or of the corpus just ended, the kernel is
+ * still tearing it down). Returns how many; *mounted says one of them has
+ * no autoclear (someone attached it on purpose) or is in use for longer.
+ */
+static int other_loops(const struct stat *img, bool *lasting)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *de;
+	int n = 0;
+
+	*lasting = false;
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct loop_info64 info;
+		char dev[64];
+		int fd;
+
+		if (strncmp(de->d_name, "loop", 4) != 0 || strlen(de->d_name) > 40)
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
+		fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == img->st_ino &&
+		    info.lo_device == img->st_dev) {
+			n++;
+			if (!(info.lo_flags & LO_FLAGS_AUTOCLEAR))
+				*lasting = true;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Wait (at most 5 s) until loop devices of img that are being detached are gone. */
+static void wait_detached(const struct stat *img)
+{
+	bool lasting = false;
+
+	for (int i = 0; i < 50 && other_loops(img, &lasting) > 0 && !lasting; i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+}
+
 static int open_device(struct volume_priv *p, int fd, const struct stat *st, unsigned flags,
 		       const char *t, struct rsc_buf *why)
 {
@@ -604,6 +651,9 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 			    "%s is the running system's root filesystem; use --live to work on "
 			    "the running system",
 			    t);
+	/* right after a loop device of the image was let go, its last writes may be in flight */
+	if (S_ISREG(st->st_mode))
+		wait_detached(st);
 	r = probe(p, fd, t, why);
 	if (r < 0)
 		return r;
