@@ -57,10 +57,11 @@
 #include "root.h"
 #include "util.h"
 #include "volume.h"
+#include "volume_int.h"
 
 #define LOOP_ATTACH_TRIES   16
 #define MOUNTPOINT_TEMPLATE "/run/sshrescue.XXXXXX"
-#define SIG_SLOTS	    4
+#define SIG_SLOTS	    8 /* the root and what its fstab has beside it */
 #define LISTED_NAMES	    8
 
 /* The public struct plus what only this file needs. */
@@ -71,6 +72,8 @@ struct volume_priv {
 	rsc_volume_hook *hook;
 	void *hook_arg;
 	uint64_t offset, sizelimit; /* of the partition in the target, bytes; 0 0: the whole */
+	struct rsc_beside side[RSC_BESIDE_MAX]; /* the fstab's /var, /home, … beside the root */
+	size_t nside;
 };
 
 /*
@@ -176,6 +179,7 @@ static void volume_free(struct volume_priv *p)
 	free(p->pub.label);
 	free(p->pub.loopdev);
 	free(p->pub.mountpoint);
+	free(p->pub.beside);
 	free(p);
 }
 
@@ -205,6 +209,28 @@ bool rsc_dev_is_running_root(dev_t rdev)
 	}
 	mnt_unref_table(tb);
 	return is_root;
+}
+
+char *rsc_helper_mount_of(dev_t rdev)
+{
+	struct libmnt_table *tb = mnt_new_table();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	char *found = NULL;
+
+	if (tb && it && mnt_table_parse_mtab(tb, NULL) == 0) {
+		while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
+			const char *src = mnt_fs_get_srcpath(fs), *target = mnt_fs_get_target(fs);
+			struct stat st;
+
+			if (src && src[0] == '/' && target && stat(src, &st) == 0 &&
+			    S_ISBLK(st.st_mode) && st.st_rdev == rdev)
+				found = strdup(target);
+		}
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return found;
 }
 
 char *rsc_helper_uuid_mount(const char *uuid, dev_t except)
@@ -797,6 +823,12 @@ int rsc_volume_open_how(const char *target, const struct rsc_volume_how *how,
 	} else {
 		p->pub.kind = S_ISREG(fst.st_mode) ? RSC_TARGET_IMAGE : RSC_TARGET_BLOCK;
 		r = open_device(p, fd, &fst, flags, t, why);
+		if (r == 0 && rsc_volume_mount_beside(p->side, RSC_BESIDE_MAX, p->pub.root, flags,
+						      &p->pub.beside, &p->nside) < 0) {
+			close(fd);
+			rsc_volume_close(&p->pub);
+			return fail(why, -ENOMEM, "out of memory");
+		}
 	}
 out:
 	if (fd >= 0)
@@ -818,6 +850,8 @@ int rsc_volume_close(struct rsc_volume *v)
 	if (!v)
 		return 0;
 	p = (struct volume_priv *)((char *)v - offsetof(struct volume_priv, pub));
+	rsc_volume_unmount_beside(p->side, p->nside);
+	p->nside = 0;
 	rsc_root_free(v->root);
 	v->root = NULL;
 	if (v->mountpoint) {
