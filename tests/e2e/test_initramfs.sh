@@ -4,7 +4,10 @@
 #   1. initramfs/build.sh builds it twice: the same bytes (sha256), under 16 MiB
 #   2. corpus scenarios (tests/e2e/scenarios) that `fix` repairs give their broken images
 #      (test_corpus.sh with E2E_BROKEN_OUT)
-#   3. per scenario:
+#   3. on the first scenario's image: sshrescue.mode=check (sshrescue.root=LABEL=...) prints
+#      the report and changes not a byte; a root that is not there (sshrescue.root=LABEL=
+#      no-such-disk) prints a FAILED line and opens a shell, no panic
+#   4. per scenario:
 #      before  the victim's own sshd, booted from the broken image in a VM (vm_sshd_init.sh,
 #              vm_login.sh), refuses the key of every LOGIN user and logs SSHD_SAYS
 #      rescue  the Debian kernel boots the rescue initramfs with the image as a virtio disk,
@@ -119,16 +122,152 @@ says_missing()
 	done
 }
 
-# --- 3: each scenario ---
-TIMES=
-for S in $SCENARIOS; do
+# rescue_boot IMG OUT PARAMS [QEMU ARGS...]: boot the rescue initramfs with IMG as a virtio disk
+# and PARAMS on the kernel command line; the console in OUT.log, and without CRs in OUT.txt. Waits until the VM
+# powers off (at most 600 s) or /init says FAILED (then 5 s more, for the shell it opens). Sets
+# RB_END (the time the end of the report appeared, empty without one), RB_TO_END (seconds from
+# qemu start to it), RB_TOTAL (to the end of the boot), RB_HALTED (yes: the VM powered off by
+# itself).
+rescue_boot()
+{
+	_img=$1
+	_out=$2
+	_params=$3
+	shift 3
+	_start=$(date +%s.%N)
+	# -nic none: no default NIC, whose boot ROM (iPXE) would wait a few seconds for nothing
+	setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
+		-nic none -kernel "$VMLINUZ" -initrd "$IRD" \
+		-drive "file=$_img,format=raw,if=virtio" "$@" \
+		-append "console=ttyS0 panic=-1 $_params" > "$_out.log" 2>&1 < /dev/null &
+	_qpid=$!
+	RB_END=
+	_i=0
+	while kill -0 "$_qpid" 2> /dev/null && [ $_i -lt 6000 ]; do
+		if [ -z "$RB_END" ] && grep -aq '^==== sshrescue report: END' "$_out.log"; then
+			RB_END=$(date +%s.%N)
+		fi
+		if grep -aq '^sshrescue\[[0-9.]*\]: FAILED' "$_out.log"; then
+			sleep 5
+			break
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -n "$RB_END" ] || ! grep -aq '^==== sshrescue report: END' "$_out.log" ||
+		RB_END=$(date +%s.%N)
+	RB_HALTED=yes
+	if kill -0 "$_qpid" 2> /dev/null; then
+		RB_HALTED=
+		kill "$_qpid"
+	fi
+	wait "$_qpid" 2> /dev/null
+	_done=$(date +%s.%N)
+	tr -d '\r' < "$_out.log" > "$_out.txt"
+	RB_TO_END=$(awk -v a="${RB_END:-$_done}" -v b="$_start" 'BEGIN { printf "%.1f", a - b }')
+	RB_TOTAL=$(awk -v a="$_done" -v b="$_start" 'BEGIN { printf "%.1f", a - b }')
+}
+
+# scn_load NAME: the fields of a corpus scenario.
+scn_load()
+{
 	LOGIN=alice
 	EXPECT=
 	SSHD_SAYS=
 	SSHD_STARTS=yes
 	unset -f scn_break 2> /dev/null
 	# shellcheck disable=SC1090 # a scenario file
-	. "$SCN_SRC/$S.scn"
+	. "$SCN_SRC/$1.scn"
+}
+
+# --- 3: check mode and a failure, on the first scenario's broken image ---
+FIRST=${SCENARIOS%% *}
+scn_load "$FIRST"
+IMG=$BROKEN/$FIRST.img
+D=$E2E_TMP/modes
+mkdir -p "$D" || e2e_die "mkdir"
+_sha0=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+rescue_boot "$IMG" "$D/check" \
+	'sshrescue.mode=check sshrescue.then=poweroff sshrescue.root=LABEL=e2e-victim'
+_sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+_why=
+grep -q '^==== sshrescue report: END (mode check, status 4) ====$' "$D/check.txt" ||
+	_why="$_why no check report with status 4 on the console;"
+for _c in $EXPECT; do
+	grep -qF "[${_c%@*}]" "$D/check.txt" || _why="$_why $_c not in the report;"
+done
+grep -q 'victim root: /dev/vda (ext4), from sshrescue.root=LABEL=e2e-victim' "$D/check.txt" ||
+	_why="$_why sshrescue.root=LABEL= did not find /dev/vda;"
+grep -q 'report not written to the victim' "$D/check.txt" || _why="$_why report saved in check mode;"
+[ "$_sha0" = "$_sha1" ] || _why="$_why check mode changed the image;"
+[ -n "$RB_HALTED" ] || _why="$_why the VM did not power off by itself;"
+if [ -z "$_why" ]; then
+	e2e_pass "check mode ($FIRST, sshrescue.root=LABEL=e2e-victim): report after $RB_TO_END s," \
+		"status 4, $EXPECT reported, image sha256 unchanged, nothing saved, powered off"
+else
+	e2e_fail "check mode:${_why%;}"
+	grep -v '^\[' "$D/check.txt" | tail -n 20 | sed 's/^/  /'
+fi
+rescue_boot "$IMG" "$D/fail" \
+	'sshrescue.mode=fix sshrescue.then=poweroff sshrescue.root=LABEL=no-such-disk sshrescue.wait=3'
+_sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+_why=
+grep -q 'FAILED: sshrescue.root=LABEL=no-such-disk: no such device after 3 s' "$D/fail.txt" ||
+	_why="$_why no FAILED line naming the missing root;"
+grep -q "busybox shell; 'reboot -f'" "$D/fail.txt" || _why="$_why no shell offered;"
+grep -q 'Kernel panic' "$D/fail.txt" && _why="$_why kernel panic;"
+[ -z "$RB_HALTED" ] || _why="$_why the VM stopped instead of waiting in the shell;"
+[ "$_sha0" = "$_sha1" ] || _why="$_why the failed boot changed the image;"
+if [ -z "$_why" ]; then
+	e2e_pass "a failure (sshrescue.root=LABEL=no-such-disk): FAILED line naming it, a shell," \
+		"no panic, image unchanged"
+else
+	e2e_fail "failure path:${_why%;}"
+	grep -v '^\[' "$D/fail.txt" | tail -n 20 | sed 's/^/  /'
+fi
+
+# A separate /home (the victim's fstab: LABEL=e2e-home): the first scenario's image with its
+# /home moved to a second disk; fix mode must repair the files on that disk.
+SEP=$E2E_TMP/separate
+mkdir -p "$SEP/mnt" "$SEP/home" || e2e_die "mkdir"
+cp --sparse=always "$IMG" "$SEP/root.img" || e2e_die "cp"
+# shellcheck disable=SC2016 # expanded by the inner shell
+if ! unshare -m --propagation private sh -c 'mount -o loop "$1/root.img" "$1/mnt" &&
+	cp -a "$1/mnt/home/." "$1/home/" && rm -rf "$1/mnt/home/"* &&
+	printf "LABEL=e2e-home /home ext4 defaults 0 2\n" >> "$1/mnt/etc/fstab" &&
+	umount "$1/mnt"' sh "$SEP" > "$SEP/setup.log" 2>&1 || ! e2e_loop_wait "$SEP/root.img" ||
+	! mke2fs -q -F -t ext4 -L e2e-home -d "$SEP/home" "$SEP/home.img" 64M \
+		>> "$SEP/setup.log" 2>&1; then
+	e2e_die "making the separate /home: $(cat "$SEP/setup.log")"
+fi
+rescue_boot "$SEP/root.img" "$SEP/rescue" 'sshrescue.mode=fix sshrescue.then=poweroff' \
+	-drive "file=$SEP/home.img,format=raw,if=virtio"
+_why=
+grep -q 'separate /home: /dev/vdb (ext4), from the victim' "$SEP/rescue.txt" ||
+	_why="$_why /home not found through the fstab;"
+for _c in $EXPECT; do
+	grep -qF "[${_c%@*}]" "$SEP/rescue.txt" || _why="$_why $_c not in the report;"
+done
+sed -n '/^== check after the fix/,/^==== sshrescue report: END/p' "$SEP/rescue.txt" |
+	grep -q '^0 errors' || _why="$_why errors left after the fix;"
+grep -q 'report written to the victim' "$SEP/rescue.txt" || _why="$_why report not saved;"
+[ -n "$RB_HALTED" ] || _why="$_why the VM did not power off by itself;"
+# what was fixed is on the /home disk, not in the root's own /home, which stays empty
+_n=$(debugfs -R 'ls -p /home' "$SEP/root.img" 2> /dev/null |
+	awk -F / 'NF > 5 && $6 != "." && $6 != ".."' | wc -l)
+[ "$_n" -eq 0 ] || _why="$_why the root's own /home was written ($_n entries);"
+if [ -z "$_why" ]; then
+	e2e_pass "separate /home ($FIRST, fstab LABEL=e2e-home on a second disk): found, fixed there," \
+		"report after $RB_TO_END s, saved, powered off"
+else
+	e2e_fail "separate /home:${_why%;}"
+	grep -v '^\[' "$SEP/rescue.txt" | tail -n 25 | sed 's/^/  /'
+fi
+
+# --- 4: each scenario: refused, rescued, accepted ---
+TIMES=
+for S in $SCENARIOS; do
+	scn_load "$S"
 	IMG=$BROKEN/$S.img
 	D=$E2E_TMP/$S
 	mkdir -p "$D" || e2e_die "mkdir"
@@ -149,32 +288,11 @@ for S in $SCENARIOS; do
 	fi
 	# rescue: boot the initramfs on the broken image
 	_sha0=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
-	_start=$(date +%s.%N)
-	setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
-		-kernel "$VMLINUZ" -initrd "$IRD" -drive "file=$IMG,format=raw,if=virtio" \
-		-append 'console=ttyS0 panic=-1 sshrescue.mode=fix sshrescue.then=poweroff' \
-		> "$D/rescue.log" 2>&1 < /dev/null &
-	_qpid=$!
-	_end=
-	_i=0
-	while kill -0 "$_qpid" 2> /dev/null && [ $_i -lt 6000 ]; do
-		if [ -z "$_end" ] && grep -aq '^==== sshrescue report: END' "$D/rescue.log"; then
-			_end=$(date +%s.%N)
-		fi
-		grep -aq '^sshrescue\[[0-9.]*\]: FAILED' "$D/rescue.log" && break
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ -n "$_end" ] || ! grep -aq '^==== sshrescue report: END' "$D/rescue.log" ||
-		_end=$(date +%s.%N)
-	_halted=yes
-	if kill -0 "$_qpid" 2> /dev/null; then
-		_halted=
-		kill "$_qpid"
-	fi
-	wait "$_qpid" 2> /dev/null
-	_done=$(date +%s.%N)
-	tr -d '\r' < "$D/rescue.log" > "$D/rescue.txt"
+	rescue_boot "$IMG" "$D/rescue" 'sshrescue.mode=fix sshrescue.then=poweroff'
+	_halted=$RB_HALTED
+	_end=$RB_END
+	_to_end=$RB_TO_END
+	_total=$RB_TOTAL
 	_why=
 	if grep -q '^sshrescue\[[0-9.]*\]: FAILED' "$D/rescue.txt"; then
 		_why="$_why $(grep '^sshrescue\[[0-9.]*\]: FAILED' "$D/rescue.txt" | head -n 1);"
@@ -194,8 +312,6 @@ for S in $SCENARIOS; do
 	sed -n '/^== check after the fix/,/^==== sshrescue report: END/p' "$D/rescue.txt" |
 		grep -q '^0 errors' || _why="$_why errors left after the fix;"
 	grep -q 'report written to the victim' "$D/rescue.txt" || _why="$_why report not saved;"
-	_to_end=$(awk -v a="${_end:-$_done}" -v b="$_start" 'BEGIN { printf "%.1f", a - b }')
-	_total=$(awk -v a="$_done" -v b="$_start" 'BEGIN { printf "%.1f", a - b }')
 	if [ -z "$_why" ]; then
 		e2e_pass "$S rescue: report on the serial console after ${_to_end} s" \
 			"(qemu start to its end; powered off after ${_total} s), status $_status," \
@@ -224,8 +340,8 @@ for S in $SCENARIOS; do
 	grep -q '100600' "$D/logdir.txt" || _why="$_why the report files are not 0600;"
 	if [ -z "$_why" ]; then
 		e2e_pass "$S image: check on the host finds no error; /var/log/sshrescue holds" \
-			"$(awk '$NF ~ /-fix\.(txt|json)$/ { printf "%s ", $NF }' "$D/logdir.txt")" \
-			"last.txt last.json (0600)"
+			"$(awk '$NF ~ /-fix\.(txt|json)$/ { printf "%s, ", $NF }' "$D/logdir.txt")last.txt" \
+			"and last.json (0600)"
 	else
 		e2e_fail "$S image:${_why%;}"
 	fi

@@ -16,12 +16,13 @@ shift 5
 PORT=2222
 ip link set lo up || exit 1
 : > "$LOG"
-# setpriv --pdeathsig: qemu goes too if this shell is killed
+# setpriv --pdeathsig: qemu goes too if this shell is killed. romfile=: no boot ROM (iPXE) for
+# the NIC, it would only wait a few seconds.
 setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
 	-kernel "$KERNEL" -initrd "$INITRD" \
 	-drive "file=$IMAGE,format=raw,if=virtio,readonly=on" \
 	-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$PORT-:22" \
-	-device virtio-net-pci,netdev=n0 \
+	-device virtio-net-pci,netdev=n0,romfile= \
 	-append 'console=ttyS0 panic=-1 quiet' >> "$LOG" 2>&1 < /dev/null &
 QPID=$!
 t0=$(date +%s)
