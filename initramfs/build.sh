@@ -18,11 +18,14 @@ IRD_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 IRD_MODULES_DEFAULT="virtio_pci virtio_blk virtio_scsi nvme xen-blkfront hv_storvsc vmw_pvscsi
 ahci ata_piix sd_mod loop ext4 xfs btrfs"
 # Programs besides sshrescue: NAME:WHERE-IN-THE-IMAGE:PACKAGE. sshrescue runs ssh-keygen (new
-# host keys) and dpkg-deb (files restored from a package archive); e2fsck and xfs_repair are
-# what a report tells the operator to run, from the shell of sshrescue.mode=shell; /init finds
-# the filesystems with blkid (busybox has none; it uses the libblkid sshrescue needs anyway).
+# host keys), dpkg-deb (files restored from a package archive) and the filesystems' own checkers
+# (check --deep: e2fsck -fn, xfs_repair -n, btrfs check --readonly; the fs.errors fix: e2image
+# -Q, then e2fsck -fy), which are also what the operator may run from the shell of
+# sshrescue.mode=shell; /init finds the filesystems with blkid (busybox has none; it uses the
+# libblkid sshrescue needs anyway).
 IRD_TOOLS_DEFAULT="ssh-keygen:usr/bin:openssh-client dpkg-deb:usr/bin:dpkg
-e2fsck:usr/sbin:e2fsprogs xfs_repair:usr/sbin:xfsprogs blkid:usr/sbin:util-linux"
+e2fsck:usr/sbin:e2fsprogs e2image:usr/sbin:e2fsprogs xfs_repair:usr/sbin:xfsprogs
+btrfs:usr/bin:btrfs-progs blkid:usr/sbin:util-linux"
 
 ird_usage()
 {
@@ -39,8 +42,8 @@ Build the sshrescue rescue initramfs (a compressed cpio archive).
   --modules "M ..."      the modules to put in, with their dependencies and soft dependencies
                          (default: $(printf '%s' "$IRD_MODULES_DEFAULT" | tr '\n' ' '))
   --add-modules "M ..."  more modules besides those
-  --without TOOL         leave out TOOL: e2fsck, xfs_repair or dpkg-deb (without it, no file is
-                         restored from a package archive); repeatable
+  --without TOOL         leave out TOOL: e2fsck, e2image, xfs_repair, btrfs or dpkg-deb (then
+                         what needs it says it is missing); repeatable
   --init FILE            the /init to use (default: $IRD_TOP/initramfs/init)
   --bare                 only busybox, the modules and /init: no sshrescue, libraries or tools
                          (the e2e test boots the victim's own sshd with one)
@@ -123,9 +126,9 @@ gzip | xz | zstd | none) ;;
 esac
 for _w in $WITHOUT; do
 	case $_w in
-	e2fsck | xfs_repair | dpkg-deb) ;;
+	e2fsck | e2image | xfs_repair | btrfs | dpkg-deb) ;;
 	# sshrescue's host key fix needs ssh-keygen, /init needs blkid
-	*) ird_usage_error "--without $_w: only e2fsck, xfs_repair or dpkg-deb can be left out" ;;
+	*) ird_usage_error "--without $_w: only e2fsck, e2image, xfs_repair, btrfs or dpkg-deb" ;;
 	esac
 done
 MTIME=${SOURCE_DATE_EPOCH:-0}
