@@ -7,12 +7,12 @@ set -eu
 # recommends it, and recommends are not installed here. rpm: rpm --root --verify of rpm
 # victims (check packages), rpmbuild for its unit test. The rescue initramfs (initramfs/build.sh)
 # and its e2e test: busybox-static, kmod (modprobe), binutils (strip), zstd, xfsprogs
-# (xfs_repair), qemu-system-x86 and a kernel with modules to put in and to boot
-# (linux-image-amd64: installs /boot/vmlinuz-V and /lib/modules/V).
+# (xfs_repair), btrfs-progs (btrfs), qemu-system-x86 and a kernel with modules to put in and to
+# boot (linux-image-amd64: installs /boot/vmlinuz-V and /lib/modules/V).
 PKGS="gcc make cmake pkg-config clang clang-format libclang-rt-14-dev
 libext2fs-dev libblkid-dev libmount-dev libjson-c-dev libcmocka-dev libelf-dev libssl-dev dpkg
 e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils rpm
-busybox-static kmod binutils zstd xfsprogs qemu-system-x86 linux-image-amd64"
+busybox-static kmod binutils zstd xfsprogs btrfs-progs qemu-system-x86 linux-image-amd64"
 
 missing=""
 for p in $PKGS; do
