@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include <blkid.h>
-#include <libmount.h>
 
 #include "cmd.h"
 #include "fstab.h"
@@ -124,23 +123,6 @@ static void identify(struct device *d, const char *path)
 		d->partuuid = dup_value(pr, "PART_ENTRY_UUID");
 	}
 	blkid_free_probe(pr);
-}
-
-/* Where the helper has the device rdev mounted. */
-static void helper_mount(struct libmnt_table *tb, struct device *d, dev_t rdev)
-{
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs;
-
-	while (it && !d->mounted && mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *src = mnt_fs_get_srcpath(fs), *target = mnt_fs_get_target(fs);
-		struct stat st;
-
-		if (src && src[0] == '/' && target && stat(src, &st) == 0 && S_ISBLK(st.st_mode) &&
-		    st.st_rdev == rdev)
-			d->mounted = strdup(target);
-	}
-	mnt_free_iter(it);
 }
 
 /* Mount read-only like check does and look: Linux root? OS, sshd, fstab. */
@@ -248,19 +230,13 @@ static int cmp_dev(const void *a, const void *b)
 /* Read /sys/class/block into devs (sorted); returns the count or -errno. */
 static int scan(struct device **out)
 {
-	struct libmnt_table *tb = mnt_new_table();
 	struct device *devs = NULL;
 	size_t n = 0;
 	DIR *dir = opendir("/sys/class/block");
 	struct dirent *de;
 
-	if (!dir || !tb) {
-		if (dir)
-			closedir(dir);
-		mnt_unref_table(tb);
-		return -errno ? -errno : -ENOMEM;
-	}
-	mnt_table_parse_mtab(tb, NULL);
+	if (!dir)
+		return -errno;
 	while ((de = readdir(dir)) && n < DEVICES_MAX) {
 		char path[128], sys[192];
 		struct device *d, *grown;
@@ -286,13 +262,12 @@ static int scan(struct device **out)
 			device_free(d);
 			continue;
 		}
-		helper_mount(tb, d, st.st_rdev);
+		d->mounted = rsc_helper_mount_of(st.st_rdev);
 		d->clone_of = rsc_helper_uuid_mount(d->uuid, st.st_rdev);
 		d->running_root = rsc_dev_is_running_root(st.st_rdev);
 		n++;
 	}
 	closedir(dir);
-	mnt_unref_table(tb);
 	if (n)
 		qsort(devs, n, sizeof(*devs), cmp_dev);
 	*out = devs;

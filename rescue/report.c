@@ -410,6 +410,16 @@ void rsc_report_text(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE 
 				o->volume->read_only ? ", mounted read-only" : "",
 				o->volume->kind == RSC_TARGET_DIR ? "" : " in a private namespace");
 		fputc('\n', out);
+		if (o->volume->beside) {
+			/* already escaped, one line per fstab entry */
+			fprintf(out, "From the victim's fstab:\n");
+			for (const char *l = o->volume->beside; *l;) {
+				size_t n = strcspn(l, "\n");
+
+				fprintf(out, "  %.*s\n", (int)n, l);
+				l += n + (l[n] == '\n');
+			}
+		}
 	}
 	if (v) {
 		_cleanup_free_ char *os =
@@ -653,6 +663,7 @@ int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *
 		jadd_str(tgt, "label", o->volume->label, true);
 		json_object_object_add(tgt, "read_only",
 				       json_object_new_boolean(o->volume->read_only));
+		jadd_str(tgt, "beside", o->volume->beside, false);
 		json_object_object_add(tgt, "partition",
 				       o->volume->partition
 					       ? json_object_new_int((int)o->volume->partition)

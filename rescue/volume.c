@@ -57,10 +57,11 @@
 #include "root.h"
 #include "util.h"
 #include "volume.h"
+#include "volume_int.h"
 
 #define LOOP_ATTACH_TRIES   16
 #define MOUNTPOINT_TEMPLATE "/run/sshrescue.XXXXXX"
-#define SIG_SLOTS	    4
+#define SIG_SLOTS	    8 /* the root and what its fstab has beside it */
 #define LISTED_NAMES	    8
 
 /* The public struct plus what only this file needs. */
@@ -71,6 +72,8 @@ struct volume_priv {
 	rsc_volume_hook *hook;
 	void *hook_arg;
 	uint64_t offset, sizelimit; /* of the partition in the target, bytes; 0 0: the whole */
+	struct rsc_beside side[RSC_BESIDE_MAX]; /* the fstab's /var, /home, … beside the root */
+	size_t nside;
 };
 
 /*
@@ -176,6 +179,7 @@ static void volume_free(struct volume_priv *p)
 	free(p->pub.label);
 	free(p->pub.loopdev);
 	free(p->pub.mountpoint);
+	free(p->pub.beside);
 	free(p);
 }
 
@@ -205,6 +209,28 @@ bool rsc_dev_is_running_root(dev_t rdev)
 	}
 	mnt_unref_table(tb);
 	return is_root;
+}
+
+char *rsc_helper_mount_of(dev_t rdev)
+{
+	struct libmnt_table *tb = mnt_new_table();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	char *found = NULL;
+
+	if (tb && it && mnt_table_parse_mtab(tb, NULL) == 0) {
+		while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
+			const char *src = mnt_fs_get_srcpath(fs), *target = mnt_fs_get_target(fs);
+			struct stat st;
+
+			if (src && src[0] == '/' && target && stat(src, &st) == 0 &&
+			    S_ISBLK(st.st_mode) && st.st_rdev == rdev)
+				found = strdup(target);
+		}
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return found;
 }
 
 char *rsc_helper_uuid_mount(const char *uuid, dev_t except)
@@ -588,6 +614,53 @@ static int open_dir(struct volume_priv *p, int fd, const struct stat *st, unsign
 	return 0;
 }
 
+/*
+ * Loop devices that still hold the image img and will go by themselves
+ * (autoclear: a mount of ours or of the corpus just ended, the kernel is
+ * still tearing it down). Returns how many; *mounted says one of them has
+ * no autoclear (someone attached it on purpose) or is in use for longer.
+ */
+static int other_loops(const struct stat *img, bool *lasting)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *de;
+	int n = 0;
+
+	*lasting = false;
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct loop_info64 info;
+		char dev[64];
+		int fd;
+
+		if (strncmp(de->d_name, "loop", 4) != 0 || strlen(de->d_name) > 40)
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
+		fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == img->st_ino &&
+		    info.lo_device == img->st_dev) {
+			n++;
+			if (!(info.lo_flags & LO_FLAGS_AUTOCLEAR))
+				*lasting = true;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Wait (at most 5 s) until loop devices of img that are being detached are gone. */
+static void wait_detached(const struct stat *img)
+{
+	bool lasting = false;
+
+	for (int i = 0; i < 50 && other_loops(img, &lasting) > 0 && !lasting; i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+}
+
 static int open_device(struct volume_priv *p, int fd, const struct stat *st, unsigned flags,
 		       const char *t, struct rsc_buf *why)
 {
@@ -604,6 +677,9 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 			    "%s is the running system's root filesystem; use --live to work on "
 			    "the running system",
 			    t);
+	/* right after a loop device of the image was let go, its last writes may be in flight */
+	if (S_ISREG(st->st_mode))
+		wait_detached(st);
 	r = probe(p, fd, t, why);
 	if (r < 0)
 		return r;
@@ -747,6 +823,12 @@ int rsc_volume_open_how(const char *target, const struct rsc_volume_how *how,
 	} else {
 		p->pub.kind = S_ISREG(fst.st_mode) ? RSC_TARGET_IMAGE : RSC_TARGET_BLOCK;
 		r = open_device(p, fd, &fst, flags, t, why);
+		if (r == 0 && rsc_volume_mount_beside(p->side, RSC_BESIDE_MAX, p->pub.root, flags,
+						      &p->pub.beside, &p->nside) < 0) {
+			close(fd);
+			rsc_volume_close(&p->pub);
+			return fail(why, -ENOMEM, "out of memory");
+		}
 	}
 out:
 	if (fd >= 0)
@@ -768,6 +850,8 @@ int rsc_volume_close(struct rsc_volume *v)
 	if (!v)
 		return 0;
 	p = (struct volume_priv *)((char *)v - offsetof(struct volume_priv, pub));
+	rsc_volume_unmount_beside(p->side, p->nside);
+	p->nside = 0;
 	rsc_root_free(v->root);
 	v->root = NULL;
 	if (v->mountpoint) {

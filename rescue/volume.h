@@ -39,7 +39,8 @@ struct rsc_volume {
 	char *loopdev;	  /* "/dev/loopN" while attached, else NULL */
 	char *mountpoint; /* temporary mountpoint while mounted, else NULL */
 	bool read_only;
-	unsigned partition;    /* the partition opened (--partition), 0 for the whole target */
+	unsigned partition; /* the partition opened (--partition), 0 for the whole target */
+	char *beside; /* the victim's fstab filesystems mounted beside the root, or not: lines */
 	struct rsc_root *root; /* the victim root, owned by the volume */
 };
 
@@ -81,6 +82,9 @@ int rsc_volume_check_linux_root(struct rsc_root *root, struct rsc_buf *why);
 
 /* true if the block device rdev holds the running system's "/" (also for btrfs). */
 bool rsc_dev_is_running_root(dev_t rdev);
+
+/* Where the helper has the block device rdev mounted (caller frees), or NULL. */
+char *rsc_helper_mount_of(dev_t rdev);
 
 /*
  * The mountpoint (caller frees) of a filesystem the helper has mounted whose

@@ -6,11 +6,15 @@ set -eu
 # libclang-rt-14-dev: the libFuzzer and sanitizer runtimes (tests/fuzz); clang-14 only
 # recommends it, and recommends are not installed here. rpm: rpm --root --verify of rpm
 # victims (check packages), rpmbuild for its unit test. xfsprogs, btrfs-progs: the checkers
-# of check --deep and the test images they read. jq: the image tests read --json with it;
-# time: /usr/bin/time -v, peak memory in tests/bench/usage.sh.
+# of check --deep and the test images they read. The rescue initramfs (initramfs/build.sh)
+# and its e2e test: busybox-static, kmod (modprobe), binutils (strip), zstd, qemu-system-x86
+# and a kernel with modules to put in and to boot (linux-image-amd64: installs
+# /boot/vmlinuz-V and /lib/modules/V). jq: the image tests read --json with it; time:
+# /usr/bin/time -v, peak memory in tests/bench/usage.sh.
 PKGS="gcc make cmake pkg-config clang clang-format libclang-rt-14-dev
 libext2fs-dev libblkid-dev libmount-dev libjson-c-dev libcmocka-dev libelf-dev libssl-dev dpkg
-e2fsprogs xfsprogs btrfs-progs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils rpm
+e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils rpm
+busybox-static kmod binutils zstd xfsprogs btrfs-progs qemu-system-x86 linux-image-amd64
 jq time"
 
 missing=""

@@ -7,6 +7,8 @@
 #   SCENARIO  names (file names without .scn) to run only those; default: all of them
 # Writes the scoreboard (scenario x step) to BUILDDIR/e2e-scoreboard.md; docs/e2e-scoreboard.md
 # is a copy of it from a full run. E2E_KEEP=1 keeps the run's temp directory.
+# E2E_BROKEN_OUT=DIR makes the broken images only (step 0, no other step, no scoreboard): for
+# each scenario DIR/NAME.img, and the run's keys in DIR/keys/ (test_initramfs.sh boots them).
 #
 # Once per run: the cached Debian 12 root is unpacked and prepared (users, keys, host keys:
 # tests/e2e/lib.sh), then packed into one ext4 image (mke2fs -d). Per scenario: a copy of that
@@ -101,6 +103,11 @@ BASE=$E2E_TMP/base.img
 mke2fs -q -F -t ext4 -L e2e-victim -d "$E2E_ROOT" "$BASE" 320M > "$E2E_TMP/mke2fs.log" 2>&1 ||
 	e2e_die "mke2fs -d failed: $(cat "$E2E_TMP/mke2fs.log")"
 rm -rf "$E2E_ROOT"
+if [ -n "${E2E_BROKEN_OUT:-}" ]; then
+	if ! mkdir -p "$E2E_BROKEN_OUT/keys" || ! cp -p "$E2E_KEYS"/* "$E2E_BROKEN_OUT/keys/"; then
+		e2e_die "cannot copy the keys to $E2E_BROKEN_OUT/keys"
+	fi
+fi
 
 # --- results ---
 # result STEP pass|fail|na MESSAGE: one line per scenario x step
@@ -525,6 +532,14 @@ run_scenario()
 		return
 	fi
 
+	if [ -n "${E2E_BROKEN_OUT:-}" ]; then
+		if mv "$IMG" "$E2E_BROKEN_OUT/$S_NAME.img"; then
+			result 0-setup pass "broken image: $E2E_BROKEN_OUT/$S_NAME.img"
+		else
+			result 0-setup fail "cannot move the broken image to $E2E_BROKEN_OUT"
+		fi
+		return
+	fi
 	# 1: the breakage is real (access) / the setup works (benign)
 	case $KIND in
 	access) logins 1-login no before ;;
@@ -611,7 +626,9 @@ else
 		run_scenario "$_f"
 	done
 fi
-board_write
-e2e_say "scoreboard: $E2E_BUILDDIR/e2e-scoreboard.md"
+if [ -z "${E2E_BROKEN_OUT:-}" ]; then
+	board_write
+	e2e_say "scoreboard: $E2E_BUILDDIR/e2e-scoreboard.md"
+fi
 e2e_say "$N_PASS passed, $N_FAIL failed ($N_XFAIL xfail)"
 [ "$N_FAIL" -eq 0 ]

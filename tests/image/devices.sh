@@ -11,6 +11,7 @@
 #    devices here; /home found to be no root; nothing changed.
 # 3. A clone (another filesystem with the root's UUID, mounted in a private namespace):
 #    flagged by `devices` and by `check` (fs.uuid.clone), and not without it.
+# 4. An image whose loop device is still being detached: check waits for it.
 # ok and bad always succeed: "A && ok || bad" is an if-then-else here.
 # shellcheck disable=SC2015
 . "$(dirname "$0")/imagelib"
@@ -117,4 +118,19 @@ jq -e '.schema == "sshrescue-report" and
 	([.findings[] | select(.code == "fs.uuid.clone")] | length == 0)' "$OUT" >/dev/null &&
 	ok "no clone mounted: no fs.uuid.clone" || bad "fs.uuid.clone without a clone"
 img_no_leaks "$T/clone.img" clone
+
+# 4. Right after a mount of the image ends, its loop device is still being detached: check
+#    waits for it (at most 5 s), then sees what that mount wrote.
+mkdir -p "$T/lmnt"
+cp "$T/root.img" "$T/late.img"
+unshare -m --propagation private sh -c 'mount -o loop "$1" "$2" || exit 9
+	echo "written just before" >"$2/etc/motd" && (sleep 1; umount "$2") &
+	sleep 0.2; t0=$(date +%s%N); "$3" check --json "$1" >"$4.json" 2>"$4.err"; rc=$?
+	echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))" >"$4.rc"; wait' \
+	sh "$T/late.img" "$T/lmnt" "$IMG_BIN" "$T/late"
+read -r lrc lms <"$T/late.rc"
+[ "$lrc" -eq 0 ] && [ "$lms" -ge 700 ] && [ "$lms" -lt 6000 ] &&
+	ok "late detach: check waited ${lms} ms for the loop device, then read the image" ||
+	bad "late detach: status $lrc after ${lms} ms: $(cat "$T/late.err")"
+img_no_leaks "$T/late.img" late
 img_finish

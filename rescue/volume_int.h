@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * volume_int.h - between volume.c and volume_beside.c: the filesystems of
+ * the victim's fstab mounted beside its root.
+ */
+#ifndef RSC_VOLUME_INT_H
+#define RSC_VOLUME_INT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct rsc_root;
+struct rsc_volume;
+
+#define RSC_BESIDE_MAX 6
+
+struct rsc_beside {
+	struct rsc_volume *sub; /* opened like a root, on its own mountpoint */
+	int fd;			/* O_PATH of the bind mount's root inside the victim */
+};
+
+/*
+ * Mount the victim's /usr, /var, /var/lib, /var/log, /home, /srv of its
+ * fstab beside root (see volume_beside.c). *note_out: one line per entry
+ * looked at (owned, NULL if none). Returns 0 (whatever could not be
+ * mounted is in the note) or -ENOMEM.
+ */
+int rsc_volume_mount_beside(struct rsc_beside *side, size_t max, struct rsc_root *root,
+			    unsigned flags, char **note_out, size_t *n_out);
+
+/* Unmount and close them, last first. */
+void rsc_volume_unmount_beside(struct rsc_beside *side, size_t n);
+
+#endif

@@ -1,0 +1,361 @@
+#!/bin/sh
+# shellcheck disable=SC2034 # the scenario files set variables this script reads
+# The rescue initramfs, proven in a virtual machine (qemu TCG; see docs/initramfs.md):
+#   1. initramfs/build.sh builds it twice: the same bytes (sha256), under 16 MiB
+#   2. corpus scenarios (tests/e2e/scenarios) that `fix` repairs give their broken images
+#      (test_corpus.sh with E2E_BROKEN_OUT)
+#   3. on the first scenario's image: sshrescue.mode=check (sshrescue.root=LABEL=...) prints
+#      the report and changes not a byte; a root that is not there (sshrescue.root=LABEL=
+#      no-such-disk) prints a FAILED line and opens a shell, no panic
+#   4. per scenario:
+#      before  the victim's own sshd, booted from the broken image in a VM (vm_sshd_init.sh,
+#              vm_login.sh), refuses the key of every LOGIN user and logs SSHD_SAYS
+#      rescue  the Debian kernel boots the rescue initramfs with the image as a virtio disk,
+#              sshrescue.mode=fix sshrescue.then=poweroff console=ttyS0: the report is on the
+#              serial console (with the scenario's codes, nothing left after the fix), the VM
+#              powers off by itself; the time from qemu start to the end of the report
+#      image   sshrescue check on the host finds it repaired; /var/log/sshrescue/ on it holds
+#              the report, text and JSON
+#      after   the victim's sshd, booted from the repaired image in a VM, accepts the keys
+#
+# usage: sh test_initramfs.sh SSHRESCUE BUILDDIR [SCENARIO...]
+# Default scenarios: dir-0777 keys-0666 sshd-hostkeys-gone sshd-bogus-keyword. The kernel is
+# the newest one installed with its modules (/boot/vmlinuz-V and /lib/modules/V; tools/deps.sh
+# installs linux-image-amd64), or IRD_KERNEL=V. E2E_KEEP=1 keeps the images and console logs.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 2 ] || e2e_die "usage: $0 SSHRESCUE BUILDDIR [SCENARIO...]"
+[ -x "$1" ] || e2e_skip "sshrescue binary $1 not built"
+[ "$(id -u)" -eq 0 ] || e2e_skip "e2e tests need root (namespaces, loop devices)"
+for _t in qemu-system-x86_64 modprobe zstd strip debugfs sha256sum unshare setpriv; do
+	command -v "$_t" > /dev/null 2>&1 || e2e_skip "$_t not installed (tools/deps.sh)"
+done
+IRD_SRC=$(cd "$(dirname "$0")/../../initramfs" && pwd) || e2e_die "no initramfs/ directory"
+SCN_SRC=$(cd "$(dirname "$0")/scenarios" && pwd) || e2e_die "no scenarios directory"
+
+# The kernel: IRD_KERNEL, else the newest with both its image and its modules.
+KVER=${IRD_KERNEL:-}
+if [ -z "$KVER" ]; then
+	for _d in /lib/modules/*; do
+		_v=${_d##*/}
+		[ -f "/boot/vmlinuz-$_v" ] && [ -s "$_d/modules.dep" ] && KVER=$_v
+	done
+fi
+[ -n "$KVER" ] || e2e_skip "no kernel with modules installed (apt-get install linux-image-amd64)"
+VMLINUZ=/boot/vmlinuz-$KVER
+[ -f "$VMLINUZ" ] || e2e_skip "no $VMLINUZ"
+
+BIN=$1
+BUILD=$2
+shift 2
+SCENARIOS=${*:-dir-0777 keys-0666 sshd-hostkeys-gone sshd-bogus-keyword}
+e2e_init "$BIN" "$BUILD"
+
+# --- 1: the image, reproducible and small ---
+IRD=$E2E_TMP/rescue.img
+e2e_say "kernel $KVER; building the rescue initramfs twice"
+_t0=$(date +%s)
+if sh "$IRD_SRC/build.sh" --sshrescue "$BIN" --kernel "$KVER" -o "$IRD" \
+	> "$E2E_TMP/build1.log" 2>&1 &&
+	sh "$IRD_SRC/build.sh" --sshrescue "$BIN" --kernel "$KVER" -o "$E2E_TMP/rescue2.img" \
+		> "$E2E_TMP/build2.log" 2>&1; then
+	e2e_pass "initramfs/build.sh: $(tail -n 1 "$E2E_TMP/build1.log" | sed 's/^initramfs: //')" \
+		"($(($(date +%s) - _t0)) s for both builds)"
+else
+	e2e_fail "initramfs/build.sh failed"
+	sed 's/^/  /' "$E2E_TMP/build1.log" "$E2E_TMP/build2.log" 2> /dev/null
+	e2e_finish
+fi
+_sha1=$(sha256sum < "$IRD" | cut -d ' ' -f 1)
+_sha2=$(sha256sum < "$E2E_TMP/rescue2.img" | cut -d ' ' -f 1)
+if [ "$_sha1" = "$_sha2" ]; then
+	e2e_pass "reproducible: both builds are sha256 $_sha1"
+else
+	e2e_fail "two builds differ: $_sha1 and $_sha2"
+fi
+IRD_SIZE=$(wc -c < "$IRD")
+if [ "$IRD_SIZE" -lt $((16 * 1024 * 1024)) ]; then
+	e2e_pass "size $IRD_SIZE bytes ($((IRD_SIZE / 1024)) KiB), under 16 MiB"
+else
+	e2e_fail "size $IRD_SIZE bytes: not under 16 MiB"
+fi
+# What the proof boots to run the victim's sshd: busybox, disk and net drivers, ext4.
+VMIRD=$E2E_TMP/victim-boot.img
+sh "$IRD_SRC/build.sh" --bare --compress gzip --init "$E2E_LIBDIR/vm_sshd_init.sh" \
+	--kernel "$KVER" --modules "virtio_pci virtio_blk virtio_net ext4" -o "$VMIRD" \
+	> "$E2E_TMP/build3.log" 2>&1 || e2e_die "the victim-boot initramfs: $(cat "$E2E_TMP/build3.log")"
+
+# --- 2: the broken images of the scenarios ---
+BROKEN=$E2E_TMP/broken
+mkdir -p "$BROKEN" || e2e_die "mkdir"
+# shellcheck disable=SC2086 # the scenario names
+if ! E2E_BROKEN_OUT=$BROKEN sh "$E2E_LIBDIR/test_corpus.sh" "$BIN" "$BUILD" $SCENARIOS \
+	> "$E2E_TMP/corpus.log" 2>&1; then
+	e2e_fail "test_corpus.sh could not make the broken images"
+	sed 's/^/  /' "$E2E_TMP/corpus.log"
+	e2e_finish
+fi
+
+# vm_logins IMG LOG WANT(accepted|refused) USERS: boot the victim's sshd from IMG in a VM; every
+# user's login must be WANT. Prints the users that were not; $VM_UP: how sshd came up.
+vm_logins()
+{
+	_img=$1
+	_log=$2
+	_want=$3
+	shift 3
+	unshare -n sh "$E2E_LIBDIR/vm_login.sh" "$VMLINUZ" "$VMIRD" "$_img" "$_log" \
+		"$BROKEN/keys" "$@" > "$_log.result" 2>&1
+	VM_UP=$(head -n 1 "$_log.result")
+	for _u in "$@"; do
+		grep -qx "login $_u $_want" "$_log.result" || printf ' %s' "$_u"
+	done
+}
+
+# says_missing LOG: the lines of SSHD_SAYS that LOG does not contain.
+says_missing()
+{
+	printf '%s\n' "$SSHD_SAYS" | while IFS= read -r _l; do
+		[ -z "$_l" ] || grep -aqF -- "$_l" "$1" || printf '%s\n' "$_l"
+	done
+}
+
+# rescue_boot IMG OUT PARAMS [QEMU ARGS...]: boot the rescue initramfs with IMG as a virtio disk
+# and PARAMS on the kernel command line; the console in OUT.log, and without CRs in OUT.txt. Waits until the VM
+# powers off (at most 600 s) or /init says FAILED (then 5 s more, for the shell it opens). Sets
+# RB_END (the time the end of the report appeared, empty without one), RB_TO_END (seconds from
+# qemu start to it), RB_TOTAL (to the end of the boot), RB_HALTED (yes: the VM powered off by
+# itself).
+rescue_boot()
+{
+	_img=$1
+	_out=$2
+	_params=$3
+	shift 3
+	_start=$(date +%s.%N)
+	# -nic none: no default NIC, whose boot ROM (iPXE) would wait a few seconds for nothing
+	setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
+		-nic none -kernel "$VMLINUZ" -initrd "$IRD" \
+		-drive "file=$_img,format=raw,if=virtio" "$@" \
+		-append "console=ttyS0 panic=-1 $_params" > "$_out.log" 2>&1 < /dev/null &
+	_qpid=$!
+	RB_END=
+	_i=0
+	while kill -0 "$_qpid" 2> /dev/null && [ $_i -lt 6000 ]; do
+		if [ -z "$RB_END" ] && grep -aq '^==== sshrescue report: END' "$_out.log"; then
+			RB_END=$(date +%s.%N)
+		fi
+		if grep -aq '^sshrescue\[[0-9.]*\]: FAILED' "$_out.log"; then
+			sleep 5
+			break
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -n "$RB_END" ] || ! grep -aq '^==== sshrescue report: END' "$_out.log" ||
+		RB_END=$(date +%s.%N)
+	RB_HALTED=yes
+	if kill -0 "$_qpid" 2> /dev/null; then
+		RB_HALTED=
+		kill "$_qpid"
+	fi
+	wait "$_qpid" 2> /dev/null
+	_done=$(date +%s.%N)
+	tr -d '\r' < "$_out.log" > "$_out.txt"
+	RB_TO_END=$(awk -v a="${RB_END:-$_done}" -v b="$_start" 'BEGIN { printf "%.1f", a - b }')
+	RB_TOTAL=$(awk -v a="$_done" -v b="$_start" 'BEGIN { printf "%.1f", a - b }')
+}
+
+# scn_load NAME: the fields of a corpus scenario.
+scn_load()
+{
+	LOGIN=alice
+	EXPECT=
+	SSHD_SAYS=
+	SSHD_STARTS=yes
+	unset -f scn_break 2> /dev/null
+	# shellcheck disable=SC1090 # a scenario file
+	. "$SCN_SRC/$1.scn"
+}
+
+# --- 3: check mode and a failure, on the first scenario's broken image ---
+FIRST=${SCENARIOS%% *}
+scn_load "$FIRST"
+IMG=$BROKEN/$FIRST.img
+D=$E2E_TMP/modes
+mkdir -p "$D" || e2e_die "mkdir"
+_sha0=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+rescue_boot "$IMG" "$D/check" \
+	'sshrescue.mode=check sshrescue.then=poweroff sshrescue.root=LABEL=e2e-victim'
+_sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+_why=
+grep -q '^==== sshrescue report: END (mode check, status 4) ====$' "$D/check.txt" ||
+	_why="$_why no check report with status 4 on the console;"
+for _c in $EXPECT; do
+	grep -qF "[${_c%@*}]" "$D/check.txt" || _why="$_why $_c not in the report;"
+done
+grep -q 'victim root: /dev/vda (ext4), from sshrescue.root=LABEL=e2e-victim' "$D/check.txt" ||
+	_why="$_why sshrescue.root=LABEL= did not find /dev/vda;"
+grep -q 'report not written to the victim' "$D/check.txt" || _why="$_why report saved in check mode;"
+[ "$_sha0" = "$_sha1" ] || _why="$_why check mode changed the image;"
+[ -n "$RB_HALTED" ] || _why="$_why the VM did not power off by itself;"
+if [ -z "$_why" ]; then
+	e2e_pass "check mode ($FIRST, sshrescue.root=LABEL=e2e-victim): report after $RB_TO_END s," \
+		"status 4, $EXPECT reported, image sha256 unchanged, nothing saved, powered off"
+else
+	e2e_fail "check mode:${_why%;}"
+	grep -v '^\[' "$D/check.txt" | tail -n 20 | sed 's/^/  /'
+fi
+rescue_boot "$IMG" "$D/fail" \
+	'sshrescue.mode=fix sshrescue.then=poweroff sshrescue.root=LABEL=no-such-disk sshrescue.wait=3'
+_sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+_why=
+grep -q 'FAILED: sshrescue.root=LABEL=no-such-disk: no such device after 3 s' "$D/fail.txt" ||
+	_why="$_why no FAILED line naming the missing root;"
+grep -q "busybox shell; 'reboot -f'" "$D/fail.txt" || _why="$_why no shell offered;"
+grep -q 'Kernel panic' "$D/fail.txt" && _why="$_why kernel panic;"
+[ -z "$RB_HALTED" ] || _why="$_why the VM stopped instead of waiting in the shell;"
+[ "$_sha0" = "$_sha1" ] || _why="$_why the failed boot changed the image;"
+if [ -z "$_why" ]; then
+	e2e_pass "a failure (sshrescue.root=LABEL=no-such-disk): FAILED line naming it, a shell," \
+		"no panic, image unchanged"
+else
+	e2e_fail "failure path:${_why%;}"
+	grep -v '^\[' "$D/fail.txt" | tail -n 20 | sed 's/^/  /'
+fi
+
+# A separate /home (the victim's fstab: LABEL=e2e-home): the first scenario's image with its
+# /home moved to a second disk; fix mode must repair the files on that disk.
+SEP=$E2E_TMP/separate
+mkdir -p "$SEP/mnt" "$SEP/home" || e2e_die "mkdir"
+cp --sparse=always "$IMG" "$SEP/root.img" || e2e_die "cp"
+# shellcheck disable=SC2016 # expanded by the inner shell
+if ! unshare -m --propagation private sh -c 'mount -o loop "$1/root.img" "$1/mnt" &&
+	cp -a "$1/mnt/home/." "$1/home/" && rm -rf "$1/mnt/home/"* &&
+	printf "LABEL=e2e-home /home ext4 defaults 0 2\n" >> "$1/mnt/etc/fstab" &&
+	umount "$1/mnt"' sh "$SEP" > "$SEP/setup.log" 2>&1 || ! e2e_loop_wait "$SEP/root.img" ||
+	! mke2fs -q -F -t ext4 -L e2e-home -d "$SEP/home" "$SEP/home.img" 64M \
+		>> "$SEP/setup.log" 2>&1; then
+	e2e_die "making the separate /home: $(cat "$SEP/setup.log")"
+fi
+rescue_boot "$SEP/root.img" "$SEP/rescue" 'sshrescue.mode=fix sshrescue.then=poweroff' \
+	-drive "file=$SEP/home.img,format=raw,if=virtio"
+_why=
+grep -q 'separate /home: /dev/vdb (ext4), from the victim' "$SEP/rescue.txt" ||
+	_why="$_why /home not found through the fstab;"
+for _c in $EXPECT; do
+	grep -qF "[${_c%@*}]" "$SEP/rescue.txt" || _why="$_why $_c not in the report;"
+done
+sed -n '/^== check after the fix/,/^==== sshrescue report: END/p' "$SEP/rescue.txt" |
+	grep -q '^0 errors' || _why="$_why errors left after the fix;"
+grep -q 'report written to the victim' "$SEP/rescue.txt" || _why="$_why report not saved;"
+[ -n "$RB_HALTED" ] || _why="$_why the VM did not power off by itself;"
+# what was fixed is on the /home disk, not in the root's own /home, which stays empty
+_n=$(debugfs -R 'ls -p /home' "$SEP/root.img" 2> /dev/null |
+	awk -F / 'NF > 5 && $6 != "." && $6 != ".."' | wc -l)
+[ "$_n" -eq 0 ] || _why="$_why the root's own /home was written ($_n entries);"
+if [ -z "$_why" ]; then
+	e2e_pass "separate /home ($FIRST, fstab LABEL=e2e-home on a second disk): found, fixed there," \
+		"report after $RB_TO_END s, saved, powered off"
+else
+	e2e_fail "separate /home:${_why%;}"
+	grep -v '^\[' "$SEP/rescue.txt" | tail -n 25 | sed 's/^/  /'
+fi
+
+# --- 4: each scenario: refused, rescued, accepted ---
+TIMES=
+for S in $SCENARIOS; do
+	scn_load "$S"
+	IMG=$BROKEN/$S.img
+	D=$E2E_TMP/$S
+	mkdir -p "$D" || e2e_die "mkdir"
+	if [ ! -f "$IMG" ]; then
+		e2e_fail "$S: no broken image"
+		continue
+	fi
+	# before: refused, and sshd says why
+	# shellcheck disable=SC2086 # LOGIN: user names
+	_bad=$(vm_logins "$IMG" "$D/before.log" refused $LOGIN)
+	_miss=$(says_missing "$D/before.log" | head -n 1)
+	if [ -z "$_bad" ] && [ -z "$_miss" ]; then
+		e2e_pass "$S before: the victim's sshd in a VM ($(head -n 1 "$D/before.log.result"))" \
+			"refuses $LOGIN: $(printf '%s' "$SSHD_SAYS" | head -n 1)"
+	else
+		e2e_fail "$S before: wanted a refusal;${_bad:+ accepted:$_bad;}${_miss:+ sshd never said: $_miss}"
+		grep -a -e 'sshd' -e 'VM:' "$D/before.log" | tr -d '\r' | tail -n 8 | sed 's/^/  /'
+	fi
+	# rescue: boot the initramfs on the broken image
+	_sha0=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+	rescue_boot "$IMG" "$D/rescue" 'sshrescue.mode=fix sshrescue.then=poweroff'
+	_halted=$RB_HALTED
+	_end=$RB_END
+	_to_end=$RB_TO_END
+	_total=$RB_TOTAL
+	_why=
+	if grep -q '^sshrescue\[[0-9.]*\]: FAILED' "$D/rescue.txt"; then
+		_why="$_why $(grep '^sshrescue\[[0-9.]*\]: FAILED' "$D/rescue.txt" | head -n 1);"
+	fi
+	[ -n "$_end" ] || _why="$_why no report on the console;"
+	[ -n "$_halted" ] || _why="$_why the VM did not power off by itself;"
+	_status=$(sed -n 's/^==== sshrescue report: END (mode fix, status \([0-9]*\)) ====$/\1/p' \
+		"$D/rescue.txt")
+	case $_status in
+	1 | 5) ;;
+	*) _why="$_why fix status '${_status:-none}', wanted the fixed bit without 8 or 16;" ;;
+	esac
+	for _c in $EXPECT; do
+		grep -qF "[${_c%@*}]" "$D/rescue.txt" || _why="$_why $_c not in the report;"
+	done
+	# the check after the fix, last in the report: no error left
+	sed -n '/^== check after the fix/,/^==== sshrescue report: END/p' "$D/rescue.txt" |
+		grep -q '^0 errors' || _why="$_why errors left after the fix;"
+	grep -q 'report written to the victim' "$D/rescue.txt" || _why="$_why report not saved;"
+	if [ -z "$_why" ]; then
+		e2e_pass "$S rescue: report on the serial console after ${_to_end} s" \
+			"(qemu start to its end; powered off after ${_total} s), status $_status," \
+			"$(printf '%s' "$EXPECT" | tr ' ' ',') fixed"
+		TIMES="$TIMES $_to_end"
+	else
+		e2e_fail "$S rescue:${_why%;}"
+		grep -v '^\[' "$D/rescue.txt" | tail -n 30 | sed 's/^/  /'
+	fi
+	# image: repaired, and the report is on it
+	_why=
+	_sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+	[ "$_sha0" != "$_sha1" ] || _why="$_why the image did not change;"
+	e2e_rescue check --json "$IMG"
+	rescue_json_has '[.findings[] | select(.severity == "error")] | length == 0' ||
+		_why="$_why check on the host (status $E2E_RC) still finds errors;"
+	debugfs -R 'ls -l /var/log/sshrescue' "$IMG" > "$D/logdir.txt" 2> /dev/null
+	debugfs -R 'cat /var/log/sshrescue/last.json' "$IMG" > "$D/last.json" 2> /dev/null
+	debugfs -R 'cat /var/log/sshrescue/last.txt' "$IMG" > "$D/last.txt" 2> /dev/null
+	jq -e '.schema == "sshrescue-report" and .command == "fix"' "$D/last.json" \
+		> /dev/null 2>&1 || _why="$_why no JSON report (last.json) on the image;"
+	grep -q '^sshrescue rescue report, fix mode' "$D/last.txt" ||
+		_why="$_why no text report (last.txt) on the image;"
+	grep -q -e '-fix\.txt' "$D/logdir.txt" && grep -q -e '-fix\.json' "$D/logdir.txt" ||
+		_why="$_why no dated report files in /var/log/sshrescue;"
+	grep -q '100600' "$D/logdir.txt" || _why="$_why the report files are not 0600;"
+	if [ -z "$_why" ]; then
+		e2e_pass "$S image: check on the host finds no error; /var/log/sshrescue holds" \
+			"$(awk '$NF ~ /-fix\.(txt|json)$/ { printf "%s, ", $NF }' "$D/logdir.txt")last.txt" \
+			"and last.json (0600)"
+	else
+		e2e_fail "$S image:${_why%;}"
+	fi
+	# after: the same sshd accepts the keys
+	# shellcheck disable=SC2086 # LOGIN: user names
+	_bad=$(vm_logins "$IMG" "$D/after.log" accepted $LOGIN)
+	if [ -z "$_bad" ]; then
+		e2e_pass "$S after: the victim's sshd in a VM ($(head -n 1 "$D/after.log.result"))" \
+			"accepts $LOGIN"
+	else
+		e2e_fail "$S after: refused:$_bad"
+		grep -a -e 'sshd' -e 'VM:' -e 'Authentication' "$D/after.log" | tr -d '\r' |
+			tail -n 8 | sed 's/^/  /'
+	fi
+done
+e2e_say "figures: initramfs $IRD_SIZE bytes; qemu start to the end of the report (s):$TIMES"
+e2e_finish
