@@ -14,7 +14,9 @@
  *     on the unmounted device before the mount (fsphase.c).
  *  2. Space: blocks and inodes used and free, and root's reserve, from the
  *     superblock for ext*, else statvfs of the mounted root; findings when
- *     ordinary users, or root too, cannot get a block, or no inode is left.
+ *     ordinary users, or root too, cannot get a block, or no inode is left;
+ *     their evidence names what fills it (usage.h: the ext4 scan of the
+ *     read-only loop device, else a walk of the root), read-only too.
  * It runs first: a full or damaged filesystem explains what other checks find.
  */
 #include <errno.h>
@@ -28,6 +30,7 @@
 #include "fsphase.h"
 #include "report.h"
 #include "root.h"
+#include "usage.h"
 #include "volume.h"
 
 int rsc_fs_report(struct rsc_ctx *ctx, enum rsc_pid id, const char *fmt, ...)
@@ -98,33 +101,76 @@ static int percent(uint64_t part, uint64_t whole)
 	return whole ? (int)((part * 100 + whole - 1) / whole) : 0;
 }
 
+#define TOP_IN_EVIDENCE 3 /* consumers of each kind named in a full disk's evidence */
+
+/*
+ * What fills a full filesystem, for the evidence: the usage scan (usage.h)
+ * of the read-only loop device for ext*, else a walk of the mounted root.
+ * Appends "; in directories …; largest directories: …" to b. 0 or -ENOMEM.
+ */
+static int what_fills_it(struct rsc_ctx *ctx, struct rsc_buf *b)
+{
+	const struct rsc_volume *v = ctx->volume;
+	struct rsc_usage_opts o = { .top = TOP_IN_EVIDENCE };
+	struct rsc_usage u = { 0 };
+	struct rsc_buf why = { 0 };
+	int r = -ENOTSUP;
+
+	if (v && v->read_only && v->loopdev && is_ext(v->fstype))
+		r = rsc_usage_ext4(v->loopdev, &o, &u, &why);
+	if (r < 0 && r != -ENOMEM) {
+		rsc_buf_reset(&why);
+		r = rsc_usage_walk(ctx->root, &o, &u, &why);
+	}
+	if (r == 0) {
+		r = rsc_buf_adds(b, "; ");
+		if (r == 0)
+			r = rsc_usage_summary(&u, TOP_IN_EVIDENCE, b);
+	} else if (r != -ENOMEM) {
+		r = rsc_buf_printf(b, "; what fills it could not be measured: %s",
+				   why.data ? why.data : strerror(-r));
+	}
+	rsc_usage_free(&u);
+	rsc_buf_free(&why);
+	return r;
+}
+
 static int check_space(struct rsc_ctx *ctx)
 {
 	const struct rsc_fs_usage *u = &ctx->fs;
 	const char *src = u->unreplayed ? " (unreplayed journal: the state before the crash)" : "";
+	bool no_inodes = u->inodes > 0 && u->inodes_free == 0;
+	struct rsc_buf top = { 0 };
+	const char *t;
 	int r = 0;
 
 	if (!u->has_usage || u->blocks == 0)
 		return 0;
+	if (u->blocks_user == 0 || no_inodes)
+		r = what_fills_it(ctx, &top);
+	if (r < 0)
+		return r;
+	t = top.data ? top.data : "";
 	if (u->blocks_root == 0)
 		r = rsc_fs_report(ctx, PR_FS_SPACE_ROOT,
 				  "%llu of %llu blocks of %llu bytes free, none usable even by "
-				  "root%s",
+				  "root%s%s",
 				  (unsigned long long)u->blocks_free, (unsigned long long)u->blocks,
-				  (unsigned long long)u->block_size, src);
+				  (unsigned long long)u->block_size, src, t);
 	else if (u->blocks_user == 0)
 		r = rsc_fs_report(ctx, PR_FS_SPACE_USERS,
 				  "%llu of %llu blocks of %llu bytes free, %llu reserved for root: "
-				  "none left for other users%s",
+				  "none left for other users%s%s",
 				  (unsigned long long)u->blocks_free, (unsigned long long)u->blocks,
 				  (unsigned long long)u->block_size,
-				  (unsigned long long)u->reserved, src);
+				  (unsigned long long)u->reserved, src, t);
 	/* btrfs and others report no inode counts (f_files 0): nothing to judge */
-	if (r == 0 && u->inodes > 0 && u->inodes_free == 0)
+	if (r == 0 && no_inodes)
 		r = rsc_fs_report(ctx, PR_FS_INODES_FULL,
-				  "all %llu inodes in use; blocks %d%% used%s",
+				  "all %llu inodes in use; blocks %d%% used%s%s",
 				  (unsigned long long)u->inodes,
-				  percent(u->blocks - u->blocks_free, u->blocks), src);
+				  percent(u->blocks - u->blocks_free, u->blocks), src, t);
+	rsc_buf_free(&top);
 	return r;
 }
 

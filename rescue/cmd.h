@@ -39,6 +39,7 @@ struct rsc_opts {
 	const char *fs_backup;	/* fix --fs-backup FILE: the metadata backup before e2fsck */
 	bool no_fs_backup;	/* fix --no-fs-backup */
 	unsigned partition;	/* --partition N of a partitioned image or disk, 0: none */
+	unsigned top;		/* usage --top N: entries per list, 0 for the default */
 	FILE *out;		/* report */
 	FILE *err;		/* messages */
 };
@@ -59,6 +60,12 @@ int rsc_cmd_ldd(const struct rsc_opts *o, char **paths, int n);
 int rsc_cmd_shell(const struct rsc_opts *o, char **cmd, int ncmd);
 /* List the helper's block devices, and which look like a victim root (cmd_devices.c). */
 int rsc_cmd_devices(const struct rsc_opts *o);
+
+/*
+ * What fills the victim's disk: the directories and files that hold the most
+ * bytes and inodes (usage.h), as text or JSON. Read-only.
+ */
+int rsc_cmd_usage(const struct rsc_opts *o);
 /* Print the problem catalogue: text, or Markdown for docs/checks.md. */
 int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
 

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "fsphase.h"
 #include "problem.h"
+#include "usage.h"
 #include "util.h"
 
 struct command {
@@ -87,6 +88,13 @@ static int run_devices(struct rsc_opts *o, char **a, int n)
 	return rsc_cmd_devices(o);
 }
 
+static int run_usage(struct rsc_opts *o, char **args, int n)
+{
+	(void)n;
+	o->target = args[0];
+	return rsc_cmd_usage(o);
+}
+
 static const struct command commands[] = {
 	{ "check", "TARGET", "read-only diagnosis of the victim (never writes a byte)", 1, 1,
 	  run_check },
@@ -107,6 +115,8 @@ static const struct command commands[] = {
 	{ "devices", "",
 	  "the block devices of this helper, and which look like a Linux root (read-only)", 0, 0,
 	  run_devices },
+	{ "usage", "TARGET", "what fills the disk: top directories and files by bytes and inodes",
+	  1, 1, run_usage },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
 };
 
@@ -148,6 +158,7 @@ static void usage(FILE *out)
 		"  --dump            sshd-config: print the effective configuration (sshd -T)\n"
 		"  --match SPEC      sshd-config --dump: for a connection, like sshd -T -C SPEC\n"
 		"                    (user=NAME,host=NAME,addr=IP,laddr=IP,lport=N,rdomain=R)\n"
+		"  --top N           usage: list N directories and files of each kind (10)\n"
 		"  --exec-victim     sshd-config: also run the victim's own sshd -t and -T in a\n"
 		"                    sandbox (read-only, no network) and compare\n"
 		"  -h, --help        this help;  -V, --version  the version\n"
@@ -226,6 +237,7 @@ enum {
 	OPT_FS_BACKUP,
 	OPT_NO_FS_BACKUP,
 	OPT_PARTITION,
+	OPT_TOP,
 };
 
 static const struct option options[] = {
@@ -249,6 +261,7 @@ static const struct option options[] = {
 	{ "fs-backup", required_argument, NULL, OPT_FS_BACKUP },
 	{ "no-fs-backup", no_argument, NULL, OPT_NO_FS_BACKUP },
 	{ "partition", required_argument, NULL, OPT_PARTITION },
+	{ "top", required_argument, NULL, OPT_TOP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -365,6 +378,17 @@ int main(int argc, char **argv)
 			if (parse_partition(optarg, &o.partition) < 0)
 				goto out;
 			break;
+		case OPT_TOP: {
+			unsigned long top = 0;
+
+			if (rsc_parse_ulong(optarg, RSC_USAGE_TOP_MAX, &top) < 0 || top == 0) {
+				fprintf(stderr, "sshrescue: --top takes a number from 1 to %d\n",
+					RSC_USAGE_TOP_MAX);
+				goto out;
+			}
+			o.top = (unsigned)top;
+			break;
+		}
 		default:
 			goto out;
 		}
