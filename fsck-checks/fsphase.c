@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,33 @@ _printf_(3, 4) static int fail(struct rsc_buf *why, int err, const char *fmt, ..
 	r = rsc_buf_vprintf(why, fmt, ap);
 	va_end(ap);
 	return r < 0 ? r : err;
+}
+
+static bool is_ext(const char *fstype)
+{
+	return strcmp(fstype, "ext2") == 0 || strcmp(fstype, "ext3") == 0 ||
+	       strcmp(fstype, "ext4") == 0;
+}
+
+/*
+ * xfs_repair refuses a filesystem whose log holds changes (exit 2): a mount
+ * replays it. Only when the repair was asked: mounted read-write once here,
+ * in our private namespace, and unmounted at once.
+ */
+static int xfs_replay_log(const char *dev, FILE *msg)
+{
+	char mp[] = "/run/sshrescue-xfslog.XXXXXX";
+	int r = 0;
+
+	if (!mkdtemp(mp))
+		return -errno;
+	if (mount(dev, mp, "xfs", MS_NODEV | MS_NOSUID | MS_NOEXEC, "nouuid") < 0)
+		r = -errno;
+	else if (umount2(mp, 0) < 0)
+		r = -errno;
+	rmdir(mp);
+	fprintf(msg, "  log replay: mount and unmount of %s: %s\n", dev, r ? strerror(-r) : "done");
+	return r;
 }
 
 bool rsc_fsphase_code(const char *code)
@@ -109,7 +137,7 @@ static int repair_reasons(struct rsc_fsphase *f, const char *dev, struct rsc_buf
 	int r;
 
 	rsc_ctx_init(&tmp, NULL, NULL);
-	r = rsc_fs_ext4_check(&tmp, dev, why);
+	r = is_ext(f->fstype) ? rsc_fs_ext4_check(&tmp, dev, why) : 0;
 	for (size_t i = 0; r == 0 && i < tmp.nfindings; i++) {
 		const char *code = rsc_problem(tmp.findings[i].id)->code;
 
@@ -208,6 +236,14 @@ static int repair(struct rsc_fsphase *f, const struct rsc_volume *v, const char 
 	r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress, &f->repair_res);
 	if (r == 0)
 		r = say_result(f, "repair", &f->repair_res);
+	if (r == 0 && strcmp(f->fstype, "xfs") == 0 && f->repair_res.status == 2 &&
+	    xfs_replay_log(dev, f->msg) == 0) {
+		rsc_fsck_result_free(&f->repair_res);
+		r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress,
+				 &f->repair_res);
+		if (r == 0)
+			r = say_result(f, "repair", &f->repair_res);
+	}
 	if (r < 0)
 		return r;
 	fputc('\n', f->msg);
@@ -234,7 +270,7 @@ int rsc_fsphase_hook(const struct rsc_volume *v, const char *dev, void *arg, str
 			return r;
 	}
 	r = repairing ? repair(f, v, dev, why) : 0;
-	if (r < 0 || !f->repair || !rsc_fsck_supported(f->fstype, RSC_FSCK_REPAIR))
+	if (r < 0 || !f->repair || !is_ext(f->fstype))
 		return r;
 	/* the superblock as the read-write mount will find it (an ext* filesystem) */
 	f->pre = calloc(1, sizeof(*f->pre));
@@ -279,8 +315,8 @@ int rsc_fsphase_log_plan(const struct rsc_fsphase *f, struct rsc_root *root, str
 	if (r == 0 && f->backup_path)
 		r = rsc_buf_printf(&b,
 				   "metadata backup, on the helper machine: %s\n"
-				   "(restore the metadata with: e2image -r %s DEVICE)\n",
-				   f->backup_path, f->backup_path);
+				   "(restore the metadata with: %s, FILE being it)\n",
+				   f->backup_path, rsc_fsck_restore_hint(f->fstype));
 	else if (r == 0)
 		r = rsc_buf_adds(&b, "metadata backup: none (--no-fs-backup)\n");
 	if (r == 0)

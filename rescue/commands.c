@@ -286,10 +286,12 @@ static size_t premount_preview(struct session *s, const struct rsc_opts *o, FILE
 	} else {
 		_cleanup_free_ char *b = o->fs_backup ? rsc_escape(o->fs_backup) : NULL;
 
-		fprintf(msg, "  save the metadata with e2image -Q to %s\n",
+		fprintf(msg, "  save the metadata with %s to %s\n",
+			rsc_fsck_tool(fstype, RSC_FSCK_BACKUP),
 			b ? b : "a new file in " RSC_FS_BACKUP_DIR " (on this helper)");
 	}
-	fprintf(msg, "  repair with e2fsck -f -y, then write its log to /var/log/sshrescue/\n\n");
+	fprintf(msg, "  repair with %s, then write its log to /var/log/sshrescue/\n\n",
+		rsc_fsck_tool(fstype, RSC_FSCK_REPAIR));
 	return o->no_fs_backup ? 1 : 2;
 }
 

@@ -50,6 +50,14 @@ static enum rsc_fsck_verdict zero_or_one(int st)
 	return st == 1 ? RSC_FSCK_DAMAGED : RSC_FSCK_FAILED;
 }
 
+/* xfs_repair: 0 done (no error left), 2 the log must first be replayed by a mount */
+static enum rsc_fsck_verdict xfs_repair_verdict(int st)
+{
+	if (st == 0)
+		return RSC_FSCK_REPAIRED;
+	return st == 2 ? RSC_FSCK_LEFT : RSC_FSCK_FAILED;
+}
+
 static enum rsc_fsck_verdict zero_done(int st)
 {
 	return st == 0 ? RSC_FSCK_DONE : RSC_FSCK_FAILED;
@@ -65,6 +73,7 @@ struct checker {
 	verdict_fn verdict;
 	long timeout_ms;
 	const char *cannot_open; /* words of its output that mean it never read the device */
+	const char *restore;	 /* BACKUP: how the user puts the metadata back */
 };
 
 static const struct checker checkers[] = {
@@ -76,6 +85,7 @@ static const struct checker checkers[] = {
 	  { "e2fsck", "-f", "-n", "@DEV" },
 	  e2fsck_deep,
 	  DEEP_TIMEOUT_MS,
+	  NULL,
 	  NULL },
 	{ " ext2 ext3 ext4 ",
 	  RSC_FSCK_REPAIR,
@@ -85,6 +95,7 @@ static const struct checker checkers[] = {
 	  { "e2fsck", "-f", "-y", "@DEV" },
 	  e2fsck_repair,
 	  NO_TIMEOUT,
+	  NULL,
 	  NULL },
 	{ " ext2 ext3 ext4 ",
 	  RSC_FSCK_BACKUP,
@@ -94,7 +105,28 @@ static const struct checker checkers[] = {
 	  { "e2image", "-Q", "@DEV", "@FILE" },
 	  zero_done,
 	  DEEP_TIMEOUT_MS,
+	  NULL,
+	  "e2image -r FILE DEVICE" },
+	{ " xfs ",
+	  RSC_FSCK_REPAIR,
+	  "xfs_repair",
+	  "xfsprogs",
+	  false,
+	  { "xfs_repair", "@DEV" },
+	  xfs_repair_verdict,
+	  NO_TIMEOUT,
+	  "couldn't initialize XFS library",
 	  NULL },
+	{ " xfs ",
+	  RSC_FSCK_BACKUP,
+	  "xfs_metadump",
+	  "xfsprogs",
+	  false,
+	  { "xfs_metadump", "-a", "-o", "@DEV", "@FILE" },
+	  zero_done,
+	  DEEP_TIMEOUT_MS,
+	  NULL,
+	  "xfs_mdrestore FILE DEVICE" },
 	{ " xfs ",
 	  RSC_FSCK_DEEP,
 	  "xfs_repair",
@@ -103,7 +135,8 @@ static const struct checker checkers[] = {
 	  { "xfs_repair", "-n", "@DEV" },
 	  zero_or_one,
 	  DEEP_TIMEOUT_MS,
-	  "couldn't initialize XFS library" },
+	  "couldn't initialize XFS library",
+	  NULL },
 	{ " btrfs ",
 	  RSC_FSCK_DEEP,
 	  "btrfs check",
@@ -112,7 +145,8 @@ static const struct checker checkers[] = {
 	  { "btrfs", "check", "--readonly", "@DEV" },
 	  zero_or_one,
 	  DEEP_TIMEOUT_MS,
-	  "cannot open" },
+	  "cannot open",
+	  NULL },
 };
 
 static const struct checker *find(const char *fstype, enum rsc_fsck_mode mode)
@@ -131,6 +165,20 @@ static const struct checker *find(const char *fstype, enum rsc_fsck_mode mode)
 bool rsc_fsck_supported(const char *fstype, enum rsc_fsck_mode mode)
 {
 	return find(fstype, mode) != NULL;
+}
+
+const char *rsc_fsck_tool(const char *fstype, enum rsc_fsck_mode mode)
+{
+	const struct checker *c = find(fstype, mode);
+
+	return c ? c->tool : NULL;
+}
+
+const char *rsc_fsck_restore_hint(const char *fstype)
+{
+	const struct checker *c = find(fstype, RSC_FSCK_BACKUP);
+
+	return c && c->restore ? c->restore : "(no restore known)";
 }
 
 static const char *const verdict_names[] = {

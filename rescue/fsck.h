@@ -43,6 +43,12 @@ struct rsc_fsck_result {
 /* true when a checker is known for fstype in mode ("ext4", RSC_FSCK_DEEP). */
 bool rsc_fsck_supported(const char *fstype, enum rsc_fsck_mode mode);
 
+/* The program of fstype in mode ("e2image"), or NULL. */
+const char *rsc_fsck_tool(const char *fstype, enum rsc_fsck_mode mode);
+
+/* How the user puts a metadata backup of fstype back: "e2image -r FILE DEVICE". */
+const char *rsc_fsck_restore_hint(const char *fstype);
+
 /*
  * Run the checker of fstype on the unmounted device dev in mode. file is
  * the backup file (RSC_FSCK_BACKUP only; it must not exist). With progress

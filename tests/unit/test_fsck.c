@@ -227,7 +227,8 @@ static void test_missing_and_unknown(void **state)
 	assert_null(res.tool);
 	assert_non_null(strstr(res.reason, "no checker is known for vfat"));
 	rsc_fsck_result_free(&res);
-	assert_false(rsc_fsck_supported("xfs", RSC_FSCK_REPAIR));
+	assert_true(rsc_fsck_supported("xfs", RSC_FSCK_REPAIR));
+	assert_false(rsc_fsck_supported("btrfs", RSC_FSCK_REPAIR));
 	assert_true(rsc_fsck_supported("ext3", RSC_FSCK_REPAIR));
 	assert_false(rsc_fsck_supported("ext4 xfs", RSC_FSCK_DEEP));
 	assert_false(rsc_fsck_supported(NULL, RSC_FSCK_DEEP));
