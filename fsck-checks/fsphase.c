@@ -80,14 +80,6 @@ bool rsc_fsphase_code(const char *code)
 	return false;
 }
 
-static bool named(char **only, const char *code)
-{
-	for (char **c = only; c && *c; c++)
-		if (strcmp(*c, code) == 0)
-			return true;
-	return false;
-}
-
 bool rsc_fsphase_wanted(char **only)
 {
 	for (char **c = only; c && *c; c++)
@@ -141,7 +133,7 @@ static int repair_reasons(struct rsc_fsphase *f, const char *dev, struct rsc_buf
 	for (size_t i = 0; r == 0 && i < tmp.nfindings; i++) {
 		const char *code = rsc_problem(tmp.findings[i].id)->code;
 
-		if (!rsc_fsphase_code(code) || !named(f->only, code))
+		if (!rsc_fsphase_code(code) || !rsc_strv_has(f->only, code))
 			continue;
 		if (!codes->len)
 			f->why_id = tmp.findings[i].id;
@@ -149,7 +141,7 @@ static int repair_reasons(struct rsc_fsphase *f, const char *dev, struct rsc_buf
 	}
 	rsc_ctx_clear(&tmp);
 	if (r == 0 && f->deep_res.verdict == RSC_FSCK_DAMAGED &&
-	    named(f->only, rsc_problem(PR_FS_DEEP_DAMAGED)->code)) {
+	    rsc_strv_has(f->only, rsc_problem(PR_FS_DEEP_DAMAGED)->code)) {
 		if (!codes->len)
 			f->why_id = PR_FS_DEEP_DAMAGED;
 		r = rsc_buf_printf(codes, "%s%s", codes->len ? " " : "",
@@ -264,7 +256,8 @@ int rsc_fsphase_hook(const struct rsc_volume *v, const char *dev, void *arg, str
 	f->fstype = strdup(v->fstype ? v->fstype : "unknown");
 	if (!f->fstype)
 		return -ENOMEM;
-	if (f->deep || (repairing && named(f->only, rsc_problem(PR_FS_DEEP_DAMAGED)->code))) {
+	if (f->deep ||
+	    (repairing && rsc_strv_has(f->only, rsc_problem(PR_FS_DEEP_DAMAGED)->code))) {
 		r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_DEEP, NULL, f->progress, &f->deep_res);
 		if (r < 0)
 			return r;

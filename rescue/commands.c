@@ -148,23 +148,15 @@ int rsc_cmd_check(const struct rsc_opts *o)
 	return status;
 }
 
-static bool in_list(char **list, const char *code)
-{
-	for (char **c = list; c && *c; c++)
-		if (strcmp(*c, code) == 0)
-			return true;
-	return false;
-}
-
 static bool selected(const struct rsc_opts *o, enum rsc_pid id)
 {
 	const char *code = rsc_problem(id)->code;
 
-	if (o->only && !in_list(o->only, code))
+	if (o->only && !rsc_strv_has(o->only, code))
 		return false;
-	if (rsc_problem(id)->opt_in && !in_list(o->only, code))
+	if (rsc_problem(id)->opt_in && !rsc_strv_has(o->only, code))
 		return false; /* reported as not repaired, with the way to ask for it */
-	return !in_list(o->skip, code);
+	return !rsc_strv_has(o->skip, code);
 }
 
 /* MKDIR before WRITE before CHOWN before CHMOD: a rewrite must not undo a chmod. */
@@ -206,7 +198,7 @@ static int build_plan(struct session *s, const struct rsc_opts *o, struct rsc_pl
 
 		/* an opt-in code left out: said under "not repaired", with how to ask for it */
 		bool held = rsc_problem(f->id)->opt_in && !o->only &&
-			    !in_list(o->skip, rsc_problem(f->id)->code);
+			    !rsc_strv_has(o->skip, rsc_problem(f->id)->code);
 
 		if (!selected(o, f->id) && !held)
 			continue;

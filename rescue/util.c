@@ -177,3 +177,11 @@ char *rsc_path_join(const char *dir, const char *name)
 		return NULL;
 	return out;
 }
+
+bool rsc_strv_has(char *const *list, const char *s)
+{
+	for (char *const *c = list; c && *c; c++)
+		if (strcmp(*c, s) == 0)
+			return true;
+	return false;
+}

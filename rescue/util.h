@@ -103,4 +103,7 @@ static inline bool rsc_startswith(const char *s, const char *prefix)
 	return true;
 }
 
+/* true if the NULL-terminated list (NULL: empty) holds a string equal to s. */
+bool rsc_strv_has(char *const *list, const char *s);
+
 #endif
