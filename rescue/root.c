@@ -540,6 +540,31 @@ static int check_readable(const struct stat *st)
 	return 0;
 }
 
+int rsc_root_open_ro(struct rsc_root *r, const char *path, int oflags, unsigned flags)
+{
+	_cleanup_close_ int pfd = -1, fd = -1;
+	struct stat pst, fst;
+
+	/* Look before opening: a device node of the victim names a device of the helper. */
+	pfd = rsc_root_open_at(r, path, O_PATH | (oflags & O_CLOEXEC), 0, flags);
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &pst) < 0)
+		return -errno;
+	if (S_ISLNK(pst.st_mode))
+		return -ELOOP; /* only with RSC_NOFOLLOW */
+	if (!S_ISREG(pst.st_mode) && !S_ISDIR(pst.st_mode))
+		return TAKE_FD(pfd);
+	fd = rsc_root_open_at(r, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | oflags, 0, flags);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &fst) < 0)
+		return -errno;
+	if (fst.st_dev != pst.st_dev || fst.st_ino != pst.st_ino)
+		return -EAGAIN; /* replaced under our feet */
+	return TAKE_FD(fd);
+}
+
 int rsc_root_read_file(struct rsc_root *r, const char *path, size_t cap, unsigned flags,
 		       char **data, size_t *len, struct stat *st)
 {

@@ -75,6 +75,16 @@ int rsc_root_realpath(struct rsc_root *r, const char *path, char **out);
 int rsc_root_readlink(struct rsc_root *r, const char *path, char **out);
 
 /*
+ * Open path inside the root for reading (O_RDONLY|O_NONBLOCK|O_NOCTTY|oflags) when it is
+ * a regular file or a directory. A device node, FIFO or socket is never opened (a device
+ * node of the victim names a device of the helper): the fd returned for it is an O_PATH
+ * one, which fstat(2) describes and read(2) refuses (EBADF), so a caller that fstats and
+ * wants a regular file sees what it is. Returns an fd (caller closes it) or -errno;
+ * -EAGAIN if the file was replaced between the look and the open.
+ */
+int rsc_root_open_ro(struct rsc_root *r, const char *path, int oflags, unsigned flags);
+
+/*
  * Read a whole regular file: opened O_NONBLOCK (a FIFO never hangs) and
  * fstat'ed; a directory gives -EISDIR, any other non-regular file (FIFO,
  * socket, device) -ESPIPE. At most cap bytes are read (cap 0 means

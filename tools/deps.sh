@@ -5,10 +5,12 @@ set -eu
 
 # libclang-rt-14-dev: the libFuzzer and sanitizer runtimes (tests/fuzz); clang-14 only
 # recommends it, and recommends are not installed here. rpm: rpm --root --verify of rpm
-# victims (check packages), rpmbuild for its unit test.
+# victims (check packages), rpmbuild for its unit test. strace, jq, time: the hostile corpus
+# (tests/hostile: every file opened, the JSON, the max RSS).
 PKGS="gcc make cmake pkg-config clang clang-format libclang-rt-14-dev
 libext2fs-dev libblkid-dev libmount-dev libjson-c-dev libcmocka-dev libelf-dev libssl-dev dpkg
-e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils rpm"
+e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils rpm
+strace jq time"
 
 missing=""
 for p in $PKGS; do
