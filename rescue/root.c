@@ -813,6 +813,8 @@ int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode)
 	fd = open_nolink(r, path, &st);
 	if (fd < 0)
 		return fd;
+	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
 	/* fchmodat2 acts on the inode of an O_PATH fd; older kernels need /proc. */
 	if (syscall(SYS_fchmodat2, fd, "", (unsigned)(mode & 07777), AT_EMPTY_PATH) == 0)
 		return 0;
@@ -833,6 +835,8 @@ int rsc_root_chown(struct rsc_root *r, const char *path, uid_t uid, gid_t gid)
 	fd = open_nolink(r, path, &st);
 	if (fd < 0)
 		return fd;
+	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
 	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;

@@ -105,7 +105,11 @@ int rsc_root_read_file(struct rsc_root *r, const char *path, size_t cap, unsigne
 int rsc_root_write_file(struct rsc_root *r, const char *path, const void *data, size_t len,
 			mode_t mode, uid_t uid, gid_t gid);
 
-/* chmod / chown through a file descriptor, never by path, never a symlink (-ELOOP). */
+/*
+ * chmod / chown through a file descriptor, never by path, never a symlink (-ELOOP), never a
+ * regular file with more than one hard link (-EMLINK: the change would reach every name of
+ * the inode, another user's file or /etc/shadow).
+ */
 int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode);
 int rsc_root_chown(struct rsc_root *r, const char *path, uid_t uid, gid_t gid);
 

@@ -439,6 +439,25 @@ static void open_ro_never_opens_devices(void **state)
 	assert_int_equal(rsc_root_open_ro(f->r, "nonexistent", O_CLOEXEC, 0), -ENOENT);
 }
 
+/* chmod and chown refuse a file with two names: carol's keys file that is /etc/shadow. */
+static void chmod_chown_refuse_hard_links(void **state)
+{
+	struct fx *f = *state;
+	char *a = NULL, *b = NULL;
+
+	tu_mkdir(f->dir, "home/c/.ssh", 0700, 1003, 1003);
+	assert_true(asprintf(&a, "%s/etc/shadow", f->dir) > 0);
+	assert_true(asprintf(&b, "%s/home/c/.ssh/authorized_keys", f->dir) > 0);
+	assert_int_equal(link(a, b), 0);
+	assert_int_equal(rsc_root_chown(f->r, "/home/c/.ssh/authorized_keys", 1003, 1003), -EMLINK);
+	assert_int_equal(rsc_root_chmod(f->r, "/home/c/.ssh/authorized_keys", 0600), -EMLINK);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0640);
+	assert_int_equal(unlink(b), 0);
+	assert_int_equal(rsc_root_chmod(f->r, "/etc/shadow", 0600), 0);
+	free(a);
+	free(b);
+}
+
 static void sparse_huge_file(void **state)
 {
 	struct fx *f = *state;
@@ -1076,6 +1095,7 @@ int main(void)
 		BOTH(host_link_is_dangling),
 		BOTH(fifo_and_devices),
 		BOTH(open_ro_never_opens_devices),
+		BOTH(chmod_chown_refuse_hard_links),
 		BOTH(sparse_huge_file),
 		BOTH(read_basics),
 		BOTH(realpath_nested),
