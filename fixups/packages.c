@@ -121,7 +121,7 @@ static int find_deb(struct rsc_ctx *ctx, const struct rsc_dpkg_pkg *p)
 	}
 	if (!cached)
 		return -ENOMEM;
-	fd = rsc_root_open_at(ctx->root, cached, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0, 0);
+	fd = rsc_root_open_ro(ctx->root, cached, O_CLOEXEC, 0);
 	if (fd < 0)
 		return fd == -ENOMEM ? fd : -ENOENT;
 	{

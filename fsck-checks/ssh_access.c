@@ -349,13 +349,14 @@ static int check_keys_file(struct user_run *ur, const char *file)
 	int r;
 
 	r = rsc_root_stat(ur->ctx->root, file, &st, 0);
-	if (r == -ENOENT || r == -ENOTDIR)
-		return 0; /* sshd: silently no keys */
+	/* sshd: silently no keys; also for a path longer than PATH_MAX, which it cannot open */
+	if (r == -ENOENT || r == -ENOTDIR || r == -ENAMETOOLONG)
+		return 0;
 	if (r < 0)
 		return r == -ELOOP ? 0 : r;
 	r = rsc_root_realpath(ur->ctx->root, file, &canon);
 	if (r < 0)
-		return r == -ENOENT || r == -ELOOP ? 0 : r;
+		return r == -ENOENT || r == -ELOOP || r == -ENAMETOOLONG ? 0 : r;
 	ur->state->key_files++;
 
 	r = check_traverse(ur, canon, file);
@@ -587,11 +588,11 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 				"every keys file is empty or holds only lines sshd ignores");
 	if (r == 0)
 		r = scan_dir(&ur, ur.home, false);
-	sshdir = rsc_path_join(ur.home, ".ssh");
-	if (r == 0 && !sshdir)
-		r = -ENOMEM;
-	if (r == 0)
-		r = scan_dir(&ur, sshdir, true);
+	if (r == 0) {
+		/* not before: a keys file that failed above may leave the home unresolved */
+		sshdir = rsc_path_join(ur.home, ".ssh");
+		r = sshdir ? scan_dir(&ur, sshdir, true) : -ENOMEM;
+	}
 	free(ur.home);
 	return r;
 }

@@ -288,7 +288,7 @@ int rsc_md5_file(struct rsc_root *root, const char *path, char hex[33])
 	struct stat st;
 	int r = 0;
 
-	fd = rsc_root_open_at(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0, RSC_NOFOLLOW);
+	fd = rsc_root_open_ro(root, path, O_CLOEXEC, RSC_NOFOLLOW);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0)

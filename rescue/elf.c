@@ -521,7 +521,7 @@ int rsc_elf_read_path(struct rsc_root *r, const char *path, struct rsc_elf_info 
 	_cleanup_close_ int fd = -1;
 
 	memset(info, 0, sizeof(*info));
-	fd = rsc_root_open_at(r, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0, 0);
+	fd = rsc_root_open_ro(r, path, O_CLOEXEC, 0);
 	if (fd < 0)
 		return fd;
 	return rsc_elf_read_fd(fd, info);

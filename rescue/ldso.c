@@ -191,7 +191,7 @@ static int load_program(struct ldso_resolve *rs, const char *path, struct rsc_ld
 	struct stat st;
 	int r;
 
-	fd = rsc_root_open_at(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0, 0);
+	fd = rsc_root_open_ro(root, path, O_CLOEXEC, 0);
 	if (fd < 0) {
 		_cleanup_free_ char *target = NULL;
 

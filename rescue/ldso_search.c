@@ -223,7 +223,7 @@ int rsc_ldso_try_file(struct ldso_resolve *rs, const char *path, struct ldso_obj
 	bool skip;
 	int r;
 
-	fd = rsc_root_open_at(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0, 0);
+	fd = rsc_root_open_ro(root, path, O_CLOEXEC, 0);
 	if (fd < 0) {
 		if (fd == -ENOENT && rsc_root_stat(root, path, &st, RSC_NOFOLLOW) == 0 &&
 		    S_ISLNK(st.st_mode)) {

@@ -540,6 +540,31 @@ static int check_readable(const struct stat *st)
 	return 0;
 }
 
+int rsc_root_open_ro(struct rsc_root *r, const char *path, int oflags, unsigned flags)
+{
+	_cleanup_close_ int pfd = -1, fd = -1;
+	struct stat pst, fst;
+
+	/* Look before opening: a device node of the victim names a device of the helper. */
+	pfd = rsc_root_open_at(r, path, O_PATH | (oflags & O_CLOEXEC), 0, flags);
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &pst) < 0)
+		return -errno;
+	if (S_ISLNK(pst.st_mode))
+		return -ELOOP; /* only with RSC_NOFOLLOW */
+	if (!S_ISREG(pst.st_mode) && !S_ISDIR(pst.st_mode))
+		return TAKE_FD(pfd);
+	fd = rsc_root_open_at(r, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | oflags, 0, flags);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &fst) < 0)
+		return -errno;
+	if (fst.st_dev != pst.st_dev || fst.st_ino != pst.st_ino)
+		return -EAGAIN; /* replaced under our feet */
+	return TAKE_FD(fd);
+}
+
 int rsc_root_read_file(struct rsc_root *r, const char *path, size_t cap, unsigned flags,
 		       char **data, size_t *len, struct stat *st)
 {
@@ -788,6 +813,8 @@ int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode)
 	fd = open_nolink(r, path, &st);
 	if (fd < 0)
 		return fd;
+	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
 	/* fchmodat2 acts on the inode of an O_PATH fd; older kernels need /proc. */
 	if (syscall(SYS_fchmodat2, fd, "", (unsigned)(mode & 07777), AT_EMPTY_PATH) == 0)
 		return 0;
@@ -808,6 +835,8 @@ int rsc_root_chown(struct rsc_root *r, const char *path, uid_t uid, gid_t gid)
 	fd = open_nolink(r, path, &st);
 	if (fd < 0)
 		return fd;
+	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
 	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;

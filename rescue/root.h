@@ -75,6 +75,16 @@ int rsc_root_realpath(struct rsc_root *r, const char *path, char **out);
 int rsc_root_readlink(struct rsc_root *r, const char *path, char **out);
 
 /*
+ * Open path inside the root for reading (O_RDONLY|O_NONBLOCK|O_NOCTTY|oflags) when it is
+ * a regular file or a directory. A device node, FIFO or socket is never opened (a device
+ * node of the victim names a device of the helper): the fd returned for it is an O_PATH
+ * one, which fstat(2) describes and read(2) refuses (EBADF), so a caller that fstats and
+ * wants a regular file sees what it is. Returns an fd (caller closes it) or -errno;
+ * -EAGAIN if the file was replaced between the look and the open.
+ */
+int rsc_root_open_ro(struct rsc_root *r, const char *path, int oflags, unsigned flags);
+
+/*
  * Read a whole regular file: opened O_NONBLOCK (a FIFO never hangs) and
  * fstat'ed; a directory gives -EISDIR, any other non-regular file (FIFO,
  * socket, device) -ESPIPE. At most cap bytes are read (cap 0 means
@@ -95,7 +105,11 @@ int rsc_root_read_file(struct rsc_root *r, const char *path, size_t cap, unsigne
 int rsc_root_write_file(struct rsc_root *r, const char *path, const void *data, size_t len,
 			mode_t mode, uid_t uid, gid_t gid);
 
-/* chmod / chown through a file descriptor, never by path, never a symlink (-ELOOP). */
+/*
+ * chmod / chown through a file descriptor, never by path, never a symlink (-ELOOP), never a
+ * regular file with more than one hard link (-EMLINK: the change would reach every name of
+ * the inode, another user's file or /etc/shadow).
+ */
 int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode);
 int rsc_root_chown(struct rsc_root *r, const char *path, uid_t uid, gid_t gid);
 

@@ -514,13 +514,34 @@ static int load_uid_min(struct rsc_victim *v)
 
 /* ---- loading and lookups ---- */
 
+/*
+ * Read an account file. One larger than ACCOUNT_FILE_CAP (a million users, a 10 GiB sparse
+ * file) is read up to its last whole line within the cap, with a note: the accounts past
+ * it are not examined. *data caller frees.
+ */
+static int read_account_file(struct rsc_victim *v, const char *path, char **data, size_t *len)
+{
+	struct stat st;
+	char *nl;
+	int r = rsc_root_read_file(v->root, path, ACCOUNT_FILE_CAP, RSC_READ_TRUNCATE, data, len,
+				   &st);
+
+	if (r < 0 || st.st_size <= (off_t)ACCOUNT_FILE_CAP)
+		return r;
+	nl = memrchr(*data, '\n', *len);
+	*len = nl ? (size_t)(nl - *data) + 1 : 0;
+	(*data)[*len] = '\0';
+	return vic_note(v, "%s: %jd bytes; only its lines in the first %u MiB are read", path,
+			(intmax_t)st.st_size, ACCOUNT_FILE_CAP >> 20);
+}
+
 /* A secondary account file: problems are notes, only ENOMEM fails. */
 static int load_account_file(struct rsc_victim *v, const char *path, bool *has,
 			     int (*parse)(struct rsc_victim *, const char *, size_t))
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	int r = rsc_root_read_file(v->root, path, ACCOUNT_FILE_CAP, 0, &data, &len, NULL);
+	int r = read_account_file(v, path, &data, &len);
 
 	if (r == -ENOMEM)
 		return r;
@@ -564,7 +585,7 @@ int rsc_victim_load(struct rsc_root *root, struct rsc_victim **out)
 		return -ENOMEM;
 	v->root = root;
 	v->uid_min = 1000;
-	r = rsc_root_read_file(root, FILE_PASSWD, ACCOUNT_FILE_CAP, 0, &data, &len, NULL);
+	r = read_account_file(v, FILE_PASSWD, &data, &len);
 	if (r < 0)
 		goto out;
 	v->has_passwd = true;

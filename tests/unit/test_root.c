@@ -394,6 +394,70 @@ static void fifo_and_devices(void **state)
 	assert_true(S_ISFIFO(st.st_mode));
 }
 
+/*
+ * rsc_root_open_ro() never opens a device node or FIFO of the victim: they come back as
+ * O_PATH fds (fstat says what they are, read fails); a regular file is readable.
+ */
+static void open_ro_never_opens_devices(void **state)
+{
+	struct fx *f = *state;
+	const char *specials[] = { "dev/zero", "dev/loop0", "fifo", "zerolink" };
+	struct stat st;
+	char *p = NULL, c;
+	int fd;
+
+	assert_true(asprintf(&p, "%s/dev", f->dir) > 0);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	assert_true(asprintf(&p, "%s/dev/zero", f->dir) > 0);
+	assert_int_equal(mknod(p, S_IFCHR | 0666, makedev(1, 5)), 0);
+	free(p);
+	assert_true(asprintf(&p, "%s/dev/loop0", f->dir) > 0);
+	assert_int_equal(mknod(p, S_IFBLK | 0666, makedev(7, 0)), 0);
+	free(p);
+	tu_mkfifo(f->dir, "fifo", 0644);
+	tu_symlink(f->dir, "zerolink", "/dev/zero");
+
+	alarm(5);
+	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
+		fd = rsc_root_open_ro(f->r, specials[i], O_CLOEXEC, 0);
+		assert_true(fd >= 0);
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_false(S_ISREG(st.st_mode));
+		assert_int_equal(fcntl(fd, F_GETFL) & O_PATH, O_PATH);
+		assert_int_equal(read(fd, &c, 1), -1);
+		assert_int_equal(errno, EBADF);
+		close(fd);
+	}
+	alarm(0);
+	fd = rsc_root_open_ro(f->r, "etc/passwd", O_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, &c, 1), 1);
+	assert_int_equal(c, 'v'); /* the victim's /etc/hostname, through the absolute link */
+	close(fd);
+	assert_int_equal(rsc_root_open_ro(f->r, "zerolink", O_CLOEXEC, RSC_NOFOLLOW), -ELOOP);
+	assert_int_equal(rsc_root_open_ro(f->r, "nonexistent", O_CLOEXEC, 0), -ENOENT);
+}
+
+/* chmod and chown refuse a file with two names: carol's keys file that is /etc/shadow. */
+static void chmod_chown_refuse_hard_links(void **state)
+{
+	struct fx *f = *state;
+	char *a = NULL, *b = NULL;
+
+	tu_mkdir(f->dir, "home/c/.ssh", 0700, 1003, 1003);
+	assert_true(asprintf(&a, "%s/etc/shadow", f->dir) > 0);
+	assert_true(asprintf(&b, "%s/home/c/.ssh/authorized_keys", f->dir) > 0);
+	assert_int_equal(link(a, b), 0);
+	assert_int_equal(rsc_root_chown(f->r, "/home/c/.ssh/authorized_keys", 1003, 1003), -EMLINK);
+	assert_int_equal(rsc_root_chmod(f->r, "/home/c/.ssh/authorized_keys", 0600), -EMLINK);
+	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0640);
+	assert_int_equal(unlink(b), 0);
+	assert_int_equal(rsc_root_chmod(f->r, "/etc/shadow", 0600), 0);
+	free(a);
+	free(b);
+}
+
 static void sparse_huge_file(void **state)
 {
 	struct fx *f = *state;
@@ -1030,6 +1094,8 @@ int main(void)
 		BOTH(magic_link_stays_inside),
 		BOTH(host_link_is_dangling),
 		BOTH(fifo_and_devices),
+		BOTH(open_ro_never_opens_devices),
+		BOTH(chmod_chown_refuse_hard_links),
 		BOTH(sparse_huge_file),
 		BOTH(read_basics),
 		BOTH(realpath_nested),
