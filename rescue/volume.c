@@ -636,7 +636,7 @@ static int other_loops(const struct stat *img, bool *lasting)
 
 		if (strncmp(de->d_name, "loop", 4) != 0 || strlen(de->d_name) > 40)
 			continue;
-		snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
+		snprintf(dev, sizeof(dev), "/dev/%.40s", de->d_name);
 		fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			continue;
