@@ -51,7 +51,7 @@ int rsc_fs_report(struct rsc_ctx *ctx, enum rsc_pid id, const char *fmt, ...)
 	return r;
 }
 
-static bool is_ext(const char *fstype)
+bool rsc_fs_is_ext(const char *fstype)
 {
 	return fstype && (strcmp(fstype, "ext2") == 0 || strcmp(fstype, "ext3") == 0 ||
 			  strcmp(fstype, "ext4") == 0);
@@ -116,7 +116,7 @@ static int what_fills_it(struct rsc_ctx *ctx, struct rsc_buf *b)
 	struct rsc_buf why = { 0 };
 	int r = -ENOTSUP;
 
-	if (v && v->read_only && v->loopdev && is_ext(v->fstype))
+	if (v && v->read_only && v->loopdev && rsc_fs_is_ext(v->fstype))
 		r = rsc_usage_ext4(v->loopdev, &o, &u, &why);
 	if (r < 0 && r != -ENOMEM) {
 		rsc_buf_reset(&why);
@@ -253,7 +253,7 @@ static int run(struct rsc_ctx *ctx)
 	else if (v->kind == RSC_TARGET_DIR)
 		r = note(ctx, "the target is a directory: sshrescue sees its files, not the device "
 			      "under them; give the device or image to check the filesystem");
-	else if (!is_ext(v->fstype))
+	else if (!rsc_fs_is_ext(v->fstype))
 		r = note(ctx,
 			 "no health check for %s filesystems yet: only the free space was "
 			 "measured",

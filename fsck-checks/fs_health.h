@@ -73,6 +73,9 @@ uint64_t rsc_ext4_resv_clusters(uint64_t clusters);
  */
 void rsc_ext4_space(struct rsc_fs_usage *u, uint64_t free_blocks, uint64_t r_blocks, uint64_t resv);
 
+/* true for "ext2", "ext3" and "ext4" (what libext2fs reads). */
+bool rsc_fs_is_ext(const char *fstype);
+
 /* Read the superblock of dev with libext2fs (read-only) into ctx; fs_ext4.c. */
 int rsc_fs_ext4_check(struct rsc_ctx *ctx, const char *dev, struct rsc_buf *why);
 

@@ -45,12 +45,6 @@ _printf_(3, 4) static int fail(struct rsc_buf *why, int err, const char *fmt, ..
 	return r < 0 ? r : err;
 }
 
-static bool is_ext(const char *fstype)
-{
-	return strcmp(fstype, "ext2") == 0 || strcmp(fstype, "ext3") == 0 ||
-	       strcmp(fstype, "ext4") == 0;
-}
-
 /*
  * xfs_repair refuses a filesystem whose log holds changes (exit 2): a mount
  * replays it. Only when the repair was asked: mounted read-write once here,
@@ -129,7 +123,7 @@ static int repair_reasons(struct rsc_fsphase *f, const char *dev, struct rsc_buf
 	int r;
 
 	rsc_ctx_init(&tmp, NULL, NULL);
-	r = is_ext(f->fstype) ? rsc_fs_ext4_check(&tmp, dev, why) : 0;
+	r = rsc_fs_is_ext(f->fstype) ? rsc_fs_ext4_check(&tmp, dev, why) : 0;
 	for (size_t i = 0; r == 0 && i < tmp.nfindings; i++) {
 		const char *code = rsc_problem(tmp.findings[i].id)->code;
 
@@ -263,7 +257,7 @@ int rsc_fsphase_hook(const struct rsc_volume *v, const char *dev, void *arg, str
 			return r;
 	}
 	r = repairing ? repair(f, v, dev, why) : 0;
-	if (r < 0 || !f->repair || !is_ext(f->fstype))
+	if (r < 0 || !f->repair || !rsc_fs_is_ext(f->fstype))
 		return r;
 	/* the superblock as the read-write mount will find it (an ext* filesystem) */
 	f->pre = calloc(1, sizeof(*f->pre));

@@ -211,7 +211,12 @@ bool rsc_dev_is_running_root(dev_t rdev)
 	return is_root;
 }
 
-char *rsc_helper_mount_of(dev_t rdev)
+/*
+ * The mountpoint (caller frees) of the first block-device mount of the
+ * helper for which match(source, its rdev, arg) holds, or NULL.
+ */
+static char *helper_mount(bool (*match)(const char *src, dev_t rdev, const void *arg),
+			  const void *arg)
 {
 	struct libmnt_table *tb = mnt_new_table();
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
@@ -224,7 +229,7 @@ char *rsc_helper_mount_of(dev_t rdev)
 			struct stat st;
 
 			if (src && src[0] == '/' && target && stat(src, &st) == 0 &&
-			    S_ISBLK(st.st_mode) && st.st_rdev == rdev)
+			    S_ISBLK(st.st_mode) && match(src, st.st_rdev, arg))
 				found = strdup(target);
 		}
 	}
@@ -233,35 +238,43 @@ char *rsc_helper_mount_of(dev_t rdev)
 	return found;
 }
 
+static bool same_dev(const char *src, dev_t rdev, const void *arg)
+{
+	(void)src;
+	return rdev == *(const dev_t *)arg;
+}
+
+char *rsc_helper_mount_of(dev_t rdev)
+{
+	return helper_mount(same_dev, &rdev);
+}
+
+struct uuid_match {
+	const char *uuid;
+	dev_t except;
+};
+
+static bool same_uuid(const char *src, dev_t rdev, const void *arg)
+{
+	const struct uuid_match *m = arg;
+	char *u;
+	bool same;
+
+	if (rdev == m->except)
+		return false;
+	u = blkid_get_tag_value(NULL, "UUID", src);
+	same = u && strcasecmp(u, m->uuid) == 0;
+	free(u);
+	return same;
+}
+
 char *rsc_helper_uuid_mount(const char *uuid, dev_t except)
 {
-	struct libmnt_table *tb = NULL;
-	struct libmnt_iter *it = NULL;
-	struct libmnt_fs *fs;
-	char *found = NULL;
+	struct uuid_match m = { .uuid = uuid, .except = except };
 
 	if (!uuid || !*uuid)
 		return NULL;
-	tb = mnt_new_table();
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (tb && it && mnt_table_parse_mtab(tb, NULL) == 0) {
-		while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
-			const char *src = mnt_fs_get_srcpath(fs), *target = mnt_fs_get_target(fs);
-			struct stat st;
-			char *u;
-
-			if (!src || src[0] != '/' || !target || stat(src, &st) < 0 ||
-			    !S_ISBLK(st.st_mode) || st.st_rdev == except)
-				continue;
-			u = blkid_get_tag_value(NULL, "UUID", src);
-			if (u && strcasecmp(u, uuid) == 0)
-				found = strdup(target);
-			free(u);
-		}
-	}
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
-	return found;
+	return helper_mount(same_uuid, &m);
 }
 
 /* true if the image file img backs the loop device that holds "/". */

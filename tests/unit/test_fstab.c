@@ -54,7 +54,7 @@ static void test_cap_and_nul(void **state)
 	(void)state;
 	assert_non_null(in);
 	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "a /b%05zu c\n", i % 100000);
+		p += snprintf(p, (size_t)(in + len + 1 - p), "a /b%05zu c\n", i % 100000);
 	assert_int_equal(rsc_fstab_parse(in, (size_t)(p - in), &t), 0);
 	assert_int_equal(t.n, RSC_FSTAB_MAX);
 	assert_int_equal(t.skipped, 10);
