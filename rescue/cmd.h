@@ -40,6 +40,9 @@ struct rsc_opts {
 	bool no_fs_backup;	/* fix --no-fs-backup */
 	unsigned partition;	/* --partition N of a partitioned image or disk, 0: none */
 	unsigned top;		/* usage --top N: entries per list, 0 for the default */
+	const char *move_to;	/* fix --move-to DIR (absolute): where a cleanup moves files */
+	bool delete_files;	/* fix --delete: a cleanup deletes instead */
+	bool truncate_logs;	/* fix --truncate-logs: also copy out and truncate active logs */
 	FILE *out;		/* report */
 	FILE *err;		/* messages */
 };

@@ -57,6 +57,9 @@ static int session_check(struct session *s, const struct rsc_opts *o)
 	s->ctx.only_users = o->users;
 	s->ctx.reset_sshd_config = o->reset_sshd_config;
 	s->ctx.debs = o->debs;
+	s->ctx.move_to = o->move_to;
+	s->ctx.delete_files = o->delete_files;
+	s->ctx.truncate_logs = o->truncate_logs;
 	s->ctx.fsphase = &s->fsp;
 	s->ctx_ready = true;
 	r = rsc_run_checks(&s->ctx, o->err);
@@ -162,10 +165,14 @@ static bool selected(const struct rsc_opts *o, enum rsc_pid id)
 /* MKDIR before WRITE before CHOWN before CHMOD: a rewrite must not undo a chmod. */
 static int op_rank(enum rsc_op_kind k)
 {
-	/* directories first (a link or file goes in them), a removal before a link at its path */
+	/*
+	 * a full disk's cleanup first (the other changes need its room), then
+	 * directories (a link or file goes in them), a removal before a link at its path
+	 */
 	static const int rank[] = {
-		[RSC_OP_MKDIR] = 0, [RSC_OP_UNLINK] = 1, [RSC_OP_SYMLINK] = 2,
-		[RSC_OP_WRITE] = 3, [RSC_OP_CHOWN] = 4,	 [RSC_OP_CHMOD] = 5,
+		[RSC_OP_MOVE] = 0,  [RSC_OP_DELETE] = 0, [RSC_OP_TRUNCATE] = 0,
+		[RSC_OP_MKDIR] = 1, [RSC_OP_UNLINK] = 2, [RSC_OP_SYMLINK] = 3,
+		[RSC_OP_WRITE] = 4, [RSC_OP_CHOWN] = 5,	 [RSC_OP_CHMOD] = 6,
 	};
 
 	return (size_t)k < ARRAY_SIZE(rank) ? rank[k] : (int)ARRAY_SIZE(rank);
@@ -236,12 +243,19 @@ static int apply_plan(struct session *s, const struct rsc_opts *o, const char *c
 		      const struct rsc_plan *p, size_t *changed, FILE *msg)
 {
 	struct rsc_journal *j = NULL;
+	size_t early = 0;
 	int r, r2;
 
 	r = rsc_journal_begin(s->vol->root, command, &j);
+	if ((r == -ENOSPC || r == -EDQUOT) && rsc_plan_frees(p)) {
+		fprintf(msg, "The victim has no room for the journal: taking the first files of "
+			     "the cleanup away before it is started.\n");
+		r = rsc_plan_make_room(p, s->vol->root, command, &j, &early, o->err);
+	}
 	if (r < 0)
 		return errmsg(o, RSC_EXIT_OPERATIONAL, "cannot start the journal on the victim", r);
 	r = rsc_plan_apply(p, s->vol->root, j, changed, o->err);
+	*changed += early;
 	undo_hint(o, rsc_journal_id(j), msg);
 	r2 = rsc_journal_close(j);
 	if (r < 0)
@@ -287,6 +301,15 @@ static size_t premount_preview(struct session *s, const struct rsc_opts *o, FILE
 	return o->no_fs_backup ? 1 : 2;
 }
 
+/* Does --only ask for a code of the full disk's cleanup? */
+static bool asks_cleanup(const struct rsc_opts *o)
+{
+	for (size_t i = 0; i < fix_fs_cleanup.nids; i++)
+		if (rsc_strv_has(o->only, rsc_problem(fix_fs_cleanup.ids[i])->code))
+			return true;
+	return false;
+}
+
 int rsc_cmd_fix(const struct rsc_opts *o)
 {
 	struct rsc_plan plan = { 0 };
@@ -295,6 +318,11 @@ int rsc_cmd_fix(const struct rsc_opts *o)
 	size_t todo = 0, done = 0, n;
 	int status, r;
 
+	if (o->apply && !o->move_to && !o->delete_files && asks_cleanup(o)) {
+		fprintf(o->err, "sshrescue: the cleanup moves files to the helper: give the "
+				"directory with --move-to DIR (or delete them with --delete)\n");
+		return RSC_EXIT_USAGE; /* before anything is mounted read-write */
+	}
 	status = session_open(&s, o, o->apply);
 	if (status && s.fsp.repair_res.verdict == RSC_FSCK_LEFT)
 		status = RSC_EXIT_LEFT | (s.fsp.repair_res.status & 3 ? RSC_EXIT_FIXED : 0);
@@ -324,6 +352,12 @@ int rsc_cmd_fix(const struct rsc_opts *o)
 				"to make them.\n\n",
 				todo, todo == 1 ? "" : "s");
 		status = report(&s, o, "fix", rsc_ctx_has_errors(&s.ctx) ? RSC_EXIT_LEFT : 0);
+		goto out;
+	}
+	if (todo && rsc_plan_needs_dir(&plan)) {
+		fprintf(o->err, "sshrescue: the cleanup moves files to the helper: give the "
+				"directory with --move-to DIR (or delete them with --delete)\n");
+		status = RSC_EXIT_USAGE;
 		goto out;
 	}
 	if (todo) {

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -151,6 +153,15 @@ static void usage(FILE *out)
 		"                    metadata (e2image -Q) to FILE before e2fsck -fy; default a\n"
 		"                    new file in " RSC_FS_BACKUP_DIR "\n"
 		"  --no-fs-backup    fix: repair the filesystem without that backup\n"
+		"  --move-to DIR     fix --only fs.space.root (fs.space.users, fs.inodes.full):\n"
+		"                    move the cleanup's files (package caches, rotated logs,\n"
+		"                    journald archives, core dumps, old temporary files) to DIR\n"
+		"                    on this helper, into DIR/<journal id>/ below their path\n"
+		"  --delete          fix: delete the cleanup's files instead: they are lost, undo\n"
+		"                    cannot bring them back\n"
+		"  --truncate-logs   fix: with --move-to, also copy the active logs of /var/log "
+		"to\n"
+		"                    DIR and truncate them to 0 bytes\n"
 		"  --partition N     TARGET is a partitioned image or disk: use its partition N\n"
 		"  --list            undo: list the journals on the victim\n"
 		"  --live            allow the running system's own root filesystem\n"
@@ -238,6 +249,9 @@ enum {
 	OPT_NO_FS_BACKUP,
 	OPT_PARTITION,
 	OPT_TOP,
+	OPT_MOVE_TO,
+	OPT_DELETE,
+	OPT_TRUNCATE_LOGS,
 };
 
 static const struct option options[] = {
@@ -262,6 +276,9 @@ static const struct option options[] = {
 	{ "no-fs-backup", no_argument, NULL, OPT_NO_FS_BACKUP },
 	{ "partition", required_argument, NULL, OPT_PARTITION },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "move-to", required_argument, NULL, OPT_MOVE_TO },
+	{ "delete", no_argument, NULL, OPT_DELETE },
+	{ "truncate-logs", no_argument, NULL, OPT_TRUNCATE_LOGS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -284,9 +301,53 @@ static int parse_partition(const char *arg, unsigned *n)
 	return 0;
 }
 
+/*
+ * --move-to DIR as an absolute path without "." or ".." components (the
+ * journal records it, undo compares it), caller frees; NULL after a message.
+ */
+static char *absolute_dir(const char *arg)
+{
+	_cleanup_free_ char *cwd = NULL;
+	char *p = NULL;
+
+	if (!*arg) {
+		fprintf(stderr, "sshrescue: --move-to needs a directory\n");
+		return NULL;
+	}
+	if (arg[0] != '/') {
+		cwd = getcwd(NULL, 0);
+		if (!cwd || asprintf(&p, "%s/%s", cwd, arg) < 0) {
+			fprintf(stderr, "sshrescue: --move-to: %s\n", strerror(errno));
+			return NULL;
+		}
+	} else if (!(p = strdup(arg))) {
+		return NULL;
+	}
+	for (const char *c = p; (c = strchr(c, '/')); c++) {
+		if ((c[1] == '.' && (c[2] == '/' || !c[2])) ||
+		    (c[1] == '.' && c[2] == '.' && (c[3] == '/' || !c[3]))) {
+			_cleanup_free_ char *e = rsc_escape(arg);
+
+			fprintf(stderr,
+				"sshrescue: --move-to '%s': give the directory without '.' or "
+				"'..'\n",
+				e ? e : "?");
+			free(p);
+			return NULL;
+		}
+	}
+	if (strlen(p) >= PATH_MAX / 2) {
+		fprintf(stderr, "sshrescue: --move-to: the path is too long\n");
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	struct rsc_opts o = { .out = stdout, .err = stderr };
+	char *move_to = NULL;
 	const struct command *cmd = NULL;
 	int c, status = RSC_EXIT_USAGE, nargs;
 
@@ -378,6 +439,19 @@ int main(int argc, char **argv)
 			if (parse_partition(optarg, &o.partition) < 0)
 				goto out;
 			break;
+		case OPT_MOVE_TO:
+			free(move_to);
+			move_to = absolute_dir(optarg);
+			if (!move_to)
+				goto out;
+			o.move_to = move_to;
+			break;
+		case OPT_DELETE:
+			o.delete_files = true;
+			break;
+		case OPT_TRUNCATE_LOGS:
+			o.truncate_logs = true;
+			break;
 		case OPT_TOP: {
 			unsigned long top = 0;
 
@@ -404,6 +478,15 @@ int main(int argc, char **argv)
 			"sshrescue: --fs-backup and --no-fs-backup contradict each other\n");
 		goto out;
 	}
+	if (o.move_to && o.delete_files) {
+		fprintf(stderr, "sshrescue: --move-to and --delete contradict each other\n");
+		goto out;
+	}
+	if (o.truncate_logs && !o.move_to) {
+		fprintf(stderr, "sshrescue: --truncate-logs needs --move-to DIR: the logs are "
+				"copied there first\n");
+		goto out;
+	}
 	nargs = argc - optind;
 	if (nargs < cmd->nargs_min || nargs > cmd->nargs_max) {
 		fprintf(stderr, "Usage: sshrescue %s [OPTIONS] %s\n", cmd->name, cmd->args);
@@ -412,6 +495,7 @@ int main(int argc, char **argv)
 	o.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	status = cmd->run(&o, argv + optind, nargs);
 out:
+	free(move_to);
 	list_free(o.users);
 	list_free(o.only);
 	list_free(o.debs);

@@ -956,6 +956,26 @@ int rsc_root_symlink(struct rsc_root *r, const char *path, const char *target, u
 	return 0;
 }
 
+int rsc_root_rename(struct rsc_root *r, const char *from, const char *to)
+{
+	_cleanup_close_ int fdir = -1, tdir = -1;
+	_cleanup_free_ char *fname = NULL, *tname = NULL;
+	int k;
+
+	if (!r)
+		return -EINVAL;
+	k = open_parent(r, from, root_flags(r, 0), &fdir, &fname);
+	if (k == 0)
+		k = open_parent(r, to, root_flags(r, 0), &tdir, &tname);
+	if (k < 0)
+		return k;
+	if (!fname || !tname)
+		return -EISDIR;
+	if (renameat(fdir, fname, tdir, tname) < 0)
+		return -errno;
+	return fsync_dir(tdir);
+}
+
 int rsc_root_sync_parent(struct rsc_root *r, const char *path)
 {
 	_cleanup_close_ int dfd = -1;
