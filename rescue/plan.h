@@ -154,7 +154,7 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 
 /*
  * For a victim too full to hold a journal (rsc_journal_begin() gave -ENOSPC
- * or -EDQUOT): apply the plan's MOVE and DELETE operations, one at a time,
+ * or -EDQUOT): apply the plan's MOVE, DELETE and TRUNCATE operations, one at a time,
  * until a journal can be started, then record what was done in it. The
  * journal id is chosen first, so the moved files are already in
  * DIR/<id>/. *j is the journal (the caller applies the rest of the plan

@@ -30,8 +30,7 @@
 
 #define ROOM_TRIES 10000 /* files moved before giving up on starting the journal */
 
-void plan_preview_out(const struct rsc_op *op, const struct state *s, const char *epath,
-		      FILE *out)
+void plan_preview_out(const struct rsc_op *op, const struct state *s, const char *epath, FILE *out)
 {
 	_cleanup_free_ char *dir = op->target ? rsc_escape(op->target) : NULL;
 	const char *to = dir ? dir : "(no --move-to DIR given)";
@@ -63,8 +62,7 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-static int open_base(const struct rsc_op *op, struct rsc_journal *j, struct plan_out *c,
-		     FILE *err)
+static int open_base(const struct rsc_op *op, struct rsc_journal *j, struct plan_out *c, FILE *err)
 {
 	const char *id = j ? rsc_journal_id(j) : c->id;
 	struct stat st;
@@ -214,6 +212,7 @@ int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const ch
 	static const enum rsc_jgone how[] = {
 		[RSC_OP_MOVE] = RSC_JG_MOVED,
 		[RSC_OP_DELETE] = RSC_JG_DELETED,
+		[RSC_OP_TRUNCATE] = RSC_JG_TRUNCATED,
 	};
 	_cleanup_free_ char *id = NULL;
 	_cleanup_free_ struct early *early = NULL;
@@ -235,14 +234,13 @@ int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const ch
 		const struct rsc_op *op = &p->ops[i];
 		struct state s;
 
-		/* a truncate waits for the journal: the log's name stays, only its bytes go */
-		if (op->kind != RSC_OP_MOVE && op->kind != RSC_OP_DELETE)
+		if (!plan_is_out(op->kind))
 			continue;
 		r = plan_state_of(p, i, root, false, &s);
 		if (r < 0)
 			break;
 		r = -ENOSPC;
-		if (!s.exists || s.type != S_IFREG)
+		if (!s.exists || s.type != S_IFREG || (op->kind == RSC_OP_TRUNCATE && s.size == 0))
 			continue;
 		r = plan_out_apply(op, root, NULL, &c, &early[n].st, err);
 		if (r < 0)
@@ -253,13 +251,12 @@ int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const ch
 	plan_out_end(&c);
 	if (r == 0) {
 		for (size_t k = 0; k < n && r == 0; k++) {
-			_cleanup_free_ char *dest =
-				early[k].op->kind == RSC_OP_MOVE
-					? rsc_movedir_dest(early[k].op->target, id,
-							   early[k].op->path)
-					: NULL;
+			bool copied = early[k].op->kind != RSC_OP_DELETE;
+			_cleanup_free_ char *dest = copied ? rsc_movedir_dest(early[k].op->target,
+									      id, early[k].op->path)
+							   : NULL;
 
-			if (early[k].op->kind == RSC_OP_MOVE && !dest)
+			if (copied && !dest)
 				r = -ENOMEM;
 			else
 				r = rsc_journal_gone(*j, early[k].op->path, &early[k].st,
