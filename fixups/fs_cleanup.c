@@ -26,8 +26,8 @@
 #include "root.h"
 #include "util.h"
 
-#define DAY	      (24L * 3600)
-#define MAX_FILES     100000 /* files one cleanup plans, at most */
+#define DAY	       (24L * 3600)
+#define MAX_FILES      100000	  /* files one cleanup plans, at most */
 #define ACTIVE_LOG_MIN (1u << 20) /* an active log smaller than this is not worth truncating */
 
 struct walk {
@@ -169,9 +169,8 @@ static const struct target targets[] = {
 /* Directories inside a walked one that belong to another target, or to no one. */
 static bool skipped_dir(const struct target *t, const char *path)
 {
-	return (strcmp(t->dir, "/var/log") == 0 &&
-		(strcmp(path, "/var/log/journal") == 0 ||
-		 strcmp(path, "/var/log/sshrescue") == 0)) ||
+	return (strcmp(t->dir, "/var/log") == 0 && (strcmp(path, "/var/log/journal") == 0 ||
+						    strcmp(path, "/var/log/sshrescue") == 0)) ||
 	       strcmp(path, "/var/lib/sshrescue") == 0;
 }
 

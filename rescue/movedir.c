@@ -21,8 +21,8 @@
 #include "movedir.h"
 #include "util.h"
 
-#define COPY_BLOCK  (64u << 10)
-#define MARKER_MAX  128
+#define COPY_BLOCK   (64u << 10)
+#define MARKER_MAX   128
 #define RESOLVE_OURS (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
 static int openat_ours(int base, const char *rel, int flags, mode_t mode)
@@ -212,8 +212,8 @@ int rsc_copy_fd_at(int in, int out, uint64_t at, uint64_t *copied)
 			break;
 		if (!all_zero(buf, (size_t)n)) {
 			for (ssize_t w = 0; w < n;) {
-				ssize_t k =
-					pwrite(out, buf + w, (size_t)(n - w), (off_t)(at + off) + w);
+				ssize_t k = pwrite(out, buf + w, (size_t)(n - w),
+						   (off_t)(at + off) + w);
 
 				if (k < 0 && errno == EINTR)
 					continue;

@@ -48,8 +48,7 @@ struct plan_out {
 };
 
 /* Print the preview line of a MOVE, DELETE or TRUNCATE (without its "(CODE)" tail). */
-void plan_preview_out(const struct rsc_op *op, const struct state *s, const char *epath,
-		      FILE *out);
+void plan_preview_out(const struct rsc_op *op, const struct state *s, const char *epath, FILE *out);
 
 /*
  * Make one MOVE, DELETE or TRUNCATE: copy to the helper (fsynced, checked),
