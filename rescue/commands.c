@@ -246,18 +246,27 @@ static int apply_plan(struct session *s, const struct rsc_opts *o, const char *c
 	size_t early = 0;
 	int r, r2;
 
+	/* from here a signal stops the fix between two changes, never inside one */
+	rsc_signals_defer(true);
 	r = rsc_journal_begin(s->vol->root, command, &j);
 	if ((r == -ENOSPC || r == -EDQUOT) && rsc_plan_frees(p)) {
 		fprintf(msg, "The victim has no room for the journal: taking the first files of "
 			     "the cleanup away before it is started.\n");
 		r = rsc_plan_make_room(p, s->vol->root, command, &j, &early, o->err);
 	}
-	if (r < 0)
+	if (r < 0) {
+		rsc_signals_defer(false);
 		return errmsg(o, RSC_EXIT_OPERATIONAL, "cannot start the journal on the victim", r);
+	}
 	r = rsc_plan_apply(p, s->vol->root, j, changed, o->err);
 	*changed += early;
 	undo_hint(o, rsc_journal_id(j), msg);
 	r2 = rsc_journal_close(j);
+	if (r == -EINTR)
+		fprintf(o->err,
+			"sshrescue: interrupted by signal %d: %zu change%s made, each complete; "
+			"none after\n",
+			rsc_signal_pending(), *changed, *changed == 1 ? "" : "s");
 	if (r < 0)
 		return errmsg(o, RSC_EXIT_OPERATIONAL, "applying the plan stopped", r);
 	if (r2 < 0)
@@ -365,6 +374,11 @@ int rsc_cmd_fix(const struct rsc_opts *o)
 		if (status)
 			goto out;
 	}
+	if (rsc_signal_pending()) {
+		status = RSC_EXIT_OPERATIONAL; /* stopped between two changes: unmount and go */
+		goto out;
+	}
+	rsc_signals_defer(false);
 	status = session_check(&s, o);
 	if (status == 0)
 		status = report(&s, o, "fix",
@@ -392,6 +406,7 @@ int rsc_cmd_undo(const struct rsc_opts *o)
 			status = errmsg(o, RSC_EXIT_OPERATIONAL, "listing journals", r);
 		goto out;
 	}
+	rsc_signals_defer(true); /* a signal stops undo between two paths */
 	r = rsc_journal_undo(s.vol->root, o->journal_id, o->out);
 	if (r == -ENOENT) {
 		_cleanup_free_ char *id = o->journal_id ? rsc_escape(o->journal_id) : NULL;

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "journal_int.h"
 #include "root.h"
 #include "util.h"
@@ -95,7 +96,11 @@ static int manifest_append(struct rsc_journal *j, const struct rsc_buf *b)
 
 	if (j->broken)
 		return -EIO;
-	r = write_all(j->fd, b->data, b->len);
+	r = rsc_fault("journal write");
+	if (r == 0)
+		r = write_all(j->fd, b->data, b->len);
+	if (r == 0)
+		r = rsc_fault("journal fsync");
 	if (r == 0 && fsync(j->fd) < 0)
 		r = -errno;
 	if (r == 0)

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +29,7 @@
 #include "movedir.h"
 #include "root.h"
 #include "util.h"
+#include "volume.h"
 
 #define SIDE_TRIES 100 /* names tried for the copy of a file changed since the fix */
 
@@ -466,12 +468,21 @@ static int restore_gone(struct rsc_root *root, const char *id, const struct rsc_
 	}
 	if (r < 0)
 		goto fail;
+	/* built under a name of ours, then renamed: a crash never leaves half a file */
+	if (asprintf(&tmp, "%s.sshrescue-undo-%s", rec->path, id) < 0) {
+		tmp = NULL;
+		r = -ENOMEM;
+		goto fail;
+	}
+	rsc_root_unlink(root, tmp, 0); /* left by an undo that was killed: ours, incomplete */
 	if (!exists) {
-		r = put_back(root, rec, in, -1, rec->path);
+		r = put_back(root, rec, in, -1, tmp);
 		if (r == 0)
-			r = rsc_root_sync_parent(root, rec->path);
-		if (r < 0)
+			r = rsc_root_rename(root, tmp, rec->path, RENAME_NOREPLACE);
+		if (r < 0) {
+			rsc_root_unlink(root, tmp, 0);
 			goto fail;
+		}
 		fprintf(out, "  restored  %s (%llu bytes from %s)\n", e, rec->size, ed);
 		return 0;
 	}
@@ -481,14 +492,9 @@ static int restore_gone(struct rsc_root *root, const char *id, const struct rsc_
 		r = cur;
 		goto fail;
 	}
-	if (asprintf(&tmp, "%s.sshrescue-undo-%s", rec->path, id) < 0) {
-		tmp = NULL;
-		r = -ENOMEM;
-		goto fail;
-	}
 	r = put_back(root, rec, in, cur, tmp);
 	if (r == 0)
-		r = rsc_root_rename(root, tmp, rec->path);
+		r = rsc_root_rename(root, tmp, rec->path, 0);
 	if (r < 0) {
 		rsc_root_unlink(root, tmp, 0);
 		goto fail;
@@ -646,6 +652,13 @@ int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out)
 			m.complete ? "" : ", interrupted before it was closed");
 	}
 	for (size_t i = m.nrecs; i-- > 0;) {
+		if (rsc_signal_pending()) {
+			fprintf(out, "interrupted: %zu path%s not restored yet; run undo again\n",
+				i + 1, i ? "s" : "");
+			failed++;
+			first = first ? first : -EINTR;
+			break;
+		}
 		r = restore(root, chosen, m.version, &m.recs[i], out);
 		if (r < 0 && failed++ == 0)
 			first = r;

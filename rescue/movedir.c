@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "movedir.h"
 #include "util.h"
+#include "volume.h"
 
 #define COPY_BLOCK   (64u << 10)
 #define MARKER_MAX   128
@@ -174,6 +175,15 @@ int rsc_movedir_create(int base, const char *vpath)
 	return openat_ours(base, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 }
 
+void rsc_movedir_remove(int base, const char *vpath)
+{
+	const char *rel = vpath ? rel_of(vpath) : NULL;
+
+	if (rel)
+		unlinkat(base, rel,
+			 0); /* below base: made by rsc_movedir_create, no link on the way */
+}
+
 int rsc_movedir_read(int base, const char *vpath)
 {
 	const char *rel = vpath ? rel_of(vpath) : NULL;
@@ -202,7 +212,11 @@ int rsc_copy_fd_at(int in, int out, uint64_t at, uint64_t *copied)
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		ssize_t n = pread(in, buf, COPY_BLOCK, (off_t)off);
+		ssize_t n;
+
+		if (rsc_signal_pending())
+			return -EINTR; /* a long copy stops; the caller removes it */
+		n = pread(in, buf, COPY_BLOCK, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;

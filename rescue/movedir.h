@@ -34,6 +34,9 @@ int rsc_movedir_open(const char *dest, const char *id, const char *vpath, int *f
 /* Create vpath (absolute victim path) below base: directories 0700, the file 0600, O_EXCL. */
 int rsc_movedir_create(int base, const char *vpath);
 
+/* Remove the copy vpath below base (a failed or interrupted one). */
+void rsc_movedir_remove(int base, const char *vpath);
+
 /* Open vpath below base for reading, never through a symlink. fd or -errno. */
 int rsc_movedir_read(int base, const char *vpath);
 

@@ -18,6 +18,7 @@
 #include "plan_int.h"
 #include "root.h"
 #include "util.h"
+#include "volume.h"
 
 static void op_clear(struct rsc_op *op)
 {
@@ -594,6 +595,10 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 		bool journaled = true;
 		struct state s;
 
+		if (rsc_signal_pending()) {
+			r = -EINTR; /* the change before this one is complete; none after it */
+			break;
+		}
 		r = plan_state_of(p, i, root, false, &s);
 		if (r == 0 && satisfied(op, root, &s))
 			continue;

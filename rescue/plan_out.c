@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "journal.h"
 #include "movedir.h"
 #include "plan_int.h"
@@ -109,7 +110,9 @@ static int copy_out(const struct rsc_op *op, int in, const struct stat *st, stru
 	out = rsc_movedir_create(c->base, op->path);
 	if (out < 0)
 		return out;
-	r = rsc_copy_fd(in, out, &n);
+	r = rsc_fault("copy");
+	if (r == 0)
+		r = rsc_copy_fd(in, out, &n);
 	if (r == 0)
 		r = rsc_copy_meta(out, st);
 	if (r == 0 && syncfs(out) < 0)
@@ -119,6 +122,8 @@ static int copy_out(const struct rsc_op *op, int in, const struct stat *st, stru
 	/* the victim's file must not have changed while it was copied */
 	if (r == 0 && (n != (uint64_t)st->st_size || !same_file(st, &after)))
 		r = -EAGAIN;
+	if (r < 0)
+		rsc_movedir_remove(c->base, op->path); /* a partial copy is nobody's */
 	return r;
 }
 
@@ -175,6 +180,8 @@ int plan_out_apply(const struct rsc_op *op, struct rsc_root *root, struct rsc_jo
 			r = w;
 		else if (fstat(w, &now) < 0 || !same_file(&st, &now))
 			r = -EAGAIN;
+		else if ((r = rsc_fault("truncate")) < 0)
+			;
 		else if (ftruncate(w, 0) < 0 || fsync(w) < 0)
 			r = -errno;
 	} else if (r == 0) {
