@@ -667,6 +667,16 @@ int jnl_load(struct rsc_root *root, const char *id, struct rsc_manifest *m, stru
 				  "not trusted");
 		return -EPERM;
 	}
+	if (len == 0) {
+		/* a run stopped (killed) before its header: it recorded, so changed, nothing */
+		m->command = strdup("(stopped before its first line)");
+		m->time = strdup("(unknown)");
+		if (!m->command || !m->time) {
+			rsc_manifest_free(m);
+			return -ENOMEM;
+		}
+		return 0;
+	}
 	return rsc_manifest_parse(data, len, m, why);
 }
 

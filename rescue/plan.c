@@ -561,6 +561,34 @@ static int change(const struct rsc_op *op, struct rsc_root *root, const struct s
 	return -EINVAL;
 }
 
+/*
+ * A WRITE as it is applied: with the mode and owner that the plan's later
+ * CHMOD and CHOWN of the same path give it, so that one rename makes the
+ * path's final state (a crash in between never leaves the new bytes with
+ * the old mode); those later operations then find nothing to do.
+ */
+static const struct rsc_op *with_final_meta(const struct rsc_plan *p, size_t i)
+{
+	static struct rsc_op op;
+
+	if (p->ops[i].kind != RSC_OP_WRITE)
+		return &p->ops[i];
+	op = p->ops[i];
+	for (size_t k = i + 1; k < p->nops; k++) {
+		if (strcmp(p->ops[k].path, op.path) != 0)
+			continue;
+		if (p->ops[k].kind == RSC_OP_CHMOD) {
+			op.mode = p->ops[k].mode;
+		} else if (p->ops[k].kind == RSC_OP_CHOWN) {
+			op.uid = p->ops[k].uid;
+			op.gid = p->ops[k].gid;
+		} else {
+			break; /* another rewrite or a removal: its own state */
+		}
+	}
+	return &op;
+}
+
 struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path)
 {
 	for (size_t i = 0; i < p->nops; i++)
@@ -627,7 +655,7 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 			journaled = r == 0;
 		}
 		if (r == 0)
-			r = change(op, root, &s);
+			r = change(with_final_meta(p, i), root, &s);
 		if (r < 0) {
 			if (err) {
 				_cleanup_free_ char *e = rsc_escape(op->path);
