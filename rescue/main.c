@@ -53,6 +53,13 @@ static int run_add_key(struct rsc_opts *o, char **a, int n)
 	return rsc_cmd_add_key(o);
 }
 
+static int run_install_boot_entry(struct rsc_opts *o, char **a, int n)
+{
+	(void)n;
+	o->target = a[0];
+	return rsc_cmd_install_boot_entry(o);
+}
+
 static bool markdown;
 
 static int run_codes(struct rsc_opts *o, char **a, int n)
@@ -104,6 +111,9 @@ static const struct command commands[] = {
 	  "restore what a fix or add-key changed (newest journal by default)", 1, 2, run_undo },
 	{ "add-key", "TARGET USER KEYFILE",
 	  "give USER the public key in KEYFILE, with correct modes", 3, 3, run_add_key },
+	{ "install-boot-entry", "TARGET",
+	  "a one-time GRUB entry on the victim that boots it into the rescue initramfs", 1, 1,
+	  run_install_boot_entry },
 	{ "sshd-config", "TARGET",
 	  "validate the victim's sshd_config like its sshd; --dump: effective config", 1, 1,
 	  run_sshd_config },
@@ -159,6 +169,11 @@ static void usage(FILE *out)
 		"  --match SPEC      sshd-config --dump: for a connection, like sshd -T -C SPEC\n"
 		"                    (user=NAME,host=NAME,addr=IP,laddr=IP,lport=N,rdomain=R)\n"
 		"  --top N           usage: list N directories and files of each kind (10)\n"
+		"  --initramfs FILE  install-boot-entry: the rescue initramfs "
+		"(initramfs/build.sh)\n"
+		"  --kernel VERSION  install-boot-entry: boot /boot/vmlinuz-VERSION (the newest)\n"
+		"  --mode check|fix  install-boot-entry: what the rescue boot does (check)\n"
+		"  --fix CODE,...    install-boot-entry --mode fix: repair only these codes\n"
 		"  --exec-victim     sshd-config: also run the victim's own sshd -t and -T in a\n"
 		"                    sandbox (read-only, no network) and compare\n"
 		"  -h, --help        this help;  -V, --version  the version\n"
@@ -238,6 +253,10 @@ enum {
 	OPT_NO_FS_BACKUP,
 	OPT_PARTITION,
 	OPT_TOP,
+	OPT_INITRAMFS,
+	OPT_KERNEL,
+	OPT_MODE,
+	OPT_FIX,
 };
 
 static const struct option options[] = {
@@ -262,6 +281,10 @@ static const struct option options[] = {
 	{ "no-fs-backup", no_argument, NULL, OPT_NO_FS_BACKUP },
 	{ "partition", required_argument, NULL, OPT_PARTITION },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "initramfs", required_argument, NULL, OPT_INITRAMFS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "fix", required_argument, NULL, OPT_FIX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -374,6 +397,18 @@ int main(int argc, char **argv)
 		case OPT_NO_FS_BACKUP:
 			o.no_fs_backup = true;
 			break;
+		case OPT_INITRAMFS:
+			o.boot_initramfs = optarg;
+			break;
+		case OPT_KERNEL:
+			o.boot_kernel = optarg;
+			break;
+		case OPT_MODE:
+			o.boot_mode = optarg;
+			break;
+		case OPT_FIX:
+			r = list_add(&o.boot_fix, optarg, true);
+			break;
 		case OPT_PARTITION:
 			if (parse_partition(optarg, &o.partition) < 0)
 				goto out;
@@ -416,6 +451,7 @@ out:
 	list_free(o.only);
 	list_free(o.debs);
 	list_free(o.skip);
+	list_free(o.boot_fix);
 	fflush(stdout);
 	return status;
 }
