@@ -177,14 +177,18 @@ main()
 	else
 		rescue "$_m"
 	fi
+	# an initramfs may have no reboot or poweroff program (dracut without busybox): then the
+	# kernel's magic SysRq does it (the trigger file works whatever kernel.sysrq says)
 	case $THEN in
 	reboot)
 		say "rebooting"
-		reboot -f
+		sync
+		reboot -f 2> /dev/null || { echo b > /proc/sysrq-trigger; sleep 30; }
 		;;
 	poweroff)
 		say "powering off"
-		poweroff -f
+		sync
+		poweroff -f 2> /dev/null || { echo o > /proc/sysrq-trigger; sleep 30; }
 		;;
 	shell)
 		say "a shell; the root is at $_m; 'exit' goes on booting"

@@ -216,7 +216,7 @@ static int learn_linux(const char *s, size_t len, struct rsc_grub_learned *l)
 	while (p < end && *p != ' ' && *p != '\t')
 		p++;
 	for (const char *k = w; k + 8 <= p; k++) {
-		if (memcmp(k, "/vmlinuz", 8) == 0 && copyable(w, (size_t)(k - w))) {
+		if (memcmp(k, "/vmlinuz", 8) == 0 && (k == w || copyable(w, (size_t)(k - w)))) {
 			l->kernel_dir = strndup(w, (size_t)(k - w));
 			if (!l->kernel_dir)
 				return -ENOMEM;

@@ -14,6 +14,9 @@
 #             after the fix, status 1, saved in /var/log/sshrescue/; sshrescue check on the
 #             host finds no error, and the victim's own sshd, booted from the image in a VM,
 #             accepts the key it refused
+#   4. when dracut is installed (dracut-core), the dracut module (initramfs/dracut/90sshrescue)
+#      the same way: dracut builds an initrd with it (from a copy of dracut's module
+#      directory, dracutbasedir), a fix-mode boot repairs the image and powers off
 #
 # usage: sh test_initramfs_tools.sh SSHRESCUE BUILDDIR [SCENARIO]   (default dir-0777)
 # The kernel: the newest installed with its modules, or IRD_KERNEL=V. E2E_KEEP=1 keeps files.
@@ -101,7 +104,7 @@ boot()
 {
 	_start=$(date +%s)
 	setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
-		-nic none -kernel "$VMLINUZ" -initrd "$IRD" \
+		-nic none -kernel "$VMLINUZ" -initrd "${BOOT_IRD:-$IRD}" \
 		-drive "file=$1,format=raw,if=virtio" \
 		-append "console=ttyS0 panic=-1 root=/dev/vda ro $3" > "$2.log" 2>&1 < /dev/null &
 	_qpid=$!
@@ -212,5 +215,54 @@ else
 	e2e_fail "after: refused:$_bad"
 	grep -a -e 'sshd' -e 'VM:' -e 'Authentication' "$D/after.log" | tr -d '\r' |
 		tail -n 8 | sed 's/^/  /'
+fi
+
+# --- 4: the dracut module ---
+if ! command -v dracut > /dev/null 2>&1; then
+	e2e_say "dracut is not installed (apt-get install dracut-core): its module was not booted"
+	e2e_finish
+fi
+DB=$E2E_TMP/dracut
+mkdir -p "$DB/conf.d" || e2e_die "mkdir"
+if ! cp -a /usr/lib/dracut "$DB/base" ||
+	! cp -a "$IRD_SRC/dracut/90sshrescue" "$DB/base/modules.d/" ||
+	! cp "$IRD_SRC/hook-run.sh" "$DB/base/modules.d/90sshrescue/"; then
+	e2e_die "copying dracut"
+fi
+_t0=$(date +%s)
+if SSHRESCUE=$BIN dracutbasedir=$DB/base dracut --force --no-hostonly --no-hostonly-cmdline \
+	--conf /dev/null --confdir "$DB/conf.d" -m "base rootfs-block kernel-modules sshrescue" \
+	--drivers "virtio_pci virtio_blk ext4" --compress "gzip -1" "$DB/initrd.img" "$KVER" \
+	> "$DB/dracut.log" 2>&1; then
+	e2e_pass "dracut $KVER with the sshrescue module: $(wc -c < "$DB/initrd.img") bytes in" \
+		"$(($(date +%s) - _t0)) s"
+else
+	e2e_fail "dracut failed"
+	tail -n 20 "$DB/dracut.log" | sed 's/^/  /'
+	e2e_finish
+fi
+IMG=$D/dracut.img
+cp --sparse=always "$BROKEN/$S.img" "$IMG" || e2e_die "cp"
+BOOT_IRD=$DB/initrd.img
+boot "$IMG" "$D/dracut" "rd.sshrescue.mode=fix rd.sshrescue.then=poweroff"
+_why=
+grep -q '^==== sshrescue report: END (mode fix, status 1) ====$' "$D/dracut.txt" ||
+	_why="$_why no fix report with status 1;"
+for _c in $EXPECT; do
+	grep -qF "[${_c%@*}]" "$D/dracut.txt" || _why="$_why $_c not in the report;"
+done
+grep -q 'root mounted at /sysroot' "$D/dracut.txt" || _why="$_why not run on /sysroot;"
+grep -q 'report written to the victim' "$D/dracut.txt" || _why="$_why report not saved;"
+grep -q 'Switching root' "$D/dracut.txt" && _why="$_why the boot went on past poweroff;"
+[ -n "$BOOT_HALTED" ] || _why="$_why the VM did not power off;"
+e2e_rescue check --json "$IMG"
+rescue_json_has '[.findings[] | select(.severity == "error")] | length == 0' ||
+	_why="$_why check on the host (status $E2E_RC) still finds errors;"
+if [ -z "$_why" ]; then
+	e2e_pass "dracut, rd.sshrescue.mode=fix: the pre-pivot hook's report on the console," \
+		"status 1, saved; check on the host finds no error; powered off (${BOOT_SECS} s)"
+else
+	e2e_fail "dracut, rd.sshrescue.mode=fix:${_why%;}"
+	grep -v '^\[' "$D/dracut.txt" | tail -n 30 | sed 's/^/  /'
 fi
 e2e_finish
