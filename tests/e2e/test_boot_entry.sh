@@ -2,7 +2,7 @@
 # shellcheck disable=SC2034 # the scenario files set variables this script reads
 # `sshrescue install-boot-entry`, proven through a real GRUB in a VM (qemu TCG; docs/initramfs.md):
 #   1. a corpus scenario's broken image (test_corpus.sh with E2E_BROKEN_OUT) becomes partition 1
-#      of a disk with GRUB (grub-install --target=i386-pc) and a grub.cfg from GRUB's own
+#      of a disk with BIOS GRUB (grub-mkimage, boot.img) and a grub.cfg from GRUB's own
 #      00_header with one usual entry: the Debian kernel with a tiny initramfs that prints a
 #      marker and powers off (the "usual boot")
 #   2. install-boot-entry --partition 1 --mode fix --apply puts the rescue entry on it
@@ -19,8 +19,8 @@
 [ $# -ge 2 ] || e2e_die "usage: $0 SSHRESCUE BUILDDIR [SCENARIO]"
 [ -x "$1" ] || e2e_skip "sshrescue binary $1 not built"
 [ "$(id -u)" -eq 0 ] || e2e_skip "e2e tests need root (loop devices)"
-for _t in qemu-system-x86_64 grub-install grub-editenv sfdisk losetup debugfs unshare setpriv; do
-	command -v "$_t" > /dev/null 2>&1 || e2e_skip "$_t not installed (grub2-common, fdisk)"
+for _t in qemu-system-x86_64 grub-mkimage grub-editenv sfdisk losetup debugfs unshare setpriv; do
+	command -v "$_t" > /dev/null 2>&1 || e2e_skip "$_t not installed (grub-common, fdisk)"
 done
 [ -d /usr/lib/grub/i386-pc ] || e2e_skip "no GRUB for BIOS (apt-get install grub-pc-bin)"
 [ -x /etc/grub.d/00_header ] || e2e_skip "no /etc/grub.d/00_header (grub-common)"
@@ -52,7 +52,7 @@ echo "USUAL-BOOT-MARKER: the usual entry booted"
 poweroff -f
 EOF
 sh "$IRD_SRC/build.sh" --bare --compress gzip --init "$E2E_TMP/usual_init.sh" --kernel "$KVER" \
-	--modules "" -o "$E2E_TMP/usual.img" > "$E2E_TMP/build2.log" 2>&1 ||
+	--modules virtio_blk -o "$E2E_TMP/usual.img" > "$E2E_TMP/build2.log" 2>&1 ||
 	e2e_die "the usual initramfs: $(tail -n 5 "$E2E_TMP/build2.log")"
 
 # --- 1: the disk ---
@@ -64,12 +64,6 @@ LOGIN=alice
 EXPECT=
 # shellcheck disable=SC1090 # a scenario file
 . "$SCN_SRC/$S.scn"
-DISK=$E2E_TMP/disk.img
-_fs=$(stat -c %s "$BROKEN/$S.img")
-truncate -s $((_fs + 2 * 1024 * 1024)) "$DISK" || e2e_die "truncate"
-printf 'label: dos\nstart=2048, size=%s, type=83, bootable\n' $((_fs / 512)) |
-	sfdisk -q "$DISK" > "$E2E_TMP/sfdisk.log" 2>&1 || e2e_die "sfdisk: $(cat "$E2E_TMP/sfdisk.log")"
-dd if="$BROKEN/$S.img" of="$DISK" bs=1M seek=1 conv=notrunc,sparse status=none || e2e_die "dd"
 UUID=$(blkid -p -s UUID -o value "$BROKEN/$S.img")
 {
 	printf 'serial --unit=0 --speed=115200\nterminal_input serial\nterminal_output serial\n'
@@ -84,35 +78,53 @@ menuentry 'Debian GNU/Linux' --id usual {
 }
 EOF
 } > "$E2E_TMP/grub.cfg" 2> "$E2E_TMP/hdr.err" || e2e_die "00_header: $(cat "$E2E_TMP/hdr.err")"
+# GRUB as grub-install puts it on a BIOS disk, by hand (this machine's kernel may not scan
+# the partitions of a loop device, and grub-install wants them): the modules and grub.cfg in
+# the filesystem's /boot/grub, the filesystem at 1 MiB, core.img (grub-mkimage, prefix
+# (hd0,msdos1)/boot/grub) in the sectors after the MBR, boot.img's code in the MBR (it loads
+# sector 1 by default).
+FS=$E2E_TMP/fs.img
+cp --sparse=always "$BROKEN/$S.img" "$FS" || e2e_die "cp"
 # shellcheck disable=SC2016 # expanded by the inner shell
 if ! unshare -m --propagation private sh -c '
 	set -e
-	dev=$(losetup -P -f --show "$1")
-	trap "umount $2/mnt 2> /dev/null; losetup -d $dev" EXIT
 	mkdir -p "$2/mnt"
-	i=0; while [ ! -b "${dev}p1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	mount "${dev}p1" "$2/mnt"
-	mkdir -p "$2/mnt/boot/grub"
+	mount -o loop "$1" "$2/mnt"
+	trap "umount $2/mnt 2> /dev/null || :" EXIT
+	mkdir -p "$2/mnt/boot/grub/i386-pc"
 	cp "/boot/vmlinuz-$3" "$2/mnt/boot/"
 	cp "$2/usual.img" "$2/mnt/boot/initrd.img-$3"
-	grub-install --target=i386-pc --boot-directory="$2/mnt/boot" --modules="part_msdos ext2" \
-		"$dev"
+	cp /usr/lib/grub/i386-pc/*.mod /usr/lib/grub/i386-pc/*.lst "$2/mnt/boot/grub/i386-pc/"
 	cp "$2/grub.cfg" "$2/mnt/boot/grub/grub.cfg"
 	grub-editenv "$2/mnt/boot/grub/grubenv" create
-	umount "$2/mnt"' sh "$DISK" "$E2E_TMP" "$KVER" > "$E2E_TMP/disk.log" 2>&1; then
-	e2e_die "making the GRUB disk: $(tail -n 10 "$E2E_TMP/disk.log")"
+	umount "$2/mnt"' sh "$FS" "$E2E_TMP" "$KVER" > "$E2E_TMP/disk.log" 2>&1 ||
+	! e2e_loop_wait "$FS"; then
+	e2e_die "filling the filesystem: $(tail -n 10 "$E2E_TMP/disk.log")"
 fi
-e2e_loop_wait "$DISK" || e2e_die "the loop device of the disk stays"
-e2e_pass "a GRUB disk (grub-install i386-pc, 00_header) with the broken $S image as partition 1"
+DISK=$E2E_TMP/disk.img
+_fs=$(stat -c %s "$FS")
+truncate -s $((_fs + 2 * 1024 * 1024)) "$DISK" || e2e_die "truncate"
+printf 'label: dos\nstart=2048, size=%s, type=83, bootable\n' $((_fs / 512)) |
+	sfdisk -q "$DISK" > "$E2E_TMP/sfdisk.log" 2>&1 || e2e_die "sfdisk: $(cat "$E2E_TMP/sfdisk.log")"
+dd if="$FS" of="$DISK" bs=1M seek=1 conv=notrunc,sparse status=none || e2e_die "dd"
+rm -f "$FS"
+grub-mkimage -O i386-pc -o "$E2E_TMP/core.img" -p '(hd0,msdos1)/boot/grub' \
+	biosdisk part_msdos ext2 > "$E2E_TMP/mkimage.log" 2>&1 ||
+	e2e_die "grub-mkimage: $(cat "$E2E_TMP/mkimage.log")"
+[ "$(stat -c %s "$E2E_TMP/core.img")" -lt $((2047 * 512)) ] || e2e_die "core.img too large"
+if ! dd if=/usr/lib/grub/i386-pc/boot.img of="$DISK" bs=440 count=1 conv=notrunc status=none ||
+	! dd if="$E2E_TMP/core.img" of="$DISK" bs=512 seek=1 conv=notrunc status=none; then
+	e2e_die "writing GRUB to the disk"
+fi
+e2e_pass "a BIOS GRUB disk (grub-mkimage, boot.img, GRUB's 00_header) with the broken $S" \
+	"image as partition 1"
 
-# files of partition 1: fs_cat PATH OUT
-# shellcheck disable=SC2016 # expanded by the inner shell
+# fs_cat PATH OUT: a file of partition 1, by debugfs on a read-only loop device at its offset
 fs_cat()
 {
-	unshare -m --propagation private sh -c 'dev=$(losetup -P -r -f --show "$1") || exit 1
-		i=0; while [ ! -b "${dev}p1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		debugfs -R "dump $2 $3" "${dev}p1" > /dev/null 2>&1; r=$?
-		losetup -d "$dev"; exit $r' sh "$DISK" "$1" "$2"
+	_dev=$(losetup -r -o 1048576 --sizelimit "$_fs" -f --show "$DISK") || return 1
+	debugfs -R "dump $1 $2" "$_dev" > /dev/null 2>&1
+	losetup -d "$_dev"
 	e2e_loop_wait "$DISK"
 }
 fs_cat /boot/grub/grub.cfg "$E2E_TMP/cfg.before"
