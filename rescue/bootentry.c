@@ -394,9 +394,7 @@ int rsc_cmd_install_boot_entry(const struct rsc_opts *o)
 	if (r < 0) {
 		fprintf(o->err, "sshrescue: %s: %s\n", t ? t : "?",
 			why.data ? why.data : strerror(-r));
-		status = r == -ENOMEM
-				 ? RSC_EXIT_OPERATIONAL
-				 : (r == -EINVAL && !vol ? RSC_EXIT_USAGE : RSC_EXIT_OPERATIONAL);
+		status = RSC_EXIT_OPERATIONAL;
 		goto out;
 	}
 	fprintf(o->out,

@@ -136,9 +136,13 @@ static void usage(FILE *out)
 		     "Find and repair why a Linux server no longer accepts SSH logins, from its\n"
 		     "offline root filesystem. TARGET is a directory (a mounted victim root), an\n"
 		     "image file or a block device.\n\nCommands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-11s %-20s %s\n", commands[i].name, commands[i].args,
-			commands[i].help);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strlen(commands[i].name) > 11) /* too long for the column: a line of its own */
+			fprintf(out, "  %s\n  %-11s", commands[i].name, "");
+		else
+			fprintf(out, "  %-11s", commands[i].name);
+		fprintf(out, " %-20s %s\n", commands[i].args, commands[i].help);
+	}
 	fprintf(out,
 		"\nOptions:\n"
 		"  --json            machine-readable report (docs/report-schema.md)\n"
