@@ -55,6 +55,13 @@ static int run_add_key(struct rsc_opts *o, char **a, int n)
 	return rsc_cmd_add_key(o);
 }
 
+static int run_install_boot_entry(struct rsc_opts *o, char **a, int n)
+{
+	(void)n;
+	o->target = a[0];
+	return rsc_cmd_install_boot_entry(o);
+}
+
 static bool markdown;
 
 static int run_codes(struct rsc_opts *o, char **a, int n)
@@ -106,6 +113,9 @@ static const struct command commands[] = {
 	  "restore what a fix or add-key changed (newest journal by default)", 1, 2, run_undo },
 	{ "add-key", "TARGET USER KEYFILE",
 	  "give USER the public key in KEYFILE, with correct modes", 3, 3, run_add_key },
+	{ "install-boot-entry", "TARGET",
+	  "a one-time GRUB entry on the victim that boots it into the rescue initramfs", 1, 1,
+	  run_install_boot_entry },
 	{ "sshd-config", "TARGET",
 	  "validate the victim's sshd_config like its sshd; --dump: effective config", 1, 1,
 	  run_sshd_config },
@@ -128,9 +138,13 @@ static void usage(FILE *out)
 		     "Find and repair why a Linux server no longer accepts SSH logins, from its\n"
 		     "offline root filesystem. TARGET is a directory (a mounted victim root), an\n"
 		     "image file or a block device.\n\nCommands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-11s %-20s %s\n", commands[i].name, commands[i].args,
-			commands[i].help);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strlen(commands[i].name) > 11) /* too long for the column: a line of its own */
+			fprintf(out, "  %s\n  %-11s", commands[i].name, "");
+		else
+			fprintf(out, "  %-11s", commands[i].name);
+		fprintf(out, " %-20s %s\n", commands[i].args, commands[i].help);
+	}
 	fprintf(out,
 		"\nOptions:\n"
 		"  --json            machine-readable report (docs/report-schema.md)\n"
@@ -170,6 +184,11 @@ static void usage(FILE *out)
 		"  --match SPEC      sshd-config --dump: for a connection, like sshd -T -C SPEC\n"
 		"                    (user=NAME,host=NAME,addr=IP,laddr=IP,lport=N,rdomain=R)\n"
 		"  --top N           usage: list N directories and files of each kind (10)\n"
+		"  --initramfs FILE  install-boot-entry: the rescue initramfs "
+		"(initramfs/build.sh)\n"
+		"  --kernel VERSION  install-boot-entry: boot /boot/vmlinuz-VERSION (the newest)\n"
+		"  --mode check|fix  install-boot-entry: what the rescue boot does (check)\n"
+		"  --fix CODE,...    install-boot-entry --mode fix: repair only these codes\n"
 		"  --exec-victim     sshd-config: also run the victim's own sshd -t and -T in a\n"
 		"                    sandbox (read-only, no network) and compare\n"
 		"  -h, --help        this help;  -V, --version  the version\n"
@@ -252,6 +271,10 @@ enum {
 	OPT_MOVE_TO,
 	OPT_DELETE,
 	OPT_TRUNCATE_LOGS,
+	OPT_INITRAMFS,
+	OPT_KERNEL,
+	OPT_MODE,
+	OPT_FIX,
 };
 
 static const struct option options[] = {
@@ -279,6 +302,10 @@ static const struct option options[] = {
 	{ "move-to", required_argument, NULL, OPT_MOVE_TO },
 	{ "delete", no_argument, NULL, OPT_DELETE },
 	{ "truncate-logs", no_argument, NULL, OPT_TRUNCATE_LOGS },
+	{ "initramfs", required_argument, NULL, OPT_INITRAMFS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "fix", required_argument, NULL, OPT_FIX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -435,6 +462,18 @@ int main(int argc, char **argv)
 		case OPT_NO_FS_BACKUP:
 			o.no_fs_backup = true;
 			break;
+		case OPT_INITRAMFS:
+			o.boot_initramfs = optarg;
+			break;
+		case OPT_KERNEL:
+			o.boot_kernel = optarg;
+			break;
+		case OPT_MODE:
+			o.boot_mode = optarg;
+			break;
+		case OPT_FIX:
+			r = list_add(&o.boot_fix, optarg, true);
+			break;
 		case OPT_PARTITION:
 			if (parse_partition(optarg, &o.partition) < 0)
 				goto out;
@@ -500,6 +539,7 @@ out:
 	list_free(o.only);
 	list_free(o.debs);
 	list_free(o.skip);
+	list_free(o.boot_fix);
 	fflush(stdout);
 	return status;
 }
