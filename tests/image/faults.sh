@@ -63,8 +63,17 @@ one()
 	what="point $n ($(sed -n 's/^sshrescue: fault [0-9]* ([a-z]*) at //p' "$T/f.err"), $mode"
 	case $mode in
 	kill) # SIGKILL leaves its empty /run/sshrescue.XXXXXX (the mount itself died with
-		# the process's namespace): known, and not counted against the next runs
-		IMG_RUNDIRS=$(img_rundirs)
+		# the process's namespace): known; removed here (rmdir: only when empty)
+		for _d in $(img_rundirs); do
+			case "
+$IMG_RUNDIRS
+" in
+			*"
+$_d
+"*) ;;
+			*) rmdir "$_d" 2>/dev/null ;;
+			esac
+		done
 		[ "$rc" -eq 137 ] || { bad "$what: status $rc, not killed" && return; } ;;
 	*) [ "$rc" -eq 8 ] || { bad "$what: status $rc, not 8: $(tail -n 2 "$T/f.err")" && return; } ;;
 	esac
