@@ -31,7 +31,7 @@ struct vic_member {
 };
 
 struct vic_index {
-	size_t nusers, ngroups;	  /* the entries of v->users and v->groups indexed */
+	size_t nusers, ngroups;	   /* the entries of v->users and v->groups indexed */
 	struct rsc_hmap user_name; /* first user of each name */
 	struct rsc_hmap user_uid;  /* first user of each uid */
 	struct rsc_hmap group_name, group_gid;
@@ -146,9 +146,8 @@ static int add_gid_user(struct vic_index *x, const struct rsc_user *u)
 		r = rsc_hmap_add(&x->gid_users, hash_id(u->gid), x->ngid_users);
 	if (r < 0)
 		return r;
-	x->gid_user[x->ngid_users++] = (struct vic_gid_users){ .gid = u->gid,
-								.uid = u->uid,
-								.count = 1 };
+	x->gid_user[x->ngid_users++] =
+		(struct vic_gid_users){ .gid = u->gid, .uid = u->uid, .count = 1 };
 	return 0;
 }
 
