@@ -113,17 +113,15 @@ static bool debian_group_ok(const struct rsc_victim *v, const struct stat *st, u
 {
 	const struct rsc_group *g = rsc_victim_group_by_gid(v, st->st_gid);
 	const struct rsc_user *owner = rsc_victim_user_by_uid(v, st->st_uid);
-	unsigned members = 0;
+	size_t members;
+	uid_t only;
 
 	if (!g)
 		return false;
-	for (size_t i = 0; i < v->nusers; i++) {
-		if (v->users[i].gid != g->gid)
-			continue;
-		members++;
-		if (v->users[i].uid != login)
-			return false;
-	}
+	/* the accounts whose primary group it is: none, or only the logging-in user */
+	members = rsc_victim_gid_users(v, g->gid, &only);
+	if (members > 0 && only != login)
+		return false;
 	if (!owner)
 		return false;
 	if (g->nmembers > 0) {

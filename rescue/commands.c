@@ -16,6 +16,7 @@
 #include "fsphase.h"
 #include "journal.h"
 #include "plan.h"
+#include "planedit.h"
 #include "problem.h"
 #include "report.h"
 #include "root.h"
@@ -196,7 +197,9 @@ static void plan_order(struct rsc_plan *p)
 /* Build the plan from the selected findings; list what cannot be fixed. */
 static int build_plan(struct session *s, const struct rsc_opts *o, struct rsc_plan *p, FILE *msg)
 {
+	_cleanup_(rsc_buf_free) struct rsc_buf links = { 0 };
 	bool header = false;
+	int dropped;
 
 	for (size_t i = 0; i < s->ctx.nfindings; i++) {
 		const struct rsc_finding *f = &s->ctx.findings[i];
@@ -223,6 +226,16 @@ static int build_plan(struct session *s, const struct rsc_opts *o, struct rsc_pl
 			fprintf(msg, "  %s [%s]\n      do: %s\n", t ? t : "?",
 				rsc_problem(f->id)->code, fix ? fix : "?");
 		}
+	}
+	/* a chmod or chown of a hard-linked file would change its other names too */
+	dropped = rsc_plan_drop_hardlinked(p, s->vol->root, &links);
+	if (dropped < 0)
+		return dropped;
+	if (dropped > 0) {
+		if (!header)
+			fprintf(msg, "Not repaired automatically:\n");
+		header = true;
+		fputs(links.data, msg);
 	}
 	if (header)
 		fputc('\n', msg);

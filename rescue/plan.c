@@ -597,6 +597,15 @@ struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path)
 	return NULL;
 }
 
+void rsc_plan_remove(struct rsc_plan *p, size_t i)
+{
+	if (i >= p->nops)
+		return;
+	op_clear(&p->ops[i]);
+	memmove(&p->ops[i], &p->ops[i + 1], (p->nops - i - 1) * sizeof(*p->ops));
+	p->nops--;
+}
+
 /*
  * Does the plan write, remove or link path? Its earlier bytes (or a link's
  * target) must then be saved by its first record.

@@ -103,6 +103,8 @@ void rsc_plan_free(struct rsc_plan *p);
  * same file twice edits that one rewrite instead of adding another.
  */
 struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path);
+/* Remove the operation at index i (freed; the later ones move up). */
+void rsc_plan_remove(struct rsc_plan *p, size_t i);
 
 /*
  * Print the plan, one line per operation with the current state read from

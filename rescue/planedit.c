@@ -52,3 +52,49 @@ int rsc_plan_rewrite(struct rsc_plan *p, const char *code, const char *path, str
 	rsc_buf_free(b);
 	return 0;
 }
+
+/* "  chmod 0600  PATH  (CODE): hard-linked N times: ..." for op, into b. */
+static int left_out(struct rsc_buf *b, const struct rsc_op *op, nlink_t n)
+{
+	int r = op->kind == RSC_OP_CHMOD ? rsc_buf_printf(b, "  chmod %04o  ", (unsigned)op->mode)
+					 : rsc_buf_printf(b, "  chown %u:%u  ", (unsigned)op->uid,
+							  (unsigned)op->gid);
+
+	if (r == 0)
+		r = rsc_buf_add_escaped(b, op->path);
+	if (r == 0)
+		r = rsc_buf_adds(b, "  (");
+	if (r == 0)
+		r = rsc_buf_add_escaped(b, op->code ? op->code : "-");
+	if (r == 0)
+		r = rsc_buf_printf(b,
+				   "): hard-linked %lu times: changing it would change the other "
+				   "names too; fix by hand\n",
+				   (unsigned long)n);
+	return r;
+}
+
+int rsc_plan_drop_hardlinked(struct rsc_plan *p, struct rsc_root *root, struct rsc_buf *why)
+{
+	int dropped = 0;
+
+	for (size_t i = 0; i < p->nops;) {
+		const struct rsc_op *op = &p->ops[i];
+		struct stat st;
+		int r;
+
+		if ((op->kind != RSC_OP_CHMOD && op->kind != RSC_OP_CHOWN) ||
+		    rsc_plan_find_write(p, op->path) ||
+		    rsc_root_stat(root, op->path, &st, RSC_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_nlink < 2) {
+			i++;
+			continue;
+		}
+		r = left_out(why, op, st.st_nlink);
+		if (r < 0)
+			return r;
+		rsc_plan_remove(p, i);
+		dropped++;
+	}
+	return dropped;
+}

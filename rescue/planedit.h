@@ -32,4 +32,16 @@ int rsc_plan_current(const struct rsc_plan *p, struct rsc_root *root, const char
 int rsc_plan_rewrite(struct rsc_plan *p, const char *code, const char *path, struct rsc_buf *b,
 		     const struct stat *st, const char *why);
 
+/*
+ * Leave out of p every CHMOD and CHOWN of a regular file with more than one hard link (its
+ * other names are another user's file, /etc/shadow, a host key: the change would reach them
+ * too; rsc_root_chmod() and rsc_root_chown() would refuse it with -EMLINK and stop the fix).
+ * A path the plan rewrites first keeps them: the rewrite makes a new inode. For each one left
+ * out, one line (two leading spaces, escaped) is added to why:
+ *   chmod 0600  PATH  (CODE): hard-linked 2 times: changing it would change the other names
+ *   too; fix by hand
+ * Returns the number left out, or -ENOMEM.
+ */
+int rsc_plan_drop_hardlinked(struct rsc_plan *p, struct rsc_root *root, struct rsc_buf *why);
+
 #endif

@@ -43,6 +43,9 @@ void rsc_ctx_clear(struct rsc_ctx *ctx)
 	free(ctx->users);
 	ctx->users = NULL;
 	ctx->nusers = ctx->ucap = 0;
+	rsc_hmap_free(&ctx->finding_idx);
+	rsc_hmap_free(&ctx->user_idx);
+	ctx->nfindings_indexed = 0;
 	free(ctx->fs.health_note);
 	memset(&ctx->fs, 0, sizeof(ctx->fs));
 }
@@ -63,15 +66,47 @@ static int dup_opt(const char *s, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
+/* What makes two findings one: code, user, path and line. */
+static uint64_t finding_hash(enum rsc_pid id, unsigned long line, const char *user,
+			     const char *path)
+{
+	uint64_t h = rsc_hash_u64(rsc_hash_init(), (uint64_t)id);
+
+	h = rsc_hash_u64(h, line);
+	h = rsc_hash_str(h, user);
+	return rsc_hash_str(h, path);
+}
+
+/* Index the findings not yet in ctx->finding_idx (all of them after a sort). */
+static int index_findings(struct rsc_ctx *ctx)
+{
+	for (; ctx->nfindings_indexed < ctx->nfindings; ctx->nfindings_indexed++) {
+		const struct rsc_finding *f = &ctx->findings[ctx->nfindings_indexed];
+		int r = rsc_hmap_add(&ctx->finding_idx,
+				     finding_hash(f->id, f->line, f->user, f->path),
+				     ctx->nfindings_indexed);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int rsc_report(struct rsc_ctx *ctx, enum rsc_pid id, const struct rsc_detail *d)
 {
 	static const struct rsc_detail none;
 	struct rsc_finding f = { .id = id };
+	uint64_t h;
+	size_t pos = 0, i;
 	int r;
 
 	if (!d)
 		d = &none;
-	for (size_t i = 0; i < ctx->nfindings; i++) {
+	r = index_findings(ctx);
+	if (r < 0)
+		return r;
+	h = finding_hash(id, d->line, d->user, d->path);
+	while (rsc_hmap_next(&ctx->finding_idx, h, &pos, &i)) {
 		const struct rsc_finding *o = &ctx->findings[i];
 
 		if (o->id == id && o->line == d->line && str_eq(o->user, d->user) &&
@@ -94,6 +129,8 @@ int rsc_report(struct rsc_ctx *ctx, enum rsc_pid id, const struct rsc_detail *d)
 		r = dup_opt(d->file, &f.file);
 	if (r == 0)
 		r = dup_opt(d->evidence, &f.evidence);
+	if (r == 0)
+		r = rsc_hmap_add(&ctx->finding_idx, h, ctx->nfindings);
 	if (r < 0) {
 		finding_free(&f);
 		return r;
@@ -106,16 +143,29 @@ int rsc_report(struct rsc_ctx *ctx, enum rsc_pid id, const struct rsc_detail *d)
 	f.in_home = d->in_home;
 	f.seq = ctx->nfindings;
 	ctx->findings[ctx->nfindings++] = f;
+	ctx->nfindings_indexed = ctx->nfindings;
 	return 0;
+}
+
+/* The index in ctx->users of the state of user name, -1 if none. */
+static ssize_t user_state_index(const struct rsc_ctx *ctx, const char *name)
+{
+	uint64_t h = rsc_hash_str(rsc_hash_init(), name);
+	size_t pos = 0, i;
+
+	while (rsc_hmap_next(&ctx->user_idx, h, &pos, &i))
+		if (strcmp(ctx->users[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
 }
 
 struct rsc_user_state *rsc_ctx_user(struct rsc_ctx *ctx, const char *name, uid_t uid)
 {
 	struct rsc_user_state *u = NULL;
+	ssize_t at = user_state_index(ctx, name);
 
-	for (size_t i = 0; i < ctx->nusers; i++)
-		if (strcmp(ctx->users[i].name, name) == 0)
-			return &ctx->users[i];
+	if (at >= 0)
+		return &ctx->users[at];
 	if (ctx->nusers == ctx->ucap) {
 		size_t cap = ctx->ucap ? ctx->ucap * 2 : 8;
 		struct rsc_user_state *n = reallocarray(ctx->users, cap, sizeof(*n));
@@ -130,6 +180,11 @@ struct rsc_user_state *rsc_ctx_user(struct rsc_ctx *ctx, const char *name, uid_t
 	u->name = strdup(name);
 	if (!u->name)
 		return NULL;
+	if (rsc_hmap_add(&ctx->user_idx, rsc_hash_str(rsc_hash_init(), name), ctx->nusers) < 0) {
+		free(u->name);
+		u->name = NULL;
+		return NULL;
+	}
 	u->uid = uid;
 	ctx->nusers++;
 	return u;
@@ -150,7 +205,11 @@ char *rsc_finding_format(const struct rsc_finding *f, const char *tmpl)
 
 	for (const char *s = tmpl; r == 0 && *s; s++) {
 		if (*s != '%' || !s[1]) {
-			r = rsc_buf_add(&b, s, 1);
+			size_t n = strcspn(s + 1, "%") +
+				   1; /* up to the next '%': one add, not one a byte */
+
+			r = rsc_buf_add(&b, s, n);
+			s += n - 1;
 			continue;
 		}
 		switch (*++s) {
@@ -184,24 +243,21 @@ char *rsc_finding_format(const struct rsc_finding *f, const char *tmpl)
 /* Position of a user in the victim's passwd (unknown users last, findings without user first). */
 static size_t user_rank(const struct rsc_ctx *ctx, const char *name)
 {
+	const struct rsc_user *u;
+
 	if (!name)
 		return 0;
-	for (size_t i = 0; ctx->victim && i < ctx->victim->nusers; i++)
-		if (strcmp(ctx->victim->users[i].name, name) == 0)
-			return i + 1;
-	return (size_t)-1;
+	u = rsc_victim_user_by_name(ctx->victim, name);
+	return u ? (size_t)(u - ctx->victim->users) + 1 : (size_t)-1;
 }
-
-static const struct rsc_ctx *sort_ctx;
 
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct rsc_finding *x = a, *y = b;
-	size_t rx = user_rank(sort_ctx, x->user), ry = user_rank(sort_ctx, y->user);
 	int sx = (int)rsc_problem(x->id)->severity, sy = (int)rsc_problem(y->id)->severity;
 
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
 	if (x->user && y->user && strcmp(x->user, y->user) != 0)
 		return strcmp(x->user, y->user);
 	if (sx != sy)
@@ -213,9 +269,13 @@ void rsc_ctx_sort(struct rsc_ctx *ctx)
 {
 	if (ctx->nfindings == 0)
 		return; /* findings may be NULL: qsort must not see it */
-	sort_ctx = ctx;
+	/* the rank once per finding, not once per comparison */
+	for (size_t i = 0; i < ctx->nfindings; i++)
+		ctx->findings[i].rank = user_rank(ctx, ctx->findings[i].user);
 	qsort(ctx->findings, ctx->nfindings, sizeof(*ctx->findings), cmp_finding);
-	sort_ctx = NULL;
+	/* the findings moved: rsc_report() indexes them again */
+	rsc_hmap_free(&ctx->finding_idx);
+	ctx->nfindings_indexed = 0;
 }
 
 /* The worst finding of a user (sorted ctx: the first one), NULL if none. */
@@ -266,14 +326,44 @@ static const struct rsc_finding *refusal(const struct rsc_ctx *ctx, const char *
 	return blocker(ctx);
 }
 
+/*
+ * refusal() of every user of ctx->users in one pass over the findings (once per user would
+ * be quadratic): (*out)[i] for ctx->users[i]. Caller frees the array. 0 or -ENOMEM.
+ */
+static int refusals(const struct rsc_ctx *ctx, const struct rsc_finding ***out)
+{
+	const struct rsc_finding **w = calloc(ctx->nusers ? ctx->nusers : 1, sizeof(*w));
+	const struct rsc_finding *b = blocker(ctx);
+
+	*out = NULL;
+	if (!w)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		const struct rsc_finding *f = &ctx->findings[i];
+		ssize_t at = f->user ? user_state_index(ctx, f->user) : -1;
+
+		if (at >= 0 &&
+		    (!w[at] || rsc_problem(f->id)->severity > rsc_problem(w[at]->id)->severity))
+			w[at] = f;
+	}
+	for (size_t i = 0; i < ctx->nusers; i++)
+		if (!w[i] || rsc_problem(w[i]->id)->severity != RSC_SEV_ERROR)
+			w[i] = b;
+	*out = w;
+	return 0;
+}
+
 static void print_verdict(struct rsc_ctx *ctx, const struct paint *p, FILE *out)
 {
+	_cleanup_free_ const struct rsc_finding **ws = NULL;
+
+	(void)refusals(ctx, &ws); /* without memory: one search per user */
 	fprintf(out, "%sVerdict%s\n", p->bold, p->off);
 	if (ctx->nusers == 0)
 		fprintf(out, "  no account with SSH keys or a login shell was examined\n");
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct rsc_user_state *u = &ctx->users[i];
-		const struct rsc_finding *w = refusal(ctx, u->name);
+		const struct rsc_finding *w = ws ? ws[i] : refusal(ctx, u->name);
 		_cleanup_free_ char *name = rsc_escape(u->name);
 		_cleanup_free_ char *why = NULL;
 
@@ -631,20 +721,77 @@ static struct json_object *json_filesystems(const struct rsc_fs_usage *u,
 	return arr;
 }
 
+/*
+ * Print o as json-c prints it nested depth levels deep (two spaces a level): the same text
+ * as one whole document, one element at a time. json-c escapes every newline inside a
+ * string, so each newline of the text is layout.
+ */
+static int print_nested(FILE *out, struct json_object *o, int depth)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (!s)
+		return -ENOMEM;
+	for (;;) {
+		size_t n = strcspn(s, "\n");
+
+		fwrite(s, 1, n, out);
+		if (!s[n])
+			return 0;
+		fprintf(out, "\n%*s", 2 * depth, "");
+		s += n + 1;
+	}
+}
+
+/* One element of a top-level array: (",") "\n    " and the element; takes o. */
+static int print_element(FILE *out, struct json_object *o, size_t i)
+{
+	int r;
+
+	if (!o)
+		return -ENOMEM;
+	fprintf(out, "%s\n    ", i ? "," : "");
+	r = print_nested(out, o, 2);
+	json_object_put(o);
+	return r;
+}
+
+static struct json_object *json_user(const struct rsc_user_state *u, const struct rsc_finding *w)
+{
+	struct json_object *jo = json_object_new_object();
+
+	if (!jo)
+		return NULL;
+	jadd_str(jo, "name", u->name, true);
+	json_object_object_add(jo, "uid", json_object_new_int64(u->uid));
+	json_object_object_add(jo, "key_files", json_object_new_int64(u->key_files));
+	json_object_object_add(jo, "usable_keys", json_object_new_int64(u->usable_keys));
+	json_object_object_add(jo, "key_login", json_object_new_boolean(u->usable_keys > 0 && !w));
+	return jo;
+}
+
+/*
+ * The document is the one json-c would print for the whole tree, but the users and the
+ * findings are built and printed one at a time: a victim with 300,000 users has as many
+ * findings, and the whole tree of them took more than a GiB. Without memory the output
+ * stops where it is (status 8 then).
+ */
 int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *out)
 {
-	struct json_object *top = json_object_new_object(), *arr = NULL, *users = NULL;
+	struct json_object *top = json_object_new_object(), *tail = NULL;
 	struct json_object *tgt = NULL, *sum = NULL;
+	_cleanup_free_ const struct rsc_finding **ws = NULL;
 	size_t count[3] = { 0 };
+	const char *s;
 	int r = -ENOMEM;
 
 	rsc_ctx_sort(ctx);
 	if (!top)
 		return -ENOMEM;
-	arr = json_object_new_array();
-	users = json_object_new_array();
+	tail = json_object_new_object();
 	sum = json_object_new_object();
-	if (!arr || !users || !sum)
+	if (!tail || !sum || refusals(ctx, &ws) < 0)
 		goto out;
 	json_object_object_add(top, "schema", json_object_new_string("sshrescue-report"));
 	json_object_object_add(top, "schema_version", json_object_new_int(1));
@@ -672,48 +819,43 @@ int rsc_report_json(struct rsc_ctx *ctx, const struct rsc_report_opts *o, FILE *
 	}
 	json_object_object_add(top, "victim", json_victim(ctx->victim));
 	json_object_object_add(top, "filesystems", json_filesystems(&ctx->fs, ctx->fsphase));
+	/* the head without its closing "\n}", then the two arrays */
+	s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+							JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s || strlen(s) < 2)
+		goto out;
+	fprintf(out, "%.*s,\n  \"users\":[", (int)(strlen(s) - 2), s);
 	for (size_t i = 0; i < ctx->nusers; i++) {
-		const struct rsc_user_state *u = &ctx->users[i];
-		const struct rsc_finding *w = refusal(ctx, u->name);
-		struct json_object *jo = json_object_new_object();
-
-		if (!jo)
+		r = print_element(out, json_user(&ctx->users[i], ws[i]), i);
+		if (r < 0)
 			goto out;
-		jadd_str(jo, "name", u->name, true);
-		json_object_object_add(jo, "uid", json_object_new_int64(u->uid));
-		json_object_object_add(jo, "key_files", json_object_new_int64(u->key_files));
-		json_object_object_add(jo, "usable_keys", json_object_new_int64(u->usable_keys));
-		json_object_object_add(jo, "key_login",
-				       json_object_new_boolean(u->usable_keys > 0 && !w));
-		json_object_array_add(users, jo);
 	}
-	json_object_object_add(top, "users", users);
-	users = NULL;
+	fprintf(out, "\n  ],\n  \"findings\":[");
 	for (size_t i = 0; i < ctx->nfindings; i++) {
-		struct json_object *jf = json_finding(&ctx->findings[i]);
-
-		if (!jf)
+		r = print_element(out, json_finding(&ctx->findings[i]), i);
+		if (r < 0)
 			goto out;
 		count[rsc_problem(ctx->findings[i].id)->severity]++;
-		json_object_array_add(arr, jf);
 	}
-	json_object_object_add(top, "findings", arr);
-	arr = NULL;
+	fprintf(out, "\n  ]");
+	r = -ENOMEM;
 	json_object_object_add(sum, "errors", json_object_new_int64((int64_t)count[RSC_SEV_ERROR]));
 	json_object_object_add(sum, "warnings",
 			       json_object_new_int64((int64_t)count[RSC_SEV_WARNING]));
 	json_object_object_add(sum, "info", json_object_new_int64((int64_t)count[RSC_SEV_INFO]));
-	json_object_object_add(top, "summary", sum);
+	json_object_object_add(tail, "summary", sum);
 	sum = NULL;
-	json_object_object_add(top, "exit_status", json_object_new_int(o->exit_status));
-	fprintf(out, "%s\n",
-		json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_object_add(tail, "exit_status", json_object_new_int(o->exit_status));
+	/* the tail without its opening "{" */
+	s = json_object_to_json_string_ext(tail, JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s || !*s)
+		goto out;
+	fprintf(out, ",%s\n", s + 1);
 	r = 0;
 out:
-	json_object_put(arr);
-	json_object_put(users);
 	json_object_put(sum);
+	json_object_put(tail);
 	json_object_put(top);
 	return r;
 }

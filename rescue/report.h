@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "hmap.h"
 #include "problem.h"
 
 struct rsc_root;
@@ -42,7 +43,8 @@ struct rsc_finding {
 	uid_t uid;
 	gid_t gid;
 	bool in_home;
-	size_t seq; /* order of report, for stable output */
+	size_t seq;  /* order of report, for stable output */
+	size_t rank; /* the user's place in the passwd, for rsc_ctx_sort() */
 };
 
 /* Per-user summary kept for the verdict. */
@@ -90,6 +92,9 @@ struct rsc_ctx {
 	size_t nfindings, cap;
 	struct rsc_user_state *users;
 	size_t nusers, ucap;
+	/* hash indexes (private to report.c): findings by code, user, path and line; users by name */
+	struct rsc_hmap finding_idx, user_idx;
+	size_t nfindings_indexed; /* the first findings in finding_idx (a sort empties it) */
 };
 
 /* Init ctx for root and victim (both borrowed). */

@@ -632,46 +632,21 @@ void rsc_victim_free(struct rsc_victim *v)
 	free(v);
 }
 
-const struct rsc_user *rsc_victim_user_by_name(const struct rsc_victim *v, const char *name)
-{
-	for (size_t i = 0; v && name && i < v->nusers; i++)
-		if (strcmp(v->users[i].name, name) == 0)
-			return &v->users[i];
-	return NULL;
-}
-
-const struct rsc_user *rsc_victim_user_by_uid(const struct rsc_victim *v, uid_t uid)
-{
-	for (size_t i = 0; v && i < v->nusers; i++)
-		if (v->users[i].uid == uid)
-			return &v->users[i];
-	return NULL;
-}
-
-const struct rsc_group *rsc_victim_group_by_gid(const struct rsc_victim *v, gid_t gid)
-{
-	for (size_t i = 0; v && i < v->ngroups; i++)
-		if (v->groups[i].gid == gid)
-			return &v->groups[i];
-	return NULL;
-}
-
-const struct rsc_group *rsc_victim_group_by_name(const struct rsc_victim *v, const char *name)
-{
-	for (size_t i = 0; v && name && i < v->ngroups; i++)
-		if (strcmp(v->groups[i].name, name) == 0)
-			return &v->groups[i];
-	return NULL;
-}
-
 bool rsc_victim_user_in_group(const struct rsc_victim *v, const struct rsc_user *u, gid_t gid)
 {
+	bool sorted = false, found;
+
 	if (!u)
 		return false;
 	if (u->gid == gid)
 		return true;
+	if (!v)
+		return false;
+	found = vic_in_group(v, u->name, gid, &sorted);
+	if (sorted)
+		return found;
 	/* initgroups(3) collects every group entry with this gid that names the user */
-	for (size_t i = 0; v && i < v->ngroups; i++) {
+	for (size_t i = 0; i < v->ngroups; i++) {
 		const struct rsc_group *g = &v->groups[i];
 
 		if (g->gid != gid)

@@ -16,6 +16,7 @@
 
 struct rsc_root;
 struct sshd_config;
+struct vic_index;
 
 struct rsc_user {
 	char *name;
@@ -83,6 +84,8 @@ struct rsc_victim {
 	/* "etc/passwd:12: malformed line" — what could not be parsed, escaped */
 	char **notes;
 	size_t nnotes;
+
+	struct vic_index *idx; /* lookup indexes of users and groups (victim_index.c), private */
 };
 
 /*
@@ -93,10 +96,19 @@ struct rsc_victim {
 int rsc_victim_load(struct rsc_root *root, struct rsc_victim **out);
 void rsc_victim_free(struct rsc_victim *v);
 
+/*
+ * The first user (group) of a name, uid (gid) in the victim's files, NULL if none; borrowed
+ * from v. Hash lookups for what the parsers added (victim_index.c).
+ */
 const struct rsc_user *rsc_victim_user_by_name(const struct rsc_victim *v, const char *name);
 const struct rsc_user *rsc_victim_user_by_uid(const struct rsc_victim *v, uid_t uid);
 const struct rsc_group *rsc_victim_group_by_gid(const struct rsc_victim *v, gid_t gid);
 const struct rsc_group *rsc_victim_group_by_name(const struct rsc_victim *v, const char *name);
+/*
+ * How many users have gid as their primary group; *only_uid is their uid when they all
+ * have the same one, (uid_t)-1 otherwise (or when there is none).
+ */
+size_t rsc_victim_gid_users(const struct rsc_victim *v, gid_t gid, uid_t *only_uid);
 /* Primary group or supplementary membership (by name in /etc/group). */
 bool rsc_victim_user_in_group(const struct rsc_victim *v, const struct rsc_user *u, gid_t gid);
 

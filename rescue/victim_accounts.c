@@ -20,91 +20,13 @@
 
 #define MAX_ENTRIES 500000u /* users, groups */
 
-/* ---- a name -> index hash for duplicate detection and shadow lookups while parsing ---- */
-
-struct name_index {
-	struct {
-		const char *name;
-		size_t idx;
-	} * slot;
-	size_t mask, used;
-};
-
-static size_t hash_name(const char *s)
-{
-	size_t h = 14695981039346656037ULL & SIZE_MAX;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-	return h;
-}
-
-static void index_free(struct name_index *x)
-{
-	free(x->slot);
-	x->slot = NULL;
-	x->mask = x->used = 0;
-}
-
-static ssize_t index_find(const struct name_index *x, const char *name)
-{
-	if (!x->slot)
-		return -1;
-	for (size_t i = hash_name(name) & x->mask;; i = (i + 1) & x->mask) {
-		if (!x->slot[i].name)
-			return -1;
-		if (strcmp(x->slot[i].name, name) == 0)
-			return (ssize_t)x->slot[i].idx;
-	}
-}
-
-static int index_grow(struct name_index *x);
-
-/* Add name (borrowed, must outlive the index) unless present. */
-static int index_add(struct name_index *x, const char *name, size_t idx)
-{
-	size_t i;
-	int r;
-
-	if ((x->used + 1) * 2 > x->mask + 1 || !x->slot) {
-		r = index_grow(x);
-		if (r < 0)
-			return r;
-	}
-	for (i = hash_name(name) & x->mask; x->slot[i].name; i = (i + 1) & x->mask)
-		if (strcmp(x->slot[i].name, name) == 0)
-			return 0;
-	x->slot[i].name = name;
-	x->slot[i].idx = idx;
-	x->used++;
-	return 0;
-}
-
-static int index_grow(struct name_index *x)
-{
-	struct name_index n = { 0 };
-	size_t size = x->slot ? (x->mask + 1) * 2 : 64;
-
-	n.slot = calloc(size, sizeof(*n.slot));
-	if (!n.slot)
-		return -ENOMEM;
-	n.mask = size - 1;
-	for (size_t i = 0; x->slot && i <= x->mask; i++)
-		if (x->slot[i].name)
-			(void)index_add(&n, x->slot[i].name, x->slot[i].idx); /* no growth needed */
-	free(x->slot);
-	*x = n;
-	return 0;
-}
-
 /* ---- the loop every account file shares ---- */
 
-/* The line being parsed, and the names already known (users, or groups for /etc/group). */
+/* The line being parsed (the names already known are in the victim's index). */
 struct acct_line {
 	struct rsc_victim *v;
 	const char *file;
 	unsigned long lineno;
-	struct name_index idx;
 };
 
 /* The part of one line that differs per file: 0 to go on, 1 to stop reading, or -errno. */
@@ -180,7 +102,7 @@ static size_t split_fields(char *s, char sep, char **f, size_t max)
 /*
  * For each line of data that account_line() accepts: split it at ':' into
  * at most 9 fields and hand them to fn, with the names of v's users (or,
- * of_groups, v's groups) indexed, those added by fn included.
+ * of_groups, v's groups) indexed (victim_index.c), those added by fn included.
  */
 static int each_account_line(struct rsc_victim *v, const char *file, const char *data, size_t len,
 			     bool of_groups, acct_line_fn fn)
@@ -192,8 +114,7 @@ static int each_account_line(struct rsc_victim *v, const char *file, const char 
 
 	if (!v || (!data && len))
 		return -EINVAL;
-	for (size_t i = 0; i < (of_groups ? v->ngroups : v->nusers) && r == 0; i++)
-		r = index_add(&a.idx, of_groups ? v->groups[i].name : v->users[i].name, i);
+	r = of_groups ? vic_index_groups(v) : vic_index_users(v);
 	while (r == 0 && vic_next_line(&p, end, &s, &n)) {
 		_cleanup_free_ char *line = NULL;
 		char *f[9];
@@ -203,7 +124,6 @@ static int each_account_line(struct rsc_victim *v, const char *file, const char 
 		if (r > 0)
 			r = fn(&a, f, split_fields(line, ':', f, ARRAY_SIZE(f)));
 	}
-	index_free(&a.idx);
 	return r < 0 ? r : 0;
 }
 
@@ -237,7 +157,6 @@ static int passwd_line(struct acct_line *a, char **f, size_t nf)
 	struct rsc_user u = { .expire_day = -1 };
 	unsigned long uid, gid;
 	ssize_t dup;
-	int r;
 
 	if (nf != 7)
 		return line_note(a, "%zu fields, expected 7", nf);
@@ -245,7 +164,7 @@ static int passwd_line(struct acct_line *a, char **f, size_t nf)
 		return line_note(a, "empty user name");
 	if (parse_id(f[2], &uid) < 0 || parse_id(f[3], &gid) < 0)
 		return line_note(a, "uid or gid is not a number from 0 to %lu", UID_MAX_VALID);
-	dup = index_find(&a->idx, f[0]);
+	dup = vic_user_index(v, f[0]);
 	if (dup >= 0)
 		return line_note(a, "user already defined on line %lu; the first wins",
 				 v->users[dup].lineno);
@@ -263,10 +182,8 @@ static int passwd_line(struct acct_line *a, char **f, size_t nf)
 		user_free(&u);
 		return -ENOMEM;
 	}
-	v->users[v->nusers] = u;
-	r = index_add(&a->idx, v->users[v->nusers].name, v->nusers);
-	v->nusers++;
-	return r;
+	v->users[v->nusers++] = u;
+	return vic_index_users(v);
 }
 
 int rsc_parse_passwd(struct rsc_victim *v, const char *data, size_t len)
@@ -322,7 +239,7 @@ static int group_line(struct acct_line *a, char **f, size_t nf)
 		return line_note(a, "empty group name");
 	if (parse_id(f[2], &gid) < 0)
 		return line_note(a, "gid is not a number from 0 to %lu", UID_MAX_VALID);
-	if (index_find(&a->idx, f[0]) >= 0)
+	if (vic_group_index(v, f[0]) >= 0)
 		return line_note(a, "group already defined; the first wins");
 	if (v->ngroups >= MAX_ENTRIES)
 		return too_many(a, "groups");
@@ -335,15 +252,15 @@ static int group_line(struct acct_line *a, char **f, size_t nf)
 		group_free(&g);
 		return r;
 	}
-	v->groups[v->ngroups] = g;
-	r = index_add(&a->idx, v->groups[v->ngroups].name, v->ngroups);
-	v->ngroups++;
-	return r;
+	v->groups[v->ngroups++] = g;
+	return vic_index_groups(v);
 }
 
 int rsc_parse_group(struct rsc_victim *v, const char *data, size_t len)
 {
-	return each_account_line(v, FILE_GROUP, data, len, true, group_line);
+	int r = each_account_line(v, FILE_GROUP, data, len, true, group_line);
+
+	return r < 0 ? r : vic_index_members(v);
 }
 
 /* ---- /etc/shadow ---- */
@@ -377,7 +294,7 @@ static int shadow_line(struct acct_line *a, char **f, size_t nf)
 		bad = bad || parse_days(f[i], &days[i - 2]) < 0;
 	if (bad || !*f[0])
 		return line_note(a, "%s", bad ? "a day field is not a number" : "empty user name");
-	at = index_find(&a->idx, f[0]);
+	at = vic_user_index(a->v, f[0]);
 	if (at < 0)
 		return 0; /* no such account: nothing logs in with it */
 	u = &a->v->users[at];
@@ -408,4 +325,5 @@ void vic_free_accounts(struct rsc_victim *v)
 	free(v->groups);
 	v->groups = NULL;
 	v->ngroups = 0;
+	vic_free_index(v);
 }

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/types.h>
+
+#include "hmap.h"
 #include "util.h"
 #include "victim.h"
 
@@ -47,8 +50,32 @@ int vic_note(struct rsc_victim *v, const char *fmt, ...) _printf_(2, 3);
 /* Next line of [*p, end) without its '\n': true and [*line, *line + *len), false at the end. */
 bool vic_next_line(const char **p, const char *end, const char **line, size_t *len);
 
-/* victim_accounts.c: free v->users and v->groups with everything they own. */
+/* victim_accounts.c: free v->users and v->groups with everything they own, and v->idx. */
 void vic_free_accounts(struct rsc_victim *v);
+
+/*
+ * victim_index.c: index the users (groups) of v not yet indexed: their names, uids (gids)
+ * and primary groups; the parsers call it after each entry they add. 0 or -ENOMEM.
+ */
+int vic_index_users(struct rsc_victim *v);
+int vic_index_groups(struct rsc_victim *v);
+/* Sort the member lists of all of v's groups (after a group file was read). 0 or -ENOMEM. */
+int vic_index_members(struct rsc_victim *v);
+/* Index of the first user (group) named name in v->users (v->groups), -1 if none. */
+ssize_t vic_user_index(const struct rsc_victim *v, const char *name);
+ssize_t vic_group_index(const struct rsc_victim *v, const char *name);
+/*
+ * Whether a group of gid lists name as a member; *found false when the members are not
+ * sorted (the caller searches linearly then).
+ */
+bool vic_in_group(const struct rsc_victim *v, const char *name, gid_t gid, bool *found);
+/*
+ * The names of the first max groups, in file order, whose gid is u's or that list u, into
+ * g (borrowed), *n of them; *found false when the members are not sorted. Returns 0.
+ */
+int vic_user_groups(const struct rsc_victim *v, const struct rsc_user *u, const char **g,
+		    size_t max, size_t *n, bool *found);
+void vic_free_index(struct rsc_victim *v);
 
 /*
  * victim_sshd.c: parse the victim's /etc/ssh/sshd_config into v->sshdcfg

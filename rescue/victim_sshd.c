@@ -164,6 +164,7 @@ int rsc_victim_user_groups(const struct rsc_victim *v, const char *user, const c
 	const struct rsc_user *u = rsc_victim_user_by_name(v, user);
 	const char **g;
 	size_t n = 0;
+	bool sorted = false;
 
 	*out = NULL;
 	if (!u)
@@ -171,8 +172,9 @@ int rsc_victim_user_groups(const struct rsc_victim *v, const char *user, const c
 	g = calloc(GROUPS_MAX + 1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
-	/* one pass over the groups: the primary one, then those that list the user */
-	for (size_t i = 0; i < v->ngroups && n < GROUPS_MAX; i++) {
+	vic_user_groups(v, u, g, GROUPS_MAX, &n, &sorted);
+	/* or one pass over the groups: the primary one, then those that list the user */
+	for (size_t i = 0; !sorted && i < v->ngroups && n < GROUPS_MAX; i++) {
 		const struct rsc_group *gr = &v->groups[i];
 		bool member = gr->gid == u->gid;
 

@@ -1,4 +1,4 @@
-/* fuzz-sources: rescue/victim.c rescue/victim_accounts.c rescue/victim_sshd.c rescue/sshdcfg_table.c rescue/sshdcfg_parse.c rescue/sshdcfg_value.c rescue/sshdcfg_eval.c rescue/sshdcfg_dump.c rescue/problem.c rescue/util.c rescue/root.c */
+/* fuzz-sources: rescue/victim.c rescue/victim_accounts.c rescue/victim_sshd.c rescue/victim_index.c rescue/hmap.c rescue/sshdcfg_table.c rescue/sshdcfg_parse.c rescue/sshdcfg_value.c rescue/sshdcfg_eval.c rescue/sshdcfg_dump.c rescue/problem.c rescue/util.c rescue/root.c */
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_victim.c - the victim model's buffer parsers on arbitrary bytes:

@@ -1,0 +1,41 @@
+#!/bin/sh
+# users.sh [BINARY [N...]] - check and check --json on a victim directory with N users
+# (default 3000 10000 30000 1000000): the hostile corpus's base victim (h_base of
+# tests/hostile/hostilelib) plus N users, groups and shadow entries (hc_users of
+# tests/hostile/cases; none has a home, so every one the tool reads is examined), built in
+# a temp directory. Prints the wall time and max RSS of /usr/bin/time -v for each. Not part
+# of ctest. See docs/benchmarks.md.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${1:-$top/build/sshrescue}
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] || set -- 3000 10000 30000 1000000
+if [ ! -x "$bin" ] || [ ! -x /usr/bin/time ]; then
+	echo "users.sh: needs $bin and /usr/bin/time" >&2
+	exit 2
+fi
+here=$top/tests/hostile
+# shellcheck disable=SC1091 # sourced from the tree
+. "$here/hostilelib"
+# shellcheck disable=SC1091
+. "$here/cases"
+H_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rsc-users.XXXXXX")
+trap 'rm -rf "$H_TMP"' EXIT
+ssh-keygen -q -t ed25519 -N '' -C alice@laptop -f "$H_TMP/alice_key" </dev/null >/dev/null
+for k in ed25519 ecdsa rsa; do
+	ssh-keygen -q -t "$k" -N '' -f "$H_TMP/ssh_host_${k}_key" </dev/null >/dev/null
+done
+printf 'users     command        wall       max RSS  status\n'
+for n in "$@"; do
+	v=$H_TMP/v$n
+	h_base "$v" && hc_users "$v" "$n"
+	for cmd in check "check --json"; do
+		# shellcheck disable=SC2086 # the command's words
+		/usr/bin/time -v "$bin" $cmd "$v" >/dev/null 2>"$H_TMP/time" || true
+		printf '%-9s %-13s %8s %10s KiB  %s\n' "$n" "$cmd" \
+			"$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$H_TMP/time")" \
+			"$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$H_TMP/time")" \
+			"$(sed -n 's/.*Exit status: //p' "$H_TMP/time")"
+	done
+	rm -rf "$v"
+done
