@@ -54,7 +54,7 @@ esac
 # default; clang records none, and a build without -g has none: then this part is skipped).
 prods=$(readelf --debug-dump=info "$bin" 2>/dev/null |
 	sed -n 's/.*DW_AT_producer[^:]*:.*: \(GNU C.*\)$/\1/p; s/.*DW_AT_producer[^:]*: \(GNU C.*\)$/\1/p' |
-	sort -u)
+	grep -E '^GNU C[0-9]+ ' | sort -u) # C units: not the C++ runtime ASan links statically
 if [ -n "$prods" ]; then
 	for flag in -fstack-protector-strong -fstack-clash-protection; do
 		missing=$(printf '%s\n' "$prods" | grep -v -e " $flag\( \|$\)" | head -n 1)
