@@ -14,7 +14,9 @@ rm -f "$logs"/*.log "$logs"/*.fail
 
 tests=""
 for t in "$dir"/tests/test_*; do
-	[ -x "$t" ] && [ -f "$t" ] || continue
+	if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+		continue
+	fi
 	case ${t##*/} in
 	test_volume) continue ;; # loop devices and mounts: not a unit test under valgrind
 	esac
@@ -28,7 +30,7 @@ fi
 # One test: valgrind's own exit status 99 marks its errors, apart from a failing test.
 # RSC_VALGRIND: the few assertions valgrind itself falsifies (tests/unit/test_fsck.c) know it.
 export RSC_SRCDIR="$top" RSC_BINARY="$dir/sshrescue" RSC_VALGRIND=1 logs
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2016 # word splitting wanted; the inner script expands its own
 printf '%s\n' $tests | xargs -P "$jobs" -I{} sh -c '
 	t=$1
 	n=${t##*/}
@@ -56,5 +58,6 @@ for f in "$logs"/*.fail; do
 	tail -n 40 "$logs/$n.log"
 	tail -n 20 "$logs/$n.out"
 done
-[ "$bad" -eq 0 ] && echo "valgrind: ok ($(echo $tests | wc -w) unit test programs)"
+# shellcheck disable=SC2086
+[ "$bad" -eq 0 ] && echo "valgrind: ok ($(printf '%s\n' $tests | wc -l) unit test programs)"
 exit $bad

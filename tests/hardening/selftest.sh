@@ -39,6 +39,7 @@ sh "$here/check-elf.sh" "$tmp/full" fortify >/dev/null || {
 # Each case: a name, the flag taken out, what replaces it.
 while read -r name out repl; do
 	[ "$repl" = - ] && repl=""
+	# shellcheck disable=SC2086
 	flags=$(printf '%s\n' $all | grep -vxF -e "$out" | tr '\n' ' ')
 	# shellcheck disable=SC2086
 	build "$name" $flags $repl
