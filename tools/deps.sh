@@ -11,8 +11,9 @@ set -eu
 # and a kernel with modules to put in and to boot (linux-image-amd64: installs
 # /boot/vmlinuz-V and /lib/modules/V). jq: the image tests read --json with it; time:
 # /usr/bin/time -v, peak memory in tests/bench/usage.sh and tests/hostile; strace: every file
-# the hostile corpus's runs open.
-PKGS="gcc make cmake pkg-config clang clang-format libclang-rt-14-dev
+# the hostile corpus's runs open. cppcheck, clang-tidy: tools/lint.sh; valgrind: tools/valgrind.sh
+# (docs/hardening.md).
+PKGS="gcc make cmake pkg-config clang clang-format clang-tidy cppcheck valgrind libclang-rt-14-dev
 libext2fs-dev libblkid-dev libmount-dev libjson-c-dev libcmocka-dev libelf-dev libssl-dev dpkg
 e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils rpm
 busybox-static kmod binutils zstd xfsprogs btrfs-progs qemu-system-x86 linux-image-amd64
