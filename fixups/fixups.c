@@ -4,7 +4,8 @@
 
 const struct rsc_fixer *const rsc_fixers[] = {
 	&fix_ssh_perms, &fix_ssh_authkeys, &fix_sshd_config, &fix_sshd_hostkeys, &fix_sshd_privsep,
-	&fix_login,	&fix_boot,	   &fix_packages,    &fix_fs_repair,	 NULL,
+	&fix_login,	&fix_boot,	   &fix_packages,    &fix_fs_repair,	 &fix_fs_cleanup,
+	NULL,
 };
 
 const struct rsc_fixer *rsc_fixer_for(enum rsc_pid id)

@@ -33,6 +33,7 @@ extern const struct rsc_fixer fix_login;
 extern const struct rsc_fixer fix_boot;
 extern const struct rsc_fixer fix_packages;
 extern const struct rsc_fixer fix_fs_repair;
+extern const struct rsc_fixer fix_fs_cleanup;
 
 /* Every fix family, NULL-terminated. */
 extern const struct rsc_fixer *const rsc_fixers[];

@@ -244,6 +244,7 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 			u->name);
 	} else {
 		rsc_plan_preview(&plan, vol->root, o->out);
+		rsc_signals_defer(true); /* a signal stops between two changes */
 		r = rsc_journal_begin(vol->root, "add-key", &j);
 		if (r == 0)
 			r = rsc_plan_apply(&plan, vol->root, j, &done, o->err);
@@ -252,6 +253,9 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 				rsc_journal_id(j), rsc_journal_id(j));
 		if (rsc_journal_close(j) < 0 && r == 0)
 			r = -EIO;
+		if (r == 0 && rsc_signal_pending())
+			r = -EINTR;
+		rsc_signals_defer(false);
 		if (r < 0) {
 			fprintf(o->err, "sshrescue: add-key: %s\n", strerror(-r));
 			status = RSC_EXIT_OPERATIONAL;

@@ -40,8 +40,15 @@ struct rsc_opts {
 	bool no_fs_backup;	/* fix --no-fs-backup */
 	unsigned partition;	/* --partition N of a partitioned image or disk, 0: none */
 	unsigned top;		/* usage --top N: entries per list, 0 for the default */
-	FILE *out;		/* report */
-	FILE *err;		/* messages */
+	const char *move_to;	/* fix --move-to DIR (absolute): where a cleanup moves files */
+	bool delete_files;	/* fix --delete: a cleanup deletes instead */
+	bool truncate_logs;	/* fix --truncate-logs: also copy out and truncate active logs */
+	const char *boot_initramfs; /* install-boot-entry --initramfs FILE (on the helper) */
+	const char *boot_kernel;    /* install-boot-entry --kernel VERSION */
+	const char *boot_mode;	    /* install-boot-entry --mode check|fix */
+	char **boot_fix;	    /* install-boot-entry --fix CODES, NULL-terminated or NULL */
+	FILE *out;		    /* report */
+	FILE *err;		    /* messages */
 };
 
 int rsc_cmd_check(const struct rsc_opts *o);
@@ -66,6 +73,11 @@ int rsc_cmd_devices(const struct rsc_opts *o);
  * bytes and inodes (usage.h), as text or JSON. Read-only.
  */
 int rsc_cmd_usage(const struct rsc_opts *o);
+/*
+ * Add a one-time GRUB entry on the victim that boots its kernel with the
+ * rescue initramfs (bootentry.c); a preview without o->apply, journaled.
+ */
+int rsc_cmd_install_boot_entry(const struct rsc_opts *o);
 /* Print the problem catalogue: text, or Markdown for docs/checks.md. */
 int rsc_cmd_codes(const struct rsc_opts *o, bool markdown);
 

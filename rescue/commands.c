@@ -57,6 +57,9 @@ static int session_check(struct session *s, const struct rsc_opts *o)
 	s->ctx.only_users = o->users;
 	s->ctx.reset_sshd_config = o->reset_sshd_config;
 	s->ctx.debs = o->debs;
+	s->ctx.move_to = o->move_to;
+	s->ctx.delete_files = o->delete_files;
+	s->ctx.truncate_logs = o->truncate_logs;
 	s->ctx.fsphase = &s->fsp;
 	s->ctx_ready = true;
 	r = rsc_run_checks(&s->ctx, o->err);
@@ -162,10 +165,14 @@ static bool selected(const struct rsc_opts *o, enum rsc_pid id)
 /* MKDIR before WRITE before CHOWN before CHMOD: a rewrite must not undo a chmod. */
 static int op_rank(enum rsc_op_kind k)
 {
-	/* directories first (a link or file goes in them), a removal before a link at its path */
+	/*
+	 * a full disk's cleanup first (the other changes need its room), then
+	 * directories (a link or file goes in them), a removal before a link at its path
+	 */
 	static const int rank[] = {
-		[RSC_OP_MKDIR] = 0, [RSC_OP_UNLINK] = 1, [RSC_OP_SYMLINK] = 2,
-		[RSC_OP_WRITE] = 3, [RSC_OP_CHOWN] = 4,	 [RSC_OP_CHMOD] = 5,
+		[RSC_OP_MOVE] = 0,  [RSC_OP_DELETE] = 0, [RSC_OP_TRUNCATE] = 0,
+		[RSC_OP_MKDIR] = 1, [RSC_OP_UNLINK] = 2, [RSC_OP_SYMLINK] = 3,
+		[RSC_OP_WRITE] = 4, [RSC_OP_CHOWN] = 5,	 [RSC_OP_CHMOD] = 6,
 	};
 
 	return (size_t)k < ARRAY_SIZE(rank) ? rank[k] : (int)ARRAY_SIZE(rank);
@@ -236,14 +243,30 @@ static int apply_plan(struct session *s, const struct rsc_opts *o, const char *c
 		      const struct rsc_plan *p, size_t *changed, FILE *msg)
 {
 	struct rsc_journal *j = NULL;
+	size_t early = 0;
 	int r, r2;
 
+	/* from here a signal stops the fix between two changes, never inside one */
+	rsc_signals_defer(true);
 	r = rsc_journal_begin(s->vol->root, command, &j);
-	if (r < 0)
+	if ((r == -ENOSPC || r == -EDQUOT) && rsc_plan_frees(p)) {
+		fprintf(msg, "The victim has no room for the journal: taking the first files of "
+			     "the cleanup away before it is started.\n");
+		r = rsc_plan_make_room(p, s->vol->root, command, &j, &early, o->err);
+	}
+	if (r < 0) {
+		rsc_signals_defer(false);
 		return errmsg(o, RSC_EXIT_OPERATIONAL, "cannot start the journal on the victim", r);
+	}
 	r = rsc_plan_apply(p, s->vol->root, j, changed, o->err);
+	*changed += early;
 	undo_hint(o, rsc_journal_id(j), msg);
 	r2 = rsc_journal_close(j);
+	if (r == -EINTR)
+		fprintf(o->err,
+			"sshrescue: interrupted by signal %d: %zu change%s made, each complete; "
+			"none after\n",
+			rsc_signal_pending(), *changed, *changed == 1 ? "" : "s");
 	if (r < 0)
 		return errmsg(o, RSC_EXIT_OPERATIONAL, "applying the plan stopped", r);
 	if (r2 < 0)
@@ -287,6 +310,15 @@ static size_t premount_preview(struct session *s, const struct rsc_opts *o, FILE
 	return o->no_fs_backup ? 1 : 2;
 }
 
+/* Does --only ask for a code of the full disk's cleanup? */
+static bool asks_cleanup(const struct rsc_opts *o)
+{
+	for (size_t i = 0; i < fix_fs_cleanup.nids; i++)
+		if (rsc_strv_has(o->only, rsc_problem(fix_fs_cleanup.ids[i])->code))
+			return true;
+	return false;
+}
+
 int rsc_cmd_fix(const struct rsc_opts *o)
 {
 	struct rsc_plan plan = { 0 };
@@ -295,6 +327,11 @@ int rsc_cmd_fix(const struct rsc_opts *o)
 	size_t todo = 0, done = 0, n;
 	int status, r;
 
+	if (o->apply && !o->move_to && !o->delete_files && asks_cleanup(o)) {
+		fprintf(o->err, "sshrescue: the cleanup moves files to the helper: give the "
+				"directory with --move-to DIR (or delete them with --delete)\n");
+		return RSC_EXIT_USAGE; /* before anything is mounted read-write */
+	}
 	status = session_open(&s, o, o->apply);
 	if (status && s.fsp.repair_res.verdict == RSC_FSCK_LEFT)
 		status = RSC_EXIT_LEFT | (s.fsp.repair_res.status & 3 ? RSC_EXIT_FIXED : 0);
@@ -326,11 +363,22 @@ int rsc_cmd_fix(const struct rsc_opts *o)
 		status = report(&s, o, "fix", rsc_ctx_has_errors(&s.ctx) ? RSC_EXIT_LEFT : 0);
 		goto out;
 	}
+	if (todo && rsc_plan_needs_dir(&plan)) {
+		fprintf(o->err, "sshrescue: the cleanup moves files to the helper: give the "
+				"directory with --move-to DIR (or delete them with --delete)\n");
+		status = RSC_EXIT_USAGE;
+		goto out;
+	}
 	if (todo) {
 		status = apply_plan(&s, o, "fix", &plan, &done, msg);
 		if (status)
 			goto out;
 	}
+	if (rsc_signal_pending()) {
+		status = RSC_EXIT_OPERATIONAL; /* stopped between two changes: unmount and go */
+		goto out;
+	}
+	rsc_signals_defer(false);
 	status = session_check(&s, o);
 	if (status == 0)
 		status = report(&s, o, "fix",
@@ -358,6 +406,7 @@ int rsc_cmd_undo(const struct rsc_opts *o)
 			status = errmsg(o, RSC_EXIT_OPERATIONAL, "listing journals", r);
 		goto out;
 	}
+	rsc_signals_defer(true); /* a signal stops undo between two paths */
 	r = rsc_journal_undo(s.vol->root, o->journal_id, o->out);
 	if (r == -ENOENT) {
 		_cleanup_free_ char *id = o->journal_id ? rsc_escape(o->journal_id) : NULL;

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "journal_int.h"
 #include "root.h"
 #include "util.h"
@@ -95,7 +96,11 @@ static int manifest_append(struct rsc_journal *j, const struct rsc_buf *b)
 
 	if (j->broken)
 		return -EIO;
-	r = write_all(j->fd, b->data, b->len);
+	r = rsc_fault("journal write");
+	if (r == 0)
+		r = write_all(j->fd, b->data, b->len);
+	if (r == 0)
+		r = rsc_fault("journal fsync");
 	if (r == 0 && fsync(j->fd) < 0)
 		r = -errno;
 	if (r == 0)
@@ -149,20 +154,63 @@ static void journal_free(struct rsc_journal *j)
 	free(j);
 }
 
-int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_journal **out)
+/* /var/lib as any system has it; only our own directories are private. */
+static int journal_parent(struct rsc_root *root)
+{
+	int r = rsc_root_mkdir_p(root, "/var/lib", 0755);
+
+	if (r == 0)
+		r = rsc_root_mkdir_p(root, RSC_JOURNAL_DIR, 0700);
+	if (r == 0)
+		r = secure_dir(root, JOURNAL_PARENT);
+	if (r == 0)
+		r = secure_dir(root, RSC_JOURNAL_DIR);
+	return r;
+}
+
+int rsc_journal_free_id(struct rsc_root *root, char **id)
+{
+	char stamp[32];
+	int r = jnl_utc_now(true, stamp, sizeof(stamp));
+
+	*id = NULL;
+	for (unsigned n = 1; r == 0; n++) {
+		_cleanup_free_ char *dir = NULL;
+		struct stat st;
+
+		if (n > ID_COUNTER_MAX)
+			return -EEXIST;
+		free(*id);
+		if (asprintf(id, "%s-%u", stamp, n) < 0) {
+			*id = NULL;
+			return -ENOMEM;
+		}
+		dir = rsc_path_join(RSC_JOURNAL_DIR, *id);
+		if (!dir)
+			r = -ENOMEM;
+		else if ((r = rsc_root_stat(root, dir, &st, RSC_NOFOLLOW)) == -ENOENT)
+			return 0;
+		else if (r == 0)
+			continue; /* taken */
+	}
+	free(*id);
+	*id = NULL;
+	return r;
+}
+
+int rsc_journal_begin_as(struct rsc_root *root, const char *command, const char *id,
+			 struct rsc_journal **out)
 {
 	struct rsc_journal *j = NULL;
 	_cleanup_free_ char *data = NULL;
 	struct rsc_buf head = { 0 };
-	char stamp[32], iso[32];
+	char iso[32];
 	int r;
 
 	*out = NULL;
-	if (!command || !*command)
+	if (!command || !*command || !id || !jnl_id_ok(id))
 		return -EINVAL;
-	r = jnl_utc_now(true, stamp, sizeof(stamp));
-	if (r == 0)
-		r = jnl_utc_now(false, iso, sizeof(iso));
+	r = jnl_utc_now(false, iso, sizeof(iso));
 	if (r < 0)
 		return r;
 	j = calloc(1, sizeof(*j));
@@ -170,42 +218,23 @@ int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_jou
 		return -ENOMEM;
 	j->root = root;
 	j->fd = -1;
-
-	/* /var/lib as any system has it; only our own directories are private */
-	r = rsc_root_mkdir_p(root, "/var/lib", 0755);
-	if (r == 0)
-		r = rsc_root_mkdir_p(root, RSC_JOURNAL_DIR, 0700);
-	if (r == 0)
-		r = secure_dir(root, JOURNAL_PARENT);
-	if (r == 0)
-		r = secure_dir(root, RSC_JOURNAL_DIR);
+	j->id = strdup(id);
+	if (!j->id) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	r = journal_parent(root);
 	if (r < 0)
 		goto fail;
-	for (unsigned n = 1;; n++) {
-		if (n > ID_COUNTER_MAX) {
-			r = -EEXIST;
-			goto fail;
-		}
-		free(j->id);
-		free(j->dir);
-		j->dir = NULL;
-		if (asprintf(&j->id, "%s-%u", stamp, n) < 0) {
-			j->id = NULL;
-			r = -ENOMEM;
-			goto fail;
-		}
-		j->dir = rsc_path_join(RSC_JOURNAL_DIR, j->id);
-		if (!j->dir) {
-			r = -ENOMEM;
-			goto fail;
-		}
-		r = rsc_root_mkdir(root, j->dir, 0700, geteuid(), getegid());
-		if (r != -EEXIST)
-			break;
+	j->dir = rsc_path_join(RSC_JOURNAL_DIR, j->id);
+	if (!j->dir) {
+		r = -ENOMEM;
+		goto fail;
 	}
+	r = rsc_root_mkdir(root, j->dir, 0700, geteuid(), getegid());
 	if (r < 0) {
 		free(j->dir);
-		j->dir = NULL;
+		j->dir = NULL; /* not ours: never discarded */
 		goto fail;
 	}
 	j->manifest = rsc_path_join(j->dir, "manifest");
@@ -236,6 +265,24 @@ fail:
 	if (j->dir)
 		discard(j);
 	journal_free(j);
+	return r;
+}
+
+int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_journal **out)
+{
+	int r = -EEXIST;
+
+	*out = NULL;
+	if (!command || !*command)
+		return -EINVAL;
+	/* a journal started by someone else in between takes the id: try the next */
+	for (unsigned tries = 0; r == -EEXIST && tries < ID_COUNTER_MAX; tries++) {
+		_cleanup_free_ char *id = NULL;
+
+		r = rsc_journal_free_id(root, &id);
+		if (r == 0)
+			r = rsc_journal_begin_as(root, command, id, out);
+	}
 	return r;
 }
 
@@ -318,6 +365,52 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 	if (r < 0)
 		return r;
 	j->seen[j->nrecs++] = (struct seen){ TAKE_PTR(copy), rec.kind, rec.has_data };
+	return 0;
+}
+
+int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat *before,
+		     enum rsc_jgone how, const char *dest)
+{
+	struct rsc_jrecord rec = { .seq = j->nrecs + 1,
+				   .kind = RSC_J_FILE,
+				   .path = (char *)path,
+				   .gone = how,
+				   .dest = (char *)dest };
+	_cleanup_free_ char *copy = NULL;
+	struct rsc_buf line = { 0 };
+	int r;
+
+	if (!path || !jnl_path_ok(path) || !before || !S_ISREG(before->st_mode) ||
+	    how == RSC_JG_NONE || (how == RSC_JG_DELETED) != !dest)
+		return -EINVAL;
+	for (unsigned long i = 0; i < j->nrecs; i++)
+		if (strcmp(j->seen[i].path, path) == 0)
+			return -EEXIST;
+	if (j->broken)
+		return -EIO;
+	rec.mode = before->st_mode & 07777;
+	rec.uid = before->st_uid;
+	rec.gid = before->st_gid;
+	rec.size = (unsigned long long)before->st_size;
+	if (j->nrecs == j->capseen) {
+		size_t cap = j->capseen ? j->capseen * 2 : 8;
+		struct seen *n = reallocarray(j->seen, cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		j->seen = n;
+		j->capseen = cap;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	r = rsc_manifest_format_record(&line, &rec);
+	if (r == 0)
+		r = manifest_append(j, &line);
+	rsc_buf_free(&line);
+	if (r < 0)
+		return r;
+	j->seen[j->nrecs++] = (struct seen){ TAKE_PTR(copy), RSC_J_FILE, false };
 	return 0;
 }
 
@@ -573,6 +666,16 @@ int jnl_load(struct rsc_root *root, const char *id, struct rsc_manifest *m, stru
 		rsc_buf_adds(why, "the manifest is not owned by root or is writable by others; "
 				  "not trusted");
 		return -EPERM;
+	}
+	if (len == 0) {
+		/* a run stopped (killed) before its header: it recorded, so changed, nothing */
+		m->command = strdup("(stopped before its first line)");
+		m->time = strdup("(unknown)");
+		if (!m->command || !m->time) {
+			rsc_manifest_free(m);
+			return -ENOMEM;
+		}
+		return 0;
 	}
 	return rsc_manifest_parse(data, len, m, why);
 }

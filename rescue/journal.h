@@ -27,6 +27,13 @@ struct rsc_journal;
 
 #define RSC_JOURNAL_DIR "/var/lib/sshrescue/journal"
 
+/*
+ * What a cleanup did with a file whose bytes the journal does not hold
+ * (version 4): moved it to a directory of the helper, deleted it (asked
+ * for with --delete), or truncated it after copying it to the helper.
+ */
+enum rsc_jgone { RSC_JG_NONE, RSC_JG_MOVED, RSC_JG_DELETED, RSC_JG_TRUNCATED };
+
 /* Start a new journal for `command` (e.g. "fix", "add-key"). *out caller frees with _close. */
 int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_journal **out);
 
@@ -60,6 +67,37 @@ int rsc_journal_wrote(struct rsc_journal *j, const char *path, const void *data,
  * link may not be made).
  */
 int rsc_journal_linked(struct rsc_journal *j, const char *path, const char *target);
+
+/*
+ * Record a regular file that a cleanup moves out, deletes or truncates: one
+ * record with before's mode, owner and size (not its bytes: the disk is
+ * full), and a "moved SEQ DEST", "deleted SEQ" or "truncated SEQ DEST"
+ * line, fsynced (version 4). dest is the copy on the helper (NULL for
+ * deleted), which must be DIR/<this journal's id>/<path> with the marker
+ * rsc_journal_moved_marker() names: undo restores from nowhere else. The
+ * path must not be recorded yet in this journal (-EEXIST). Called before the
+ * change, or, when the victim had no room for a journal, right after it.
+ */
+int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat *before,
+		     enum rsc_jgone how, const char *dest);
+
+/*
+ * The name of the marker file in DIR/<id>/ that says "this directory holds
+ * what journal <id> moved out": ".sshrescue-moved", holding the line
+ * "sshrescue-moved <id>". Undo reads a moved file back only from a
+ * directory with that marker for the same id, so a hostile manifest cannot
+ * make undo copy a file of the helper into the victim.
+ */
+#define RSC_JOURNAL_MOVED_MARKER ".sshrescue-moved"
+
+/*
+ * Start a journal with exactly the id (from rsc_journal_free_id()): -EEXIST
+ * when it is taken. rsc_journal_begin() is a free id and this.
+ */
+int rsc_journal_begin_as(struct rsc_root *root, const char *command, const char *id,
+			 struct rsc_journal **out);
+/* A journal id not in use on root now (stat only: works on a full disk). *id caller frees. */
+int rsc_journal_free_id(struct rsc_root *root, char **id);
 
 /* Mark the journal complete and close it; NULL is fine. Returns 0 or -errno. */
 int rsc_journal_close(struct rsc_journal *j);
@@ -128,6 +166,11 @@ struct rsc_jrecord {
 	/* their length: at most RSC_JOURNAL_DATA_MAX, for a link 1 .. PATH_MAX - 1 */
 	unsigned long long new_size;
 	bool new_is_link;
+	/* version 4: a "moved", "deleted" or "truncated" line (only for RSC_J_FILE
+	 * without data and without a "wrote" line); dest is the copy on the
+	 * helper (moved, truncated), decoded, absolute */
+	enum rsc_jgone gone;
+	char *dest;
 };
 
 struct rsc_manifest {

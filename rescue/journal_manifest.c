@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * journal_manifest.c - the journal's manifest format (docs/journal.md):
- * percent-encoding of paths and commands, the strict parser of versions 1,
- * 2 and 3, and the writer of the header, record, "wrote" and "linked"
- * lines.
+ * percent-encoding of paths and commands, the strict parser of versions 1
+ * to 4, and the writer of the header, record, "wrote", "linked", "moved",
+ * "deleted" and "truncated" lines.
  *
  * The parser trusts nothing in the manifest, because the victim's disk is
  * hostile until proven otherwise. It needs no rsc_root: the fuzz target and
@@ -18,8 +18,9 @@
 
 #include "journal_int.h"
 
-#define MANIFEST_VERSION  3 /* written; 1, 2 and 3 are read */
-#define MANIFEST_MAGIC	  "sshrescue-journal 3"
+#define MANIFEST_VERSION  4 /* written; 1 to 4 are read */
+#define MANIFEST_MAGIC	  "sshrescue-journal 4"
+#define MANIFEST_MAGIC_V3 "sshrescue-journal 3"
 #define MANIFEST_MAGIC_V2 "sshrescue-journal 2"
 #define MANIFEST_MAGIC_V1 "sshrescue-journal 1"
 #define MANIFEST_MAGIC_NS "sshrescue-journal "
@@ -296,6 +297,8 @@ static int parse_new(char *line, size_t lineno, bool is_link, struct rsc_manifes
 	if (is_link && rec->kind != RSC_J_ABSENT && !(rec->kind == RSC_J_SYMLINK && rec->has_data))
 		return bad(why, lineno,
 			   "\"linked\" for a record that is not absent or a saved symlink");
+	if (rec->gone != RSC_JG_NONE)
+		return bad(why, lineno, "\"%s\" for a file a cleanup took away", kw);
 	if (parse_num(f[2], is_link ? PATH_MAX - 1 : RSC_JOURNAL_DATA_MAX, &size) < 0 ||
 	    (is_link && size == 0))
 		return bad(why, lineno, "bad size");
@@ -309,6 +312,55 @@ static int parse_new(char *line, size_t lineno, bool is_link, struct rsc_manifes
 	return 0;
 }
 
+static const char *const gone_words[] = {
+	[RSC_JG_MOVED] = "moved",
+	[RSC_JG_DELETED] = "deleted",
+	[RSC_JG_TRUNCATED] = "truncated",
+};
+
+/*
+ * Version 4: "moved SEQ DEST", "deleted SEQ", "truncated SEQ DEST": what a
+ * cleanup did with record SEQ's file, which must be a file recorded without
+ * its bytes, and only once.
+ */
+static int parse_gone(char *line, size_t lineno, enum rsc_jgone how, struct rsc_manifest *m,
+		      struct rsc_buf *why)
+{
+	const char *kw = gone_words[how];
+	char *seqs = line + strlen(kw) + 1, *dest = NULL;
+	struct rsc_jrecord *rec;
+	unsigned long seq;
+	bool isbad;
+
+	if (m->version < 4)
+		return bad(why, lineno, "a \"%s\" line in a version %u journal", kw, m->version);
+	if (how != RSC_JG_DELETED) {
+		dest = strchr(seqs, ' ');
+		if (!dest || !dest[1] || strchr(dest + 1, ' '))
+			return bad(why, lineno, "a \"%s\" line has 3 fields", kw);
+		*dest++ = '\0';
+	} else if (strchr(seqs, ' ')) {
+		return bad(why, lineno, "a \"deleted\" line has 2 fields");
+	}
+	if (parse_num(seqs, ULONG_MAX, &seq) < 0 || seq == 0 || seq > m->nrecs)
+		return bad(why, lineno, "\"%s\" for no earlier record", kw);
+	rec = &m->recs[seq - 1];
+	if (rec->kind != RSC_J_FILE || rec->has_data || rec->has_new || rec->gone != RSC_JG_NONE)
+		return bad(why, lineno, "\"%s\" for a record that is not a file without data", kw);
+	if (dest) {
+		rec->dest = decode(dest, &isbad);
+		if (!rec->dest)
+			return isbad ? bad(why, lineno, "bad path encoding") : -ENOMEM;
+		if (!jnl_path_ok(rec->dest)) {
+			free(rec->dest);
+			rec->dest = NULL;
+			return bad(why, lineno, "path is not absolute, too long or has a '..'");
+		}
+	}
+	rec->gone = how;
+	return 0;
+}
+
 enum pstate { P_MAGIC, P_COMMAND, P_TIME, P_RECORDS, P_DONE };
 
 static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_manifest *m,
@@ -319,6 +371,7 @@ static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_man
 	switch (*st) {
 	case P_MAGIC:
 		m->version = strcmp(line, MANIFEST_MAGIC) == 0	    ? MANIFEST_VERSION
+			     : strcmp(line, MANIFEST_MAGIC_V3) == 0 ? 3
 			     : strcmp(line, MANIFEST_MAGIC_V2) == 0 ? 2
 			     : strcmp(line, MANIFEST_MAGIC_V1) == 0 ? 1
 								    : 0;
@@ -354,6 +407,10 @@ static int parse_line(char *line, size_t lineno, enum pstate *st, struct rsc_man
 					   m->version);
 			return parse_new(line, lineno, true, m, why);
 		}
+		for (size_t i = 0; i < ARRAY_SIZE(gone_words); i++)
+			if (gone_words[i] && rsc_startswith(line, gone_words[i]) &&
+			    line[strlen(gone_words[i])] == ' ')
+				return parse_gone(line, lineno, (enum rsc_jgone)i, m, why);
 		if (line[0] < '0' || line[0] > '9')
 			return bad(why, lineno, "expected a record or \"complete\"");
 		return parse_record(line, lineno, m, why);
@@ -411,8 +468,10 @@ void rsc_manifest_free(struct rsc_manifest *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->nrecs; i++)
+	for (size_t i = 0; i < m->nrecs; i++) {
 		free(m->recs[i].path);
+		free(m->recs[i].dest);
+	}
 	free(m->recs);
 	free(m->command);
 	free(m->time);
@@ -439,6 +498,13 @@ static bool record_ok(const struct rsc_jrecord *rec)
 		return false;
 	if (rec->has_data && rec->kind != RSC_J_FILE &&
 	    !(rec->kind == RSC_J_SYMLINK && rec->size > 0 && rec->size < PATH_MAX))
+		return false;
+	if (rec->gone != RSC_JG_NONE)
+		return (unsigned)rec->gone < ARRAY_SIZE(gone_words) && rec->kind == RSC_J_FILE &&
+		       !rec->has_data && !rec->has_new && !rec->new_is_link &&
+		       (rec->gone == RSC_JG_DELETED ? !rec->dest
+						    : rec->dest && jnl_path_ok(rec->dest));
+	if (rec->dest)
 		return false;
 	if (!rec->has_new)
 		return !rec->new_is_link;
@@ -474,6 +540,14 @@ int rsc_manifest_format_record(struct rsc_buf *b, const struct rsc_jrecord *rec)
 	if (r == 0 && rec->has_new)
 		r = rec->new_is_link ? jnl_format_linked(b, rec->seq, rec->new_size)
 				     : jnl_format_wrote(b, rec->seq, rec->new_size);
+	if (r == 0 && rec->gone != RSC_JG_NONE)
+		r = rsc_buf_printf(b, "%s %lu", gone_words[rec->gone], rec->seq);
+	if (r == 0 && rec->dest)
+		r = rsc_buf_adds(b, " ");
+	if (r == 0 && rec->dest)
+		r = add_encoded(b, rec->dest);
+	if (r == 0 && rec->gone != RSC_JG_NONE)
+		r = rsc_buf_adds(b, "\n");
 	return r;
 }
 

@@ -10,18 +10,26 @@
  * as they always were. Version 3 symlinks likewise: one the fix made goes
  * only while it still has the target the fix gave it (data/N.new), one the
  * fix removed comes back (target in data/N) only where nothing else is now.
+ * Version 4 cleanups: a file moved to the helper is copied back from there
+ * (only from a directory with the marker of the same journal, so a hostile
+ * manifest cannot pull a helper file in) where nothing is now; a truncated
+ * log gets its old bytes back in front of what was written since; a file
+ * deleted with --delete is reported lost.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "journal_int.h"
+#include "movedir.h"
 #include "root.h"
 #include "util.h"
+#include "volume.h"
 
 #define SIDE_TRIES 100 /* names tried for the copy of a file changed since the fix */
 
@@ -386,6 +394,119 @@ fail:
 	return r;
 }
 
+/*
+ * Copy the helper's copy in to the new victim file tmp, then what the victim
+ * file now holds (cur, -1 for none) after it, with rec's owner and mode and
+ * the copy's times; tmp is created here (O_EXCL) and removed on failure.
+ */
+static int put_back(struct rsc_root *root, const struct rsc_jrecord *rec, int in, int cur,
+		    const char *tmp)
+{
+	_cleanup_close_ int out = rsc_root_open_at(
+		root, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600, RSC_NOFOLLOW);
+	struct stat st;
+	uint64_t n = 0, m = 0;
+	int r;
+
+	if (out < 0)
+		return out;
+	r = fstat(in, &st) < 0 ? -errno : 0;
+	if (r == 0)
+		r = rsc_copy_fd(in, out, &n);
+	if (r == 0 && cur >= 0)
+		r = rsc_copy_fd_at(cur, out, n, &m);
+	if (r == 0) {
+		st.st_uid = rec->uid;
+		st.st_gid = rec->gid;
+		st.st_mode = S_IFREG | rec->mode;
+		r = rsc_copy_meta(out, &st);
+	}
+	if (r < 0)
+		rsc_root_unlink(root, tmp, 0);
+	return r;
+}
+
+/* A file a cleanup moved to the helper (or truncated after copying it there). */
+static int restore_gone(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec,
+			const struct stat *st, bool exists, const char *e, FILE *out)
+{
+	_cleanup_free_ char *d = rec->dest ? rsc_escape(rec->dest) : NULL, *tmp = NULL;
+	_cleanup_close_ int base = -1, in = -1, cur = -1;
+	const char *ed = d ? d : "?";
+	struct stat cst;
+	int r;
+
+	if (rec->gone == RSC_JG_DELETED) {
+		fprintf(out,
+			"  lost      %s: deleted with --delete, its %llu bytes were not kept\n", e,
+			rec->size);
+		return 0;
+	}
+	if (exists && (rec->gone == RSC_JG_MOVED || !S_ISREG(st->st_mode))) {
+		fprintf(out, "  kept      %s: a %s is there now; what was moved out stays in %s\n",
+			e, kind_of(st->st_mode), ed);
+		return 0;
+	}
+	r = rsc_movedir_open(rec->dest, id, rec->path, &base);
+	if (r == -EPERM) {
+		fprintf(out,
+			"  FAILED    %s: %s is not where journal %s moved files to (no marker); "
+			"not restored\n",
+			e, ed, id);
+		return r;
+	}
+	if (r == 0) {
+		in = rsc_movedir_read(base, rec->path);
+		r = in < 0 ? in : fstat(in, &cst) < 0 ? -errno : 0;
+	}
+	if (r == 0 && (!S_ISREG(cst.st_mode) || (unsigned long long)cst.st_size != rec->size)) {
+		fprintf(out,
+			"  FAILED    %s: the copy %s is not the %llu bytes moved out; not "
+			"restored\n",
+			e, ed, rec->size);
+		return -EBADMSG;
+	}
+	if (r < 0)
+		goto fail;
+	/* built under a name of ours, then renamed: a crash never leaves half a file */
+	if (asprintf(&tmp, "%s.sshrescue-undo-%s", rec->path, id) < 0) {
+		tmp = NULL;
+		r = -ENOMEM;
+		goto fail;
+	}
+	rsc_root_unlink(root, tmp, 0); /* left by an undo that was killed: ours, incomplete */
+	if (!exists) {
+		r = put_back(root, rec, in, -1, tmp);
+		if (r == 0)
+			r = rsc_root_rename(root, tmp, rec->path, RENAME_NOREPLACE);
+		if (r < 0) {
+			rsc_root_unlink(root, tmp, 0);
+			goto fail;
+		}
+		fprintf(out, "  restored  %s (%llu bytes from %s)\n", e, rec->size, ed);
+		return 0;
+	}
+	/* a truncated log: its old bytes, then the lines written since */
+	cur = rsc_root_open_ro(root, rec->path, O_NOFOLLOW, RSC_NOFOLLOW);
+	if (cur < 0) {
+		r = cur;
+		goto fail;
+	}
+	r = put_back(root, rec, in, cur, tmp);
+	if (r == 0)
+		r = rsc_root_rename(root, tmp, rec->path, 0);
+	if (r < 0) {
+		rsc_root_unlink(root, tmp, 0);
+		goto fail;
+	}
+	fprintf(out, "  restored  %s (%llu bytes from %s, before the %llu written since)\n", e,
+		rec->size, ed, (unsigned long long)st->st_size);
+	return 0;
+fail:
+	fprintf(out, "  FAILED    %s: %s\n", e, strerror(-r));
+	return r;
+}
+
 /* Restore one record; print one line. Returns 0 or -errno (then the line says why). */
 static int restore(struct rsc_root *root, const char *id, unsigned version,
 		   const struct rsc_jrecord *rec, FILE *out)
@@ -400,6 +521,8 @@ static int restore(struct rsc_root *root, const char *id, unsigned version,
 	if (r < 0 && r != -ENOENT)
 		goto fail;
 	exists = r == 0;
+	if (rec->gone != RSC_JG_NONE)
+		return restore_gone(root, id, rec, &st, exists, e, out);
 	switch (rec->kind) {
 	case RSC_J_ABSENT:
 		if (!exists) {
@@ -529,6 +652,13 @@ int rsc_journal_undo(struct rsc_root *root, const char *id, FILE *out)
 			m.complete ? "" : ", interrupted before it was closed");
 	}
 	for (size_t i = m.nrecs; i-- > 0;) {
+		if (rsc_signal_pending()) {
+			fprintf(out, "interrupted: %zu path%s not restored yet; run undo again\n",
+				i + 1, i ? "s" : "");
+			failed++;
+			first = first ? first : -EINTR;
+			break;
+		}
 		r = restore(root, chosen, m.version, &m.recs[i], out);
 		if (r < 0 && failed++ == 0)
 			first = r;

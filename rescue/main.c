@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,6 +53,13 @@ static int run_add_key(struct rsc_opts *o, char **a, int n)
 	o->user_arg = a[1];
 	o->keyfile = a[2];
 	return rsc_cmd_add_key(o);
+}
+
+static int run_install_boot_entry(struct rsc_opts *o, char **a, int n)
+{
+	(void)n;
+	o->target = a[0];
+	return rsc_cmd_install_boot_entry(o);
 }
 
 static bool markdown;
@@ -104,6 +113,9 @@ static const struct command commands[] = {
 	  "restore what a fix or add-key changed (newest journal by default)", 1, 2, run_undo },
 	{ "add-key", "TARGET USER KEYFILE",
 	  "give USER the public key in KEYFILE, with correct modes", 3, 3, run_add_key },
+	{ "install-boot-entry", "TARGET",
+	  "a one-time GRUB entry on the victim that boots it into the rescue initramfs", 1, 1,
+	  run_install_boot_entry },
 	{ "sshd-config", "TARGET",
 	  "validate the victim's sshd_config like its sshd; --dump: effective config", 1, 1,
 	  run_sshd_config },
@@ -126,9 +138,13 @@ static void usage(FILE *out)
 		     "Find and repair why a Linux server no longer accepts SSH logins, from its\n"
 		     "offline root filesystem. TARGET is a directory (a mounted victim root), an\n"
 		     "image file or a block device.\n\nCommands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-11s %-20s %s\n", commands[i].name, commands[i].args,
-			commands[i].help);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strlen(commands[i].name) > 11) /* too long for the column: a line of its own */
+			fprintf(out, "  %s\n  %-11s", commands[i].name, "");
+		else
+			fprintf(out, "  %-11s", commands[i].name);
+		fprintf(out, " %-20s %s\n", commands[i].args, commands[i].help);
+	}
 	fprintf(out,
 		"\nOptions:\n"
 		"  --json            machine-readable report (docs/report-schema.md)\n"
@@ -151,6 +167,15 @@ static void usage(FILE *out)
 		"                    metadata (e2image -Q) to FILE before e2fsck -fy; default a\n"
 		"                    new file in " RSC_FS_BACKUP_DIR "\n"
 		"  --no-fs-backup    fix: repair the filesystem without that backup\n"
+		"  --move-to DIR     fix --only fs.space.root (fs.space.users, fs.inodes.full):\n"
+		"                    move the cleanup's files (package caches, rotated logs,\n"
+		"                    journald archives, core dumps, old temporary files) to DIR\n"
+		"                    on this helper, into DIR/<journal id>/ below their path\n"
+		"  --delete          fix: delete the cleanup's files instead: they are lost, undo\n"
+		"                    cannot bring them back\n"
+		"  --truncate-logs   fix: with --move-to, also copy the active logs of /var/log "
+		"to\n"
+		"                    DIR and truncate them to 0 bytes\n"
 		"  --partition N     TARGET is a partitioned image or disk: use its partition N\n"
 		"  --list            undo: list the journals on the victim\n"
 		"  --live            allow the running system's own root filesystem\n"
@@ -159,6 +184,11 @@ static void usage(FILE *out)
 		"  --match SPEC      sshd-config --dump: for a connection, like sshd -T -C SPEC\n"
 		"                    (user=NAME,host=NAME,addr=IP,laddr=IP,lport=N,rdomain=R)\n"
 		"  --top N           usage: list N directories and files of each kind (10)\n"
+		"  --initramfs FILE  install-boot-entry: the rescue initramfs "
+		"(initramfs/build.sh)\n"
+		"  --kernel VERSION  install-boot-entry: boot /boot/vmlinuz-VERSION (the newest)\n"
+		"  --mode check|fix  install-boot-entry: what the rescue boot does (check)\n"
+		"  --fix CODE,...    install-boot-entry --mode fix: repair only these codes\n"
 		"  --exec-victim     sshd-config: also run the victim's own sshd -t and -T in a\n"
 		"                    sandbox (read-only, no network) and compare\n"
 		"  -h, --help        this help;  -V, --version  the version\n"
@@ -238,6 +268,13 @@ enum {
 	OPT_NO_FS_BACKUP,
 	OPT_PARTITION,
 	OPT_TOP,
+	OPT_MOVE_TO,
+	OPT_DELETE,
+	OPT_TRUNCATE_LOGS,
+	OPT_INITRAMFS,
+	OPT_KERNEL,
+	OPT_MODE,
+	OPT_FIX,
 };
 
 static const struct option options[] = {
@@ -262,6 +299,13 @@ static const struct option options[] = {
 	{ "no-fs-backup", no_argument, NULL, OPT_NO_FS_BACKUP },
 	{ "partition", required_argument, NULL, OPT_PARTITION },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "move-to", required_argument, NULL, OPT_MOVE_TO },
+	{ "delete", no_argument, NULL, OPT_DELETE },
+	{ "truncate-logs", no_argument, NULL, OPT_TRUNCATE_LOGS },
+	{ "initramfs", required_argument, NULL, OPT_INITRAMFS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "fix", required_argument, NULL, OPT_FIX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -284,9 +328,53 @@ static int parse_partition(const char *arg, unsigned *n)
 	return 0;
 }
 
+/*
+ * --move-to DIR as an absolute path without "." or ".." components (the
+ * journal records it, undo compares it), caller frees; NULL after a message.
+ */
+static char *absolute_dir(const char *arg)
+{
+	_cleanup_free_ char *cwd = NULL;
+	char *p = NULL;
+
+	if (!*arg) {
+		fprintf(stderr, "sshrescue: --move-to needs a directory\n");
+		return NULL;
+	}
+	if (arg[0] != '/') {
+		cwd = getcwd(NULL, 0);
+		if (!cwd || asprintf(&p, "%s/%s", cwd, arg) < 0) {
+			fprintf(stderr, "sshrescue: --move-to: %s\n", strerror(errno));
+			return NULL;
+		}
+	} else if (!(p = strdup(arg))) {
+		return NULL;
+	}
+	for (const char *c = p; (c = strchr(c, '/')); c++) {
+		if ((c[1] == '.' && (c[2] == '/' || !c[2])) ||
+		    (c[1] == '.' && c[2] == '.' && (c[3] == '/' || !c[3]))) {
+			_cleanup_free_ char *e = rsc_escape(arg);
+
+			fprintf(stderr,
+				"sshrescue: --move-to '%s': give the directory without '.' or "
+				"'..'\n",
+				e ? e : "?");
+			free(p);
+			return NULL;
+		}
+	}
+	if (strlen(p) >= PATH_MAX / 2) {
+		fprintf(stderr, "sshrescue: --move-to: the path is too long\n");
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	struct rsc_opts o = { .out = stdout, .err = stderr };
+	char *move_to = NULL;
 	const struct command *cmd = NULL;
 	int c, status = RSC_EXIT_USAGE, nargs;
 
@@ -374,9 +462,34 @@ int main(int argc, char **argv)
 		case OPT_NO_FS_BACKUP:
 			o.no_fs_backup = true;
 			break;
+		case OPT_INITRAMFS:
+			o.boot_initramfs = optarg;
+			break;
+		case OPT_KERNEL:
+			o.boot_kernel = optarg;
+			break;
+		case OPT_MODE:
+			o.boot_mode = optarg;
+			break;
+		case OPT_FIX:
+			r = list_add(&o.boot_fix, optarg, true);
+			break;
 		case OPT_PARTITION:
 			if (parse_partition(optarg, &o.partition) < 0)
 				goto out;
+			break;
+		case OPT_MOVE_TO:
+			free(move_to);
+			move_to = absolute_dir(optarg);
+			if (!move_to)
+				goto out;
+			o.move_to = move_to;
+			break;
+		case OPT_DELETE:
+			o.delete_files = true;
+			break;
+		case OPT_TRUNCATE_LOGS:
+			o.truncate_logs = true;
 			break;
 		case OPT_TOP: {
 			unsigned long top = 0;
@@ -404,6 +517,15 @@ int main(int argc, char **argv)
 			"sshrescue: --fs-backup and --no-fs-backup contradict each other\n");
 		goto out;
 	}
+	if (o.move_to && o.delete_files) {
+		fprintf(stderr, "sshrescue: --move-to and --delete contradict each other\n");
+		goto out;
+	}
+	if (o.truncate_logs && !o.move_to) {
+		fprintf(stderr, "sshrescue: --truncate-logs needs --move-to DIR: the logs are "
+				"copied there first\n");
+		goto out;
+	}
 	nargs = argc - optind;
 	if (nargs < cmd->nargs_min || nargs > cmd->nargs_max) {
 		fprintf(stderr, "Usage: sshrescue %s [OPTIONS] %s\n", cmd->name, cmd->args);
@@ -412,10 +534,12 @@ int main(int argc, char **argv)
 	o.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	status = cmd->run(&o, argv + optind, nargs);
 out:
+	free(move_to);
 	list_free(o.users);
 	list_free(o.only);
 	list_free(o.debs);
 	list_free(o.skip);
+	list_free(o.boot_fix);
 	fflush(stdout);
 	return status;
 }

@@ -15,8 +15,10 @@
 
 #include "journal.h"
 #include "plan.h"
+#include "plan_int.h"
 #include "root.h"
 #include "util.h"
+#include "volume.h"
 
 static void op_clear(struct rsc_op *op)
 {
@@ -184,18 +186,60 @@ int rsc_plan_symlink(struct rsc_plan *p, const char *code, const char *path, con
 	return 0;
 }
 
-/* ---- state of a path ---------------------------------------------------- */
+static int add_out(struct rsc_plan *p, enum rsc_op_kind kind, const char *code, const char *path,
+		   const char *dir, const char *why)
+{
+	struct rsc_op tmpl = { .kind = kind };
+	struct rsc_op *op;
+	int r = add(p, &tmpl, code, path, NULL, 0, why);
 
-struct state {
-	bool exists;
-	mode_t type; /* S_IFMT bits */
-	mode_t perm; /* 07777 */
-	uid_t uid;
-	gid_t gid;
-	unsigned long long size;
-	const struct rsc_op *wrote;  /* the plan's last WRITE of the path (preview only) */
-	const struct rsc_op *linked; /* the plan's SYMLINK that made the path (preview only) */
-};
+	if (r < 0 || !dir)
+		return r;
+	op = &p->ops[p->nops - 1];
+	op->target = strdup(dir);
+	if (!op->target) {
+		op_clear(op);
+		p->nops--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int rsc_plan_move(struct rsc_plan *p, const char *code, const char *path, const char *dir,
+		  const char *why)
+{
+	return add_out(p, RSC_OP_MOVE, code, path, dir, why);
+}
+
+int rsc_plan_delete(struct rsc_plan *p, const char *code, const char *path, const char *why)
+{
+	return add_out(p, RSC_OP_DELETE, code, path, NULL, why);
+}
+
+int rsc_plan_truncate(struct rsc_plan *p, const char *code, const char *path, const char *dir,
+		      const char *why)
+{
+	return add_out(p, RSC_OP_TRUNCATE, code, path, dir, why);
+}
+
+bool rsc_plan_needs_dir(const struct rsc_plan *p)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		if ((p->ops[i].kind == RSC_OP_MOVE || p->ops[i].kind == RSC_OP_TRUNCATE) &&
+		    !p->ops[i].target)
+			return true;
+	return false;
+}
+
+bool rsc_plan_frees(const struct rsc_plan *p)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		if (plan_is_out(p->ops[i].kind))
+			return true;
+	return false;
+}
+
+/* ---- state of a path ---------------------------------------------------- */
 
 static void effect(const struct rsc_op *op, struct state *s)
 {
@@ -227,6 +271,15 @@ static void effect(const struct rsc_op *op, struct state *s)
 		*s = (struct state){ true, S_IFLNK, 0777, op->uid, op->gid, strlen(op->target),
 				     NULL, op };
 		break;
+	case RSC_OP_MOVE:
+	case RSC_OP_DELETE:
+		if (s->exists && s->type == S_IFREG)
+			*s = (struct state){ 0 };
+		break;
+	case RSC_OP_TRUNCATE:
+		if (s->exists && s->type == S_IFREG)
+			s->size = 0;
+		break;
 	}
 }
 
@@ -235,8 +288,8 @@ static void effect(const struct rsc_op *op, struct state *s)
  * set, as the plan's earlier operations would leave it (the preview must
  * count what apply will do). Returns 0 or -errno (not -ENOENT).
  */
-static int state_of(const struct rsc_plan *p, size_t idx, struct rsc_root *root, bool simulate,
-		    struct state *s)
+int plan_state_of(const struct rsc_plan *p, size_t idx, struct rsc_root *root, bool simulate,
+		  struct state *s)
 {
 	const char *path = p->ops[idx].path;
 	struct stat st;
@@ -300,7 +353,7 @@ static bool same_target(const struct rsc_op *op, struct rsc_root *root, const st
 
 static bool satisfied(const struct rsc_op *op, struct rsc_root *root, const struct state *s)
 {
-	if (op->kind == RSC_OP_UNLINK)
+	if (op->kind == RSC_OP_UNLINK || op->kind == RSC_OP_MOVE || op->kind == RSC_OP_DELETE)
 		return !s->exists;
 	if (!s->exists)
 		return false;
@@ -316,7 +369,11 @@ static bool satisfied(const struct rsc_op *op, struct rsc_root *root, const stru
 		return s->type == S_IFDIR && s->perm == op->mode && s->uid == op->uid &&
 		       s->gid == op->gid;
 	case RSC_OP_UNLINK:
+	case RSC_OP_MOVE:
+	case RSC_OP_DELETE:
 		return false;
+	case RSC_OP_TRUNCATE:
+		return s->type == S_IFREG && s->size == 0;
 	case RSC_OP_SYMLINK:
 		/* the owner of a link is not compared: nothing reads it */
 		return same_target(op, root, s);
@@ -386,6 +443,11 @@ static void preview_op(const struct rsc_op *op, struct rsc_root *root, const str
 		fprintf(out, "  symlink %s -> %s%s", e, target ? target : "?",
 			s->exists ? " (something else is in the way)" : "");
 		break;
+	case RSC_OP_MOVE:
+	case RSC_OP_DELETE:
+	case RSC_OP_TRUNCATE:
+		plan_preview_out(op, s, e, out);
+		break;
 	}
 	/* chmod and chown lines set the path apart with two spaces, like their state */
 	sep = op->kind == RSC_OP_CHMOD || op->kind == RSC_OP_CHOWN ? "  " : " ";
@@ -394,11 +456,12 @@ static void preview_op(const struct rsc_op *op, struct rsc_root *root, const str
 
 size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *out)
 {
-	size_t n = 0;
+	unsigned long long freed = 0;
+	size_t n = 0, nfreed = 0;
 
 	for (size_t i = 0; i < p->nops; i++) {
 		struct state s;
-		int r = state_of(p, i, root, true, &s);
+		int r = plan_state_of(p, i, root, true, &s);
 
 		if (r < 0) {
 			_cleanup_free_ char *e = rsc_escape(p->ops[i].path);
@@ -411,7 +474,14 @@ size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *o
 			continue;
 		preview_op(&p->ops[i], root, &s, out);
 		n++;
+		if (plan_is_out(p->ops[i].kind) && s.type == S_IFREG) {
+			freed += s.size;
+			nfreed++;
+		}
 	}
+	if (nfreed)
+		fprintf(out, "  frees %llu bytes in %zu file%s\n", freed, nfreed,
+			nfreed == 1 ? "" : "s");
 	return n;
 }
 
@@ -420,13 +490,19 @@ size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *o
 static const char *const verbs[] = {
 	[RSC_OP_CHMOD] = "chmod", [RSC_OP_CHOWN] = "chown",   [RSC_OP_WRITE] = "write",
 	[RSC_OP_MKDIR] = "mkdir", [RSC_OP_UNLINK] = "unlink", [RSC_OP_SYMLINK] = "symlink",
+	[RSC_OP_MOVE] = "move",	  [RSC_OP_DELETE] = "delete", [RSC_OP_TRUNCATE] = "truncate",
 };
 
 /* Why op cannot be applied to s (type mismatch), or 0. */
 static int refuse(const struct rsc_op *op, const struct state *s)
 {
 	if (!s->exists)
-		return op->kind == RSC_OP_CHMOD || op->kind == RSC_OP_CHOWN ? -ENOENT : 0;
+		return op->kind == RSC_OP_CHMOD || op->kind == RSC_OP_CHOWN ||
+				       op->kind == RSC_OP_TRUNCATE
+			       ? -ENOENT
+			       : 0;
+	if (plan_is_out(op->kind))
+		return s->type == S_IFREG ? 0 : s->type == S_IFDIR ? -EISDIR : -EINVAL;
 	if (op->kind == RSC_OP_SYMLINK)
 		return -EEXIST; /* a link with the same target is satisfied, never refused */
 	if (op->kind == RSC_OP_UNLINK)
@@ -477,8 +553,40 @@ static int change(const struct rsc_op *op, struct rsc_root *root, const struct s
 		if (r == 0)
 			r = rsc_root_sync_parent(root, op->path);
 		return r;
+	case RSC_OP_MOVE:
+	case RSC_OP_DELETE:
+	case RSC_OP_TRUNCATE:
+		return -EINVAL; /* plan_out_apply() journals and makes these */
 	}
 	return -EINVAL;
+}
+
+/*
+ * A WRITE as it is applied: with the mode and owner that the plan's later
+ * CHMOD and CHOWN of the same path give it, so that one rename makes the
+ * path's final state (a crash in between never leaves the new bytes with
+ * the old mode); those later operations then find nothing to do.
+ */
+static const struct rsc_op *with_final_meta(const struct rsc_plan *p, size_t i)
+{
+	static struct rsc_op op;
+
+	if (p->ops[i].kind != RSC_OP_WRITE)
+		return &p->ops[i];
+	op = p->ops[i];
+	for (size_t k = i + 1; k < p->nops; k++) {
+		if (strcmp(p->ops[k].path, op.path) != 0)
+			continue;
+		if (p->ops[k].kind == RSC_OP_CHMOD) {
+			op.mode = p->ops[k].mode;
+		} else if (p->ops[k].kind == RSC_OP_CHOWN) {
+			op.uid = p->ops[k].uid;
+			op.gid = p->ops[k].gid;
+		} else {
+			break; /* another rewrite or a removal: its own state */
+		}
+	}
+	return &op;
 }
 
 struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path)
@@ -506,6 +614,7 @@ static bool saves(const struct rsc_plan *p, const char *path)
 int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,
 		   size_t *done, FILE *err)
 {
+	struct plan_out out = { .base = -1 };
 	size_t n = 0;
 	int r = 0;
 
@@ -514,11 +623,23 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 		bool journaled = true;
 		struct state s;
 
-		r = state_of(p, i, root, false, &s);
+		if (rsc_signal_pending()) {
+			r = -EINTR; /* the change before this one is complete; none after it */
+			break;
+		}
+		r = plan_state_of(p, i, root, false, &s);
 		if (r == 0 && satisfied(op, root, &s))
 			continue;
 		if (r == 0)
 			r = refuse(op, &s);
+		if (r == 0 && plan_is_out(op->kind)) {
+			/* journaled by plan_out_apply itself, once the copy is safe */
+			r = plan_out_apply(op, root, j, &out, NULL, err);
+			if (r < 0)
+				break;
+			n++;
+			continue;
+		}
 		if (r == 0) {
 			/*
 			 * The earlier state is on disk before anything changes, with the
@@ -534,7 +655,7 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 			journaled = r == 0;
 		}
 		if (r == 0)
-			r = change(op, root, &s);
+			r = change(with_final_meta(p, i), root, &s);
 		if (r < 0) {
 			if (err) {
 				_cleanup_free_ char *e = rsc_escape(op->path);
@@ -548,6 +669,7 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 		}
 		n++;
 	}
+	plan_out_end(&out);
 	if (done)
 		*done = n;
 	return r;

@@ -26,6 +26,10 @@ enum rsc_op_kind {
 	RSC_OP_MKDIR,	/* create a directory with mode and owner */
 	RSC_OP_UNLINK,	/* remove a regular file or a symlink (never a directory) */
 	RSC_OP_SYMLINK, /* create a symlink path -> target with an owner */
+	/* a cleanup of a full disk (plan_out.c): the bytes are not kept in the journal */
+	RSC_OP_MOVE,	 /* move a regular file to the helper directory target */
+	RSC_OP_DELETE,	 /* delete a regular file, its bytes not kept (fix --delete) */
+	RSC_OP_TRUNCATE, /* copy a regular file to the helper directory target, then truncate it */
 };
 
 struct rsc_op {
@@ -36,7 +40,8 @@ struct rsc_op {
 	gid_t gid;
 	char *data; /* WRITE */
 	size_t len;
-	char *target; /* SYMLINK: the link's text, as given, never resolved */
+	char *target; /* SYMLINK: the link's text, as given, never resolved; MOVE, TRUNCATE: the
+			 helper directory (--move-to), NULL when none was given */
 	char *code;   /* problem code that this op repairs, e.g. "ssh.dir.mode" */
 	char *why;    /* one line for the preview, may be NULL */
 };
@@ -70,6 +75,23 @@ int rsc_plan_unlink(struct rsc_plan *p, const char *code, const char *path, cons
 int rsc_plan_symlink(struct rsc_plan *p, const char *code, const char *path, const char *target,
 		     uid_t uid, gid_t gid, const char *why);
 /*
+ * A cleanup of a full disk: move the regular file path to the helper
+ * directory dir (DIR/<journal id>/<path>, with its mode, owner and times),
+ * delete it (its bytes are lost: only on the user's --delete), or copy it
+ * there and truncate it to 0 bytes (an active log, only on request). dir
+ * NULL: the plan can be shown but not applied (rsc_plan_needs_dir()).
+ */
+int rsc_plan_move(struct rsc_plan *p, const char *code, const char *path, const char *dir,
+		  const char *why);
+int rsc_plan_delete(struct rsc_plan *p, const char *code, const char *path, const char *why);
+int rsc_plan_truncate(struct rsc_plan *p, const char *code, const char *path, const char *dir,
+		      const char *why);
+/* Does the plan move or truncate a file without a helper directory to copy it to? */
+bool rsc_plan_needs_dir(const struct rsc_plan *p);
+/* Does the plan free space on the victim (a MOVE, DELETE or TRUNCATE)? */
+bool rsc_plan_frees(const struct rsc_plan *p);
+
+/*
  * UNLINK and SYMLINK are never merged: a second one of the same path finds
  * it already so (absent, or the same link) and does nothing. SYMLINK also
  * returns -EINVAL for an empty target, -ENAMETOOLONG for one of PATH_MAX
@@ -97,6 +119,11 @@ struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path);
  *   remove PATH (file, 12 bytes) (CODE)
  *   remove PATH (symlink -> TARGET) (CODE)
  *   symlink PATH -> TARGET (CODE)
+ *   move PATH (12 bytes) to DIR (CODE)
+ *   delete PATH (12 bytes, not kept) (CODE)
+ *   truncate PATH (12 -> 0 bytes, a copy to DIR) (CODE)
+ * DIR is "(no --move-to DIR given)" when the op has none. After a plan with
+ * such lines: "  frees 12345 bytes in 3 files".
  * TARGET is escaped like PATH. What apply will refuse is shown and counted
  * too: "remove PATH (directory: refused) (CODE)" (-EISDIR), "remove PATH
  * (other: refused) (CODE)" for a FIFO, socket or device (-EINVAL),
@@ -124,5 +151,17 @@ size_t rsc_plan_preview(const struct rsc_plan *p, struct rsc_root *root, FILE *o
  */
 int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_journal *j,
 		   size_t *done, FILE *err);
+
+/*
+ * For a victim too full to hold a journal (rsc_journal_begin() gave -ENOSPC
+ * or -EDQUOT): apply the plan's MOVE, DELETE and TRUNCATE operations, one at a time,
+ * until a journal can be started, then record what was done in it. The
+ * journal id is chosen first, so the moved files are already in
+ * DIR/<id>/. *j is the journal (the caller applies the rest of the plan
+ * with it and closes it); on failure *j is NULL and what was moved is
+ * said on err. *done counts the files. 0 or -errno.
+ */
+int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const char *command,
+		       struct rsc_journal **j, size_t *done, FILE *err);
 
 #endif

@@ -81,7 +81,10 @@ struct rsc_ctx {
 	struct rsc_fs_usage fs;		 /* filled by the fs-health family */
 	char **only_users;		 /* --user filter, NULL-terminated or NULL */
 	bool reset_sshd_config;		 /* fix --reset-sshd-config: replace a broken sshd_config */
-	char **debs; /* fix --from-deb: package archives on the helper (borrowed) */
+	char **debs;	     /* fix --from-deb: package archives on the helper (borrowed) */
+	const char *move_to; /* fix --move-to DIR: where a cleanup moves files (borrowed) */
+	bool delete_files;   /* fix --delete */
+	bool truncate_logs;  /* fix --truncate-logs */
 	const struct rsc_fsphase *fsphase; /* --deep and repair results (borrowed), may be NULL */
 	struct rsc_finding *findings;
 	size_t nfindings, cap;

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "root.h"
 #include "util.h"
 
@@ -708,25 +709,35 @@ static uint64_t random_u64(void)
 }
 
 /* Create ".<name>.sshrescue-XXXXXX" in dfd; returns the fd and the name. */
-static int make_temp(int dfd, const char *name, char **tmpname)
+/* A fresh temporary name beside name: ".NAME.sshrescue-XXXXXX". */
+static int make_temp_name(const char *name, char **tmpname)
 {
 	static const char chars[] =
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	/* ".", ".sshrescue-", 6 random: keep the whole under NAME_MAX */
 	int keep = (int)strnlen(name, NAME_MAX - 18);
+	uint64_t v = random_u64();
+	char sfx[7];
 
+	for (size_t i = 0; i < 6; i++) {
+		sfx[i] = chars[v % (sizeof(chars) - 1)];
+		v /= sizeof(chars) - 1;
+	}
+	sfx[6] = '\0';
+	if (asprintf(tmpname, ".%.*s.sshrescue-%s", keep, name, sfx) < 0) {
+		*tmpname = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int make_temp(int dfd, const char *name, char **tmpname)
+{
 	for (int tries = 0; tries < 100; tries++) {
-		char sfx[7];
-		uint64_t v = random_u64();
 		char *t = NULL;
 		int fd;
 
-		for (size_t i = 0; i < 6; i++) {
-			sfx[i] = chars[v % (sizeof(chars) - 1)];
-			v /= sizeof(chars) - 1;
-		}
-		sfx[6] = '\0';
-		if (asprintf(&t, ".%.*s.sshrescue-%s", keep, name, sfx) < 0)
+		if (make_temp_name(name, &t) < 0)
 			return -ENOMEM;
 		fd = openat(dfd, t, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 			    0600);
@@ -737,6 +748,37 @@ static int make_temp(int dfd, const char *name, char **tmpname)
 		free(t);
 		if (errno != EEXIST)
 			return -errno;
+	}
+	return -EEXIST;
+}
+
+/*
+ * Give the complete O_TMPFILE fd a temporary name beside name (for the
+ * rename over name, which linkat cannot do itself). *tmpname caller frees.
+ */
+static int link_temp(int fd, int dfd, const char *name, char **tmpname)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		int k = make_temp_name(name, tmpname);
+
+		if (k < 0)
+			return k;
+		char proc[64];
+
+		if (linkat(fd, "", dfd, *tmpname, AT_EMPTY_PATH) == 0)
+			return 0;
+		k = -errno;
+		/* without CAP_DAC_READ_SEARCH (ENOENT): the same through /proc */
+		if (k == -ENOENT &&
+		    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd) < (int)sizeof(proc)) {
+			if (linkat(AT_FDCWD, proc, dfd, *tmpname, AT_SYMLINK_FOLLOW) == 0)
+				return 0;
+			k = -errno;
+		}
+		free(*tmpname);
+		*tmpname = NULL;
+		if (k != -EEXIST)
+			return k;
 	}
 	return -EEXIST;
 }
@@ -765,26 +807,49 @@ int rsc_root_write_file(struct rsc_root *r, const char *path, const void *data, 
 		return -errno;
 	}
 
-	fd = make_temp(dfd, name, &tmp);
+	k = rsc_fault("create");
+	if (k < 0)
+		return k;
+	/*
+	 * An unnamed file (O_TMPFILE) gets its name only once it is complete:
+	 * a crash before that leaves nothing behind in the victim's directory.
+	 */
+	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = make_temp(dfd, name, &tmp); /* a filesystem without O_TMPFILE */
 	if (fd < 0)
 		return fd;
-	k = write_all(fd, data, len);
+	k = rsc_fault("write");
+	if (k >= 0)
+		k = write_all(fd, data, len);
 	/* chown first: it clears set-id bits, the chmod after it sets them for good */
+	if (k >= 0)
+		k = rsc_fault("chown");
 	if (k >= 0 && fchown(fd, uid, gid) < 0)
 		k = -errno;
+	if (k >= 0)
+		k = rsc_fault("chmod");
 	if (k >= 0 && fchmod(fd, mode & 07777) < 0)
 		k = -errno;
+	if (k >= 0)
+		k = rsc_fault("fsync");
 	if (k >= 0 && fsync(fd) < 0)
 		k = -errno;
+	if (k >= 0)
+		k = rsc_fault("rename");
+	if (k >= 0 && !tmp)
+		k = link_temp(fd, dfd, name, &tmp);
 	if (k >= 0 && close(TAKE_FD(fd)) < 0)
 		k = -errno;
 	if (k >= 0 && renameat(dfd, tmp, dfd, name) < 0)
 		k = -errno;
 	if (k < 0) {
-		unlinkat(dfd, tmp, 0);
+		if (tmp)
+			unlinkat(dfd, tmp, 0);
 		return k;
 	}
-	return fsync_dir(dfd);
+	k = rsc_fault("fsync");
+	return k < 0 ? k : fsync_dir(dfd);
 }
 
 /* ---- metadata ------------------------------------------------------------- */
@@ -815,6 +880,8 @@ int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode)
 		return fd;
 	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
 		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
+	if (rsc_fault("chmod") < 0)
+		return -EIO;
 	/* fchmodat2 acts on the inode of an O_PATH fd; older kernels need /proc. */
 	if (syscall(SYS_fchmodat2, fd, "", (unsigned)(mode & 07777), AT_EMPTY_PATH) == 0)
 		return 0;
@@ -837,6 +904,8 @@ int rsc_root_chown(struct rsc_root *r, const char *path, uid_t uid, gid_t gid)
 		return fd;
 	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
 		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
+	if (rsc_fault("chown") < 0)
+		return -EIO;
 	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
@@ -858,13 +927,19 @@ int rsc_root_mkdir(struct rsc_root *r, const char *path, mode_t mode, uid_t uid,
 	if (!name)
 		return -EEXIST;
 	/* private until it has its owner and mode */
+	if (rsc_fault("mkdir") < 0)
+		return -EIO;
 	if (mkdirat(dfd, name, 0700) < 0)
 		return -errno;
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (rsc_fault("chown") < 0)
+		return -EIO;
 	if (fchown(fd, uid, gid) < 0)
 		return -errno;
+	if (rsc_fault("chmod") < 0)
+		return -EIO;
 	if (fchmod(fd, mode & 07777) < 0)
 		return -errno;
 	return 0;
@@ -925,6 +1000,8 @@ int rsc_root_unlink(struct rsc_root *r, const char *path, unsigned flags)
 		return k;
 	if (!name)
 		return (flags & RSC_RMDIR) ? -EBUSY : -EISDIR;
+	if (rsc_fault("unlink") < 0)
+		return -EIO;
 	if (unlinkat(dfd, name, (flags & RSC_RMDIR) ? AT_REMOVEDIR : 0) < 0)
 		return -errno;
 	return 0;
@@ -946,6 +1023,8 @@ int rsc_root_symlink(struct rsc_root *r, const char *path, const char *target, u
 	if (!name)
 		return -EEXIST;
 	/* symlinkat never follows name: an existing link there gives EEXIST */
+	if (rsc_fault("symlink") < 0)
+		return -EIO;
 	if (symlinkat(target, dfd, name) < 0)
 		return -errno;
 	if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -954,6 +1033,28 @@ int rsc_root_symlink(struct rsc_root *r, const char *path, const char *target, u
 		return k;
 	}
 	return 0;
+}
+
+int rsc_root_rename(struct rsc_root *r, const char *from, const char *to, unsigned flags)
+{
+	_cleanup_close_ int fdir = -1, tdir = -1;
+	_cleanup_free_ char *fname = NULL, *tname = NULL;
+	int k;
+
+	if (!r)
+		return -EINVAL;
+	k = open_parent(r, from, root_flags(r, 0), &fdir, &fname);
+	if (k == 0)
+		k = open_parent(r, to, root_flags(r, 0), &tdir, &tname);
+	if (k < 0)
+		return k;
+	if (!fname || !tname)
+		return -EISDIR;
+	if (rsc_fault("rename") < 0)
+		return -EIO;
+	if (renameat2(fdir, fname, tdir, tname, flags) < 0)
+		return -errno;
+	return fsync_dir(tdir);
 }
 
 int rsc_root_sync_parent(struct rsc_root *r, const char *path)
@@ -967,5 +1068,7 @@ int rsc_root_sync_parent(struct rsc_root *r, const char *path)
 	k = open_parent(r, path, root_flags(r, 0), &dfd, &name);
 	if (k < 0)
 		return k;
+	if (rsc_fault("fsync") < 0)
+		return -EIO;
 	return fsync_dir(dfd);
 }

@@ -133,6 +133,13 @@ int rsc_root_unlink(struct rsc_root *r, const char *path, unsigned flags);
 int rsc_root_symlink(struct rsc_root *r, const char *path, const char *target, uid_t uid,
 		     gid_t gid);
 
+/*
+ * Rename from to to, both resolved inside the root (parents followed inside
+ * it, last components never), replacing to unless flags has
+ * RENAME_NOREPLACE (renameat2(2): then -EEXIST); then fsync to's directory.
+ */
+int rsc_root_rename(struct rsc_root *r, const char *from, const char *to, unsigned flags);
+
 /* fsync the directory that contains path (after a create/unlink). */
 int rsc_root_sync_parent(struct rsc_root *r, const char *path);
 

@@ -25,7 +25,10 @@
  * Every mount lives in a private mount namespace of this process: nobody else
  * sees it and it disappears with the process even on SIGKILL. Loop devices are
  * LO_FLAGS_AUTOCLEAR, so they detach when the mount and our descriptor are
- * gone. SIGINT/SIGTERM/SIGHUP unmount and remove the temporary mountpoint.
+ * gone. SIGINT/SIGTERM/SIGHUP unmount and remove the temporary mountpoint,
+ * except while changes are made (rsc_signals_defer()): then the signal is
+ * noted, the change in progress completes, and the caller stops after it
+ * and unmounts the normal way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,8 +91,24 @@ static struct sigaction sig_old[ARRAY_SIZE(sig_list)];
 static bool sig_installed[ARRAY_SIZE(sig_list)];
 static int sig_users;
 
+static volatile sig_atomic_t sig_defer, sig_pending;
+
+void rsc_signals_defer(bool on)
+{
+	sig_defer = on;
+}
+
+int rsc_signal_pending(void)
+{
+	return sig_pending;
+}
+
 static void on_signal(int sig)
 {
+	if (sig_defer) {
+		sig_pending = sig; /* the change in progress completes; the caller stops after it */
+		return;
+	}
 	for (int i = 0; i < SIG_SLOTS; i++) {
 		if (!sig_used[i])
 			continue;

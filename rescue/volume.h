@@ -92,6 +92,15 @@ char *rsc_helper_mount_of(dev_t rdev);
  */
 char *rsc_helper_uuid_mount(const char *uuid, dev_t except);
 
+/*
+ * While on, SIGINT, SIGTERM and SIGHUP no longer unmount and exit at once:
+ * they are noted (rsc_signal_pending() gives the signal, else 0) so that a
+ * fix, add-key or undo completes the change in progress, stops before the
+ * next one and unmounts the normal way (exit status 8).
+ */
+void rsc_signals_defer(bool on);
+int rsc_signal_pending(void);
+
 /* Unmount, detach, remove the mountpoint, free. NULL is fine. Returns 0 or -errno of umount. */
 int rsc_volume_close(struct rsc_volume *v);
 

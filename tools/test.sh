@@ -25,7 +25,7 @@ run() { # run NAME COMMAND...: one suite, counted
 
 run "format (clang-format)" sh "$top/tools/check-format.sh"
 run "build" sh "$top/tools/build.sh" "$top/build"
-run "build (asan+ubsan)" sh "$top/tools/build.sh" "$top/build-asan" -DRSC_SANITIZE=ON \
+run "build (asan+ubsan)" sh "$top/tools/build.sh" "$top/build-asan" -DRSC_SANITIZE=ON -DRSC_FAULT_INJECT=ON \
 	-DCMAKE_BUILD_TYPE=Debug
 run "unit + image tests" ctest --test-dir "$top/build" -LE e2e --output-on-failure -j2
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -23,7 +23,8 @@
 #   4 fix      `fix IMAGE --apply` (ADDKEY: `add-key IMAGE USER NEW.pub`) exits with the "fixed"
 #              bit (1) and without 8 or 16; benign: without 4, 8 or 16
 #   5 login    access and benign: sshd accepts the key and `id -un` prints the user
-#   6 clean    `check` exits 0 with no error-level finding (diagnose: none of EXPECT at all);
+#   6 clean    `check` exits 0 with no error-level finding (diagnose: none of EXPECT at all;
+#              others: none of CLEARED);
 #              a second `fix` plans nothing
 #   7 undo     `undo IMAGE`: paths, types, modes, owners, link targets and file contents equal
 #              the broken tree (sshrescue's own journal, /var/lib/sshrescue, left out); access:
@@ -45,6 +46,7 @@
 #   ADDKEY=yes          optional: the fix is add-key with a key made for this run ($NEWKEY,
 #                       $NEWKEY.pub); the logins of steps 1, 5 and 7 use that key
 #   FIX_ARGS="--opt"    optional: more options for both fix runs (e.g. --reset-sshd-config)
+#   CLEARED="code ..."  optional: codes (warnings too) that must be gone at step 6
 #   KEY_LOGIN=yes|no    optional: users[].key_login expected for LOGIN (default: access no,
 #                       benign yes, diagnose unchecked)
 #   XFAIL="reason"      optional: the tool cannot do this yet; failing steps count as xfail, and
@@ -385,13 +387,13 @@ step_clean()
 		"$E2E_TMP/rescue.out" 2> /dev/null)
 	[ "$E2E_RC" -eq 0 ] || _why="check status $E2E_RC;"
 	[ "${_errs:-x}" = 0 ] || _why="$_why ${_errs:-no report} error(s) left;"
-	if [ "$KIND" = diagnose ]; then
-		# a diagnose kind's problems are not login failures: they must be gone, warnings too
-		for _c in $EXPECT; do
-			rescue_json_has "[.findings[] | select(.code == \"${_c%@*}\")] | length > 0" &&
-				_why="$_why $_c still reported;"
-		done
-	fi
+	# a diagnose kind's problems are not login failures: they must be gone, warnings too
+	_gone=$CLEARED
+	[ "$KIND" = diagnose ] && _gone=$EXPECT
+	for _c in $_gone; do
+		rescue_json_has "[.findings[] | select(.code == \"${_c%@*}\")] | length > 0" &&
+			_why="$_why $_c still reported;"
+	done
 	[ -z "$_why" ] || findings_dump > "$S_DIR/clean.detail"
 	# shellcheck disable=SC2086 # FIX_ARGS: options, split on purpose
 	e2e_rescue fix "$IMG" $FIX_ARGS
@@ -465,6 +467,7 @@ run_scenario()
 	OTHERS=
 	ADDKEY=
 	FIX_ARGS=
+	CLEARED=
 	KEY_LOGIN=
 	XFAIL=
 	DEBUGFS=

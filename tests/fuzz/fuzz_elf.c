@@ -94,9 +94,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t end = phdrs_end(data, size, e.elfclass, e.data);
 			struct rsc_elf_info p;
 
-			if (end > 0 && end <= size &&
-			    rsc_elf_parse_mem(data, end - 1, &p) == 0) {
-				check(p.status != RSC_ELF_OK, "a cut program header table accepted");
+			if (end > 0 && end <= size && rsc_elf_parse_mem(data, end - 1, &p) == 0) {
+				check(p.status != RSC_ELF_OK,
+				      "a cut program header table accepted");
 				rsc_elf_info_clear(&p);
 			}
 		}

@@ -13,7 +13,9 @@
  *     path or a file with saved data, and never more than
  *     RSC_JOURNAL_DATA_MAX of them, the fix's link ("linked", version 3 only)
  *     only for an absent path or a symlink with a saved target, 1 ..
- *     PATH_MAX - 1 bytes;
+ *     PATH_MAX - 1 bytes; a cleanup's "moved", "deleted", "truncated"
+ *     (version 4 only) only for a file without data or the fix's bytes, with
+ *     an absolute helper path without ".." exactly when it is not "deleted";
  *   - formatting the accepted records again and parsing that gives the same
  *     records (the writer and the parser agree).
  */
@@ -53,6 +55,9 @@ static void same(const struct rsc_jrecord *a, const struct rsc_jrecord *b)
 		      a->new_is_link == b->new_is_link,
 	      "round trip changed a record's fields");
 	check(strcmp(a->path, b->path) == 0, "round trip changed a path");
+	check(a->gone == b->gone && !a->dest == !b->dest &&
+		      (!a->dest || strcmp(a->dest, b->dest) == 0),
+	      "round trip changed a cleanup line");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -72,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check(m.command && m.time, "accepted without a header");
-	check(m.version >= 1 && m.version <= 3, "accepted an unknown version");
+	check(m.version >= 1 && m.version <= 4, "accepted an unknown version");
 	r = rsc_buf_printf(&out, "sshrescue-journal %u\n" HEAD, m.version);
 	for (size_t i = 0; i < m.nrecs; i++) {
 		const struct rsc_jrecord *rec = &m.recs[i];
@@ -103,6 +108,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      "the fix's link of a bad size");
 		check(rec->new_size <= RSC_JOURNAL_DATA_MAX && (rec->has_new || !rec->new_size),
 		      "the fix's bytes too large");
+		check(rec->gone == RSC_JG_NONE || (m.version >= 4 && rec->kind == RSC_J_FILE &&
+						   !rec->has_data && !rec->has_new),
+		      "a cleanup line for a record that cannot have one");
+		check((rec->gone == RSC_JG_MOVED || rec->gone == RSC_JG_TRUNCATED) ==
+			      (rec->dest != NULL),
+		      "a helper path where none belongs, or none where one does");
+		check(!rec->dest || (rec->dest[0] == '/' && !has_dotdot(rec->dest)),
+		      "a relative helper path or a '..' was accepted");
 		if (r == 0)
 			r = rsc_manifest_format_record(&out, rec);
 		check(r == 0 || r == -ENOMEM, "an accepted record cannot be written back");

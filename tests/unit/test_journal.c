@@ -152,7 +152,7 @@ static void layout_and_exact_manifest(void **state)
 	free(t);
 
 	s = read_manifest(f, id);
-	assert_true(rsc_startswith(s, "sshrescue-journal 3\ncommand fix\ntime 2"));
+	assert_true(rsc_startswith(s, "sshrescue-journal 4\ncommand fix\ntime 2"));
 	assert_non_null(
 		strstr(s, "Z\n1 file 0640 1001 1002 3 data/1 /home/a\n2 dir 0750 1001 1001 "));
 	assert_non_null(strstr(s, " - /home/d\n3 absent - - - - - /home/new\ncomplete\n"));
@@ -255,7 +255,7 @@ static void parser_rejects(void **state)
 	} cases[] = {
 		{ "", "line 1: truncated (header incomplete)" },
 		{ "hello\n", "line 1: not a sshrescue journal" },
-		{ "sshrescue-journal 4\n", "line 1: unsupported journal version" },
+		{ "sshrescue-journal 5\n", "line 1: unsupported journal version" },
 		{ "sshrescue-journal 03\n", "line 1: unsupported journal version" },
 		{ "sshrescue-journal 10\n", "line 1: unsupported journal version" },
 		{ "sshrescue-journal 1\n", "line 2: truncated (header incomplete)" },
@@ -485,24 +485,105 @@ static void parser_rejects(void **state)
 	}
 }
 
+#define HEAD4 "sshrescue-journal 4\ncommand fix\ntime 2026-12-01T15:00:00Z\n"
+
+/* Version 4: what a full disk's cleanup moved, deleted or truncated. */
+static void manifest_v4_cleanup(void **state)
+{
+	static const char ok[] = HEAD4 "1 file 0640 0 4 1048576 - /var/log/syslog.2.gz\n"
+				       "moved 1 /srv/out/20261201T150000Z-1/var/log/syslog.2.gz\n"
+				       "2 file 0644 0 0 10 - /var/cache/apt/archives/a.deb\n"
+				       "deleted 2\n"
+				       "3 file 0640 0 4 77 - /var/log/sys%20log\n"
+				       "truncated 3 /srv/out/20261201T150000Z-1/var/log/sys%20log\n"
+				       "complete\n";
+	static const char *const refused[] = {
+		/* only in version 4 */
+		HEAD3 "1 file 0640 0 4 1 - /a\nmoved 1 /o/1/a\n",
+		/* only for a file recorded without its bytes, once */
+		HEAD4 "1 file 0640 0 4 1 data/1 /a\nmoved 1 /o/1/a\n",
+		HEAD4 "1 dir 0755 0 0 1 - /a\ndeleted 1\n",
+		HEAD4 "1 absent - - - - - /a\ndeleted 1\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\ndeleted 1\ndeleted 1\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\ndeleted 1\nwrote 1 1 data/1.new\n",
+		/* fields */
+		HEAD4 "1 file 0640 0 4 1 - /a\nmoved 1\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\nmoved 1 /o/1/a extra\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\ndeleted 1 /o\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\nmoved 2 /o/1/a\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\nmoved 1 o/1/a\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\ntruncated 1 /o/../etc/shadow\n",
+		HEAD4 "1 file 0640 0 4 1 - /a\nmoved 1 /o/%zz\n",
+	};
+	struct rsc_jrecord rec = { 1, RSC_J_FILE, 0600,		0,	 0, 5, false, "/a", false,
+				   0, false,	  RSC_JG_MOVED, "/o/1/a" };
+	struct rsc_buf b = { 0 };
+	struct rsc_manifest m;
+
+	(void)state;
+	assert_int_equal(rsc_manifest_parse(ok, strlen(ok), &m, NULL), 0);
+	assert_int_equal(m.version, 4);
+	assert_int_equal(m.nrecs, 3);
+	assert_int_equal(m.recs[0].gone, RSC_JG_MOVED);
+	assert_string_equal(m.recs[0].dest, "/srv/out/20261201T150000Z-1/var/log/syslog.2.gz");
+	assert_int_equal(m.recs[1].gone, RSC_JG_DELETED);
+	assert_null(m.recs[1].dest);
+	assert_int_equal(m.recs[2].gone, RSC_JG_TRUNCATED);
+	assert_string_equal(m.recs[2].path, "/var/log/sys log");
+	assert_true(m.complete);
+	rsc_manifest_free(&m);
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+		struct rsc_buf why = { 0 };
+
+		assert_int_equal(rsc_manifest_parse(refused[i], strlen(refused[i]), &m, &why),
+				 -EBADMSG);
+		assert_non_null(why.data);
+		rsc_buf_free(&why);
+	}
+	/* the writer: the same lines, and nothing the parser would refuse */
+	assert_int_equal(rsc_buf_adds(&b, HEAD4), 0);
+	assert_int_equal(rsc_manifest_format_record(&b, &rec), 0);
+	assert_non_null(strstr(b.data, "\n1 file 0600 0 0 5 - /a\nmoved 1 /o/1/a\n"));
+	assert_int_equal(rsc_manifest_parse(b.data, b.len, &m, NULL), 0);
+	assert_string_equal(m.recs[0].dest, "/o/1/a");
+	rsc_manifest_free(&m);
+	rec.has_data = true;
+	assert_int_equal(rsc_manifest_format_record(&b, &rec), -EINVAL);
+	rec.has_data = false;
+	rec.gone = RSC_JG_DELETED;
+	assert_int_equal(rsc_manifest_format_record(&b, &rec), -EINVAL); /* deleted: no dest */
+	rec.dest = NULL;
+	assert_int_equal(rsc_manifest_format_record(&b, &rec), 0);
+	rec.gone = RSC_JG_NONE;
+	rec.dest = "/o/1/a";
+	assert_int_equal(rsc_manifest_format_record(&b, &rec), -EINVAL); /* a dest alone */
+	rsc_buf_free(&b);
+}
+
 static void format_round_trip(void **state)
 {
 	struct rsc_jrecord recs[] = {
 		{ 1, RSC_J_FILE, 0600, 1001, 1002, 12, true, "/home/a/.ssh/authorized_keys", true,
-		  9, false },
-		{ 2, RSC_J_DIR, 0755, 0, 0, 4096, false, "/x y/\t/%/~", false, 0, false },
-		{ 3, RSC_J_ABSENT, 0, 0, 0, 0, false, "/new", true, 0, false },
-		{ 4, RSC_J_SYMLINK, 0777, 1, 1, 3, false, "/l", false, 0, false },
-		{ 5, RSC_J_OTHER, 01600, 7, 8, 0, false, "/dev/\x01\x7f", false, 0, false },
-		{ 6, RSC_J_FILE, 0644, 0, 0, 1, true, "/f", false, 0, false },
+		  9, false, RSC_JG_NONE, NULL },
+		{ 2, RSC_J_DIR, 0755, 0, 0, 4096, false, "/x y/\t/%/~", false, 0, false,
+		  RSC_JG_NONE, NULL },
+		{ 3, RSC_J_ABSENT, 0, 0, 0, 0, false, "/new", true, 0, false, RSC_JG_NONE, NULL },
+		{ 4, RSC_J_SYMLINK, 0777, 1, 1, 3, false, "/l", false, 0, false, RSC_JG_NONE,
+		  NULL },
+		{ 5, RSC_J_OTHER, 01600, 7, 8, 0, false, "/dev/\x01\x7f", false, 0, false,
+		  RSC_JG_NONE, NULL },
+		{ 6, RSC_J_FILE, 0644, 0, 0, 1, true, "/f", false, 0, false, RSC_JG_NONE, NULL },
 		/* version 3: a removed link, a made one, a replaced one */
 		{ 7, RSC_J_SYMLINK, 0777, 0, 0, 9, true, "/etc/systemd/system/ssh.service", false,
-		  0, false },
-		{ 8, RSC_J_ABSENT, 0, 0, 0, 0, false, "/etc/w/ssh.service", true, 32, true },
-		{ 9, RSC_J_SYMLINK, 0777, 3, 4, 4095, true, "/r", true, 1, true },
+		  0, false, RSC_JG_NONE, NULL },
+		{ 8, RSC_J_ABSENT, 0, 0, 0, 0, false, "/etc/w/ssh.service", true, 32, true,
+		  RSC_JG_NONE, NULL },
+		{ 9, RSC_J_SYMLINK, 0777, 3, 4, 4095, true, "/r", true, 1, true, RSC_JG_NONE,
+		  NULL },
 	};
-	struct rsc_jrecord bad = { 1,	  RSC_J_FILE,	 0600,	0, 0,	 0,
-				   false, "../../etc/x", false, 0, false };
+	struct rsc_jrecord bad = { 1,	  RSC_J_FILE,  0600,	      0,     0,
+				   0,	  false,       "../../etc/x", false, 0,
+				   false, RSC_JG_NONE, NULL };
 	struct rsc_buf b = { 0 };
 	struct rsc_manifest m;
 
@@ -1056,7 +1137,7 @@ static void linked_is_journaled_exactly(void **state)
 				  "5 symlink 0777 0 0 9 - /home/l2\n"
 				  "complete\n"));
 	assert_int_equal(rsc_manifest_parse(s, strlen(s), &m, NULL), 0);
-	assert_int_equal(m.version, 3);
+	assert_int_equal(m.version, 4);
 	assert_true(m.recs[2].has_data);
 	assert_true(m.recs[2].new_is_link);
 	assert_int_equal(m.recs[2].new_size, 6);
@@ -1144,19 +1225,13 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(layout_and_exact_manifest),
-		T(hostile_name_round_trips),
-		cmocka_unit_test(parser_rejects),
-		cmocka_unit_test(format_round_trip),
-		T(undo_by_id_twice_and_list),
-		T(crash_leaves_usable_manifest),
-		T(ids_sort_as_numbers),
-		T(untrusted_or_bad_manifest_refused),
-		T(wrote_is_journaled_exactly),
-		T(interrupted_before_the_write),
-		T(version1_journal_undoes_as_before),
-		T(damaged_fix_bytes_keep_the_file),
-		T(linked_is_journaled_exactly),
+		T(layout_and_exact_manifest),	       T(hostile_name_round_trips),
+		cmocka_unit_test(parser_rejects),      cmocka_unit_test(format_round_trip),
+		cmocka_unit_test(manifest_v4_cleanup), T(undo_by_id_twice_and_list),
+		T(crash_leaves_usable_manifest),       T(ids_sort_as_numbers),
+		T(untrusted_or_bad_manifest_refused),  T(wrote_is_journaled_exactly),
+		T(interrupted_before_the_write),       T(version1_journal_undoes_as_before),
+		T(damaged_fix_bytes_keep_the_file),    T(linked_is_journaled_exactly),
 		T(linked_undo_damaged_or_changed),
 	};
 #undef T

@@ -735,7 +735,7 @@ static char *records_of(struct fx *f, const char *id)
 	char *s = journal_file(f, id, "manifest"), *r;
 
 	assert_non_null(s);
-	assert_true(rsc_startswith(s, "sshrescue-journal 3\ncommand fix\ntime "));
+	assert_true(rsc_startswith(s, "sshrescue-journal 4\ncommand fix\ntime "));
 	r = strdup(strchr(strstr(s, "\ntime ") + 1, '\n') + 1);
 	free(s);
 	return r;
