@@ -25,42 +25,6 @@
 #define PUBKEY_CAP (64u << 10)
 #define AK_CAP	   (4u << 20)
 
-/* Read the operator's key file from the helper: regular, capped, no FIFO hang. */
-static int read_keyfile(const char *path, char **data, size_t *len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if (st.st_size > PUBKEY_CAP)
-		return -EFBIG;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*len = got;
-	*data = TAKE_PTR(buf);
-	return 0;
-}
-
 /* The first AuthorizedKeysFile sshd reads for u (Match applied) that is not "none", expanded. */
 static int keys_file_of(const struct rsc_victim *v, const struct rsc_user *u, char **out)
 {
@@ -196,7 +160,7 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 	bool present = false, ctx_ready = false, is_parsed = false;
 	int status = 0, r;
 
-	r = read_keyfile(o->keyfile, &keydata, &keylen);
+	r = rsc_read_helper_file(o->keyfile, PUBKEY_CAP, &keydata, &keylen);
 	if (r == 0) {
 		r = rsc_ak_parse_pubkey(keydata, keylen, &kl);
 		is_parsed = true;

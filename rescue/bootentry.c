@@ -37,41 +37,6 @@
 /* Where an installed sshrescue keeps the image (--initramfs overrides it). */
 #define RSC_INITRAMFS_DEFAULT "/usr/lib/sshrescue/sshrescue-initramfs.img"
 
-/* Read the rescue image from the helper: regular, capped like the journal's data. */
-static int read_image(const char *path, char **data, size_t *len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if (st.st_size > (off_t)RSC_JOURNAL_DATA_MAX)
-		return -EFBIG;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	*len = got;
-	*data = TAKE_PTR(buf);
-	return 0;
-}
-
 /* A compressed (zstd, xz, gzip) or plain newc cpio: what a kernel takes as an initrd. */
 static bool looks_like_initrd(const char *d, size_t len)
 {
@@ -271,7 +236,7 @@ static int plan_entry(struct rsc_volume *vol, const struct rsc_opts *o, struct e
 	r = pick_kernel(root, o->boot_kernel, &e->kver, &e->nkernels, why);
 	if (r < 0)
 		return r;
-	r = read_image(img_path, &img, &imglen);
+	r = rsc_read_helper_file(img_path, RSC_JOURNAL_DATA_MAX, &img, &imglen);
 	if (r < 0 || !looks_like_initrd(img, imglen)) {
 		_cleanup_free_ char *t = rsc_escape(img_path);
 

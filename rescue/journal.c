@@ -286,6 +286,22 @@ int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_jou
 	return r;
 }
 
+/* Room for one more recorded path, and its copy: nothing may fail after the manifest line. */
+static int seen_room(struct rsc_journal *j, const char *path, char **copy)
+{
+	if (j->nrecs == j->capseen) {
+		size_t cap = j->capseen ? j->capseen * 2 : 8;
+		struct seen *n = reallocarray(j->seen, cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		j->seen = n;
+		j->capseen = cap;
+	}
+	*copy = strdup(path);
+	return *copy ? 0 : -ENOMEM;
+}
+
 int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 {
 	struct rsc_jrecord rec = { .seq = j->nrecs + 1, .path = (char *)path };
@@ -337,18 +353,9 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 	}
 
 	/* grow the list of recorded paths first: no failure after the manifest line */
-	if (j->nrecs == j->capseen) {
-		size_t cap = j->capseen ? j->capseen * 2 : 8;
-		struct seen *n = reallocarray(j->seen, cap, sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		j->seen = n;
-		j->capseen = cap;
-	}
-	copy = strdup(path);
-	if (!copy)
-		return -ENOMEM;
+	r = seen_room(j, path, &copy);
+	if (r < 0)
+		return r;
 	if (rec.has_data) {
 		if (asprintf(&dname, "%s/data/%lu", j->dir, rec.seq) < 0) {
 			dname = NULL;
@@ -392,18 +399,9 @@ int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat 
 	rec.uid = before->st_uid;
 	rec.gid = before->st_gid;
 	rec.size = (unsigned long long)before->st_size;
-	if (j->nrecs == j->capseen) {
-		size_t cap = j->capseen ? j->capseen * 2 : 8;
-		struct seen *n = reallocarray(j->seen, cap, sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		j->seen = n;
-		j->capseen = cap;
-	}
-	copy = strdup(path);
-	if (!copy)
-		return -ENOMEM;
+	r = seen_room(j, path, &copy);
+	if (r < 0)
+		return r;
 	r = rsc_manifest_format_record(&line, &rec);
 	if (r == 0)
 		r = manifest_append(j, &line);

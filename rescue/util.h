@@ -94,6 +94,13 @@ int rsc_parse_ulong(const char *s, unsigned long max, unsigned long *out);
 /* Join dir and name with exactly one '/'. Returns a new string or NULL. */
 char *rsc_path_join(const char *dir, const char *name);
 
+/*
+ * Read a whole file of the helper (an operator's key, a rescue image): a
+ * regular file (opened O_NONBLOCK: a FIFO never hangs) of at most cap bytes,
+ * else -EINVAL or -EFBIG. *data is NUL-terminated, caller frees. 0 or -errno.
+ */
+int rsc_read_helper_file(const char *path, size_t cap, char **data, size_t *len);
+
 /* true if s starts with prefix */
 static inline bool rsc_startswith(const char *s, const char *prefix)
 {

@@ -268,6 +268,41 @@ char *rsc_helper_mount_of(dev_t rdev)
 	return helper_mount(same_dev, &rdev);
 }
 
+/*
+ * The sysfs directory of the whole disk that holds the block device rdev
+ * (itself when it is not a partition), caller frees; NULL when unknown.
+ */
+static char *disk_of(dev_t rdev)
+{
+	char link[64], *dir, *slash;
+	struct stat st;
+	_cleanup_free_ char *part = NULL;
+
+	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
+	dir = realpath(link, NULL);
+	if (!dir)
+		return NULL;
+	part = rsc_path_join(dir, "partition");
+	if (part && stat(part, &st) == 0 && (slash = strrchr(dir, '/')))
+		*slash = '\0'; /* .../block/sda/sda2 -> .../block/sda */
+	return dir;
+}
+
+static bool same_disk(const char *src, dev_t rdev, const void *arg)
+{
+	_cleanup_free_ char *d = disk_of(rdev);
+
+	(void)src;
+	return d && strcmp(d, (const char *)arg) == 0;
+}
+
+char *rsc_helper_disk_mount(dev_t rdev)
+{
+	_cleanup_free_ char *d = disk_of(rdev);
+
+	return d ? helper_mount(same_disk, d) : NULL;
+}
+
 struct uuid_match {
 	const char *uuid;
 	dev_t except;

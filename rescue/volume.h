@@ -87,6 +87,13 @@ bool rsc_dev_is_running_root(dev_t rdev);
 char *rsc_helper_mount_of(dev_t rdev);
 
 /*
+ * A mountpoint of the helper (caller frees) on the same whole disk as the
+ * block device rdev (another partition of it, or rdev itself), or NULL:
+ * then the disk is none of the helper's own that it uses.
+ */
+char *rsc_helper_disk_mount(dev_t rdev);
+
+/*
  * The mountpoint (caller frees) of a filesystem the helper has mounted whose
  * UUID is uuid, not counting the device except (0: none); NULL if none.
  */

@@ -9,8 +9,9 @@
  * Each is opened like the root (rsc_volume_open: read-only loop device for
  * check) on its own mountpoint, then bind-mounted onto the directory of the
  * victim, opened inside the victim (a symlink there cannot send the mount
- * elsewhere). A device that the helper itself has mounted, or the helper's
- * root, is never used. What was mounted and what not is told in
+ * elsewhere). A device that the helper itself has mounted, the helper's
+ * root, or any partition of a disk the helper has something mounted from,
+ * is never used. What was mounted and what not is told in
  * v->beside (one line per entry).
  */
 #include <dirent.h>
@@ -158,6 +159,13 @@ static int one(struct rsc_beside *side, struct rsc_root *root, unsigned flags,
 		return say(note, e->file, e->spec,
 			   "not mounted: that device is mounted on this helper (a clone of its "
 			   "own?)");
+	/* an unmounted partition of a disk the helper uses is the helper's, whatever the
+	 * victim's fstab says: a hostile fstab must not have it mounted as its /home */
+	held = rsc_helper_disk_mount(st.st_rdev);
+	if (held)
+		return say(note, e->file, e->spec,
+			   "not mounted: it is on a disk this helper uses (another partition of "
+			   "that disk is mounted here); check that filesystem on its own");
 	r = rsc_volume_open(dev, flags & RSC_VOL_RW, &sub, &why);
 	if (r == 0)
 		r = bind_into(root, sub, e->file, &fd);
