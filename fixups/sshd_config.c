@@ -294,7 +294,7 @@ static int plan(struct rsc_ctx *ctx, const struct rsc_finding *f, struct rsc_pla
 	}
 	if (r < 0)
 		return r == -ENOMEM ? r : -ENOTSUP;
-	if (f->id == PR_SSHD_CONFIG_KEYWORD)
+	if (f->id == PR_SSHD_CONFIG_KEYWORD && buf.data)
 		rename = known_alias(cfg, buf.data, buf.len, f->line);
 	if (f->id == PR_SSHD_CONFIG_MATCH) {
 		match_block_end(cfg, f->path, (unsigned)f->line, &last);

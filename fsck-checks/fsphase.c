@@ -57,9 +57,8 @@ static int xfs_replay_log(const char *dev, FILE *msg)
 
 	if (!mkdtemp(mp))
 		return -errno;
-	if (mount(dev, mp, "xfs", MS_NODEV | MS_NOSUID | MS_NOEXEC, "nouuid") < 0)
-		r = -errno;
-	else if (umount2(mp, 0) < 0)
+	if (mount(dev, mp, "xfs", MS_NODEV | MS_NOSUID | MS_NOEXEC, "nouuid") < 0 ||
+	    umount2(mp, 0) < 0)
 		r = -errno;
 	rmdir(mp);
 	fprintf(msg, "  log replay: mount and unmount of %s: %s\n", dev, r ? strerror(-r) : "done");

@@ -37,7 +37,7 @@ static int keys_file_of(const struct rsc_victim *v, const struct rsc_user *u, ch
 			r = rsc_victim_expand_akf(u, akf[i], out);
 			goto out;
 		}
-	if (r == 0)
+	if (r >= 0) /* 0 only with *out set */
 		r = -ENOENT;
 out:
 	for (size_t i = 0; i < n; i++)
@@ -151,23 +151,26 @@ int rsc_cmd_add_key(const struct rsc_opts *o)
 	struct rsc_journal *j = NULL;
 	struct rsc_plan plan = { 0 };
 	struct rsc_buf why = { 0 };
-	struct rsc_akline kl;
+	struct rsc_akline kl = { 0 };
 	struct rsc_ctx ctx;
 	const struct rsc_user *u = NULL;
 	char *users[2] = { NULL, NULL };
 	size_t keylen = 0, done = 0;
 	struct rsc_volume_how how = { 0 };
-	bool present = false, ctx_ready = false;
+	bool present = false, ctx_ready = false, is_parsed = false;
 	int status = 0, r;
 
 	r = rsc_read_helper_file(o->keyfile, PUBKEY_CAP, &keydata, &keylen);
-	if (r == 0)
+	if (r == 0) {
 		r = rsc_ak_parse_pubkey(keydata, keylen, &kl);
+		is_parsed = true;
+	}
 	if (r < 0) {
 		_cleanup_free_ char *e = rsc_escape(o->keyfile);
 
+		/* kl is only set when the file was read: a FIFO is -EINVAL too */
 		fprintf(o->err, "sshrescue: %s is not a single public key (%s)\n", e ? e : "?",
-			r == -EINVAL ? rsc_ak_status_name(kl.status) : strerror(-r));
+			is_parsed && r == -EINVAL ? rsc_ak_status_name(kl.status) : strerror(-r));
 		return RSC_EXIT_USAGE;
 	}
 	how.flags = RSC_VOL_RW | (o->live ? RSC_VOL_LIVE : 0);

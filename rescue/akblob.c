@@ -222,6 +222,7 @@ static int check_pairs(const uint8_t *p, size_t n)
 	struct rd r = { p, n };
 
 	while (r.n > 0)
+		/* NOLINTNEXTLINE(misc-redundant-expression): each call reads the next string */
 		if (rd_string(&r, NULL, NULL) < 0 || rd_string(&r, NULL, NULL) < 0)
 			return -1;
 	return 0;

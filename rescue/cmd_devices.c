@@ -406,11 +406,14 @@ int rsc_cmd_devices(const struct rsc_opts *o)
 		fprintf(o->err, "sshrescue: cannot list the block devices: %s\n", strerror(-n));
 		return RSC_EXIT_OPERATIONAL;
 	}
+	if (!devs)
+		n = 0; /* scan() returns -errno or the count of devs */
 	for (int i = 0; i < n; i++) {
 		struct device *d = &devs[i];
 		char path[80];
 
-		if (d->mounted || d->running_root || !d->usage || strcmp(d->usage, "filesystem"))
+		if (d->mounted || d->running_root || !d->usage ||
+		    strcmp(d->usage, "filesystem") != 0)
 			continue;
 		snprintf(path, sizeof(path), "/dev/%s", d->name);
 		peek(d, path);

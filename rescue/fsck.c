@@ -23,7 +23,7 @@
 
 #define OUTPUT_MAX	(1u << 20)
 #define DEEP_TIMEOUT_MS (2L * 3600 * 1000) /* read-only: safe to stop; 2 h covers TiB */
-#define NO_TIMEOUT	-1L		   /* a repair is never killed half-way */
+#define NO_TIMEOUT	(-1L)		   /* a repair is never killed half-way */
 
 typedef enum rsc_fsck_verdict (*verdict_fn)(int status);
 

@@ -66,7 +66,7 @@ static bool same_file(const struct stat *a, const struct stat *b)
 static int open_base(const struct rsc_op *op, struct rsc_journal *j, struct plan_out *c, FILE *err)
 {
 	const char *id = j ? rsc_journal_id(j) : c->id;
-	struct stat st;
+	struct stat st = { 0 };
 	int r;
 
 	if (c->base >= 0)

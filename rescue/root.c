@@ -960,7 +960,7 @@ int rsc_root_mkdir_p(struct rsc_root *r, const char *path, mode_t mode)
 		return -ENOMEM;
 	/* each prefix is resolved inside the root on its own */
 	for (;;) {
-		struct stat st;
+		struct stat st = { 0 };
 		char saved;
 
 		while (copy[i] == '/')

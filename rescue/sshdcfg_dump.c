@@ -195,9 +195,8 @@ static void put_listen(struct dumper *d, const char *addr, int port, const char 
 	char text[INET6_ADDRSTRLEN], value[INET6_ADDRSTRLEN + 300];
 	bool v6 = inet_pton(AF_INET6, addr, bin) == 1;
 
-	if (v6 && inet_ntop(AF_INET6, bin, text, sizeof(text)))
-		addr = text;
-	else if (inet_pton(AF_INET, addr, bin) == 1 && inet_ntop(AF_INET, bin, text, sizeof(text)))
+	if ((v6 && inet_ntop(AF_INET6, bin, text, sizeof(text))) ||
+	    (inet_pton(AF_INET, addr, bin) == 1 && inet_ntop(AF_INET, bin, text, sizeof(text))))
 		addr = text;
 	snprintf(value, sizeof(value), "%s%s%s:%d%s%s", v6 ? "[" : "", addr, v6 ? "]" : "", port,
 		 rdomain ? " rdomain " : "", rdomain ? rdomain : "");

@@ -207,7 +207,7 @@ static bool group_match(const struct sshd_conn *c, const char *list)
 
 static bool criterion_match(const struct sshd_conn *c, const char *crit, const char *arg)
 {
-	char host[256];
+	char host[256] = "";
 
 	if (strcmp(crit, "user") == 0)
 		return c->user && sshd_pattern_list(c->user, arg, false) == 1;

@@ -190,6 +190,7 @@ static int split_args(const char *s, char ***argvp, size_t *argcp)
 			rsc_buf_free(&b);
 			break;
 		}
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): r is 0: argv has room */
 		argv[argc++] = rsc_buf_steal(&b);
 		argv[argc] = NULL;
 	}

@@ -54,6 +54,7 @@ static int set_value(struct vctx *c, const char *fmt, ...)
 /* Exactly one non-empty argument (sshd: "missing argument", "extra arguments at end of line"). */
 static int one_arg(struct vctx *c, const char **arg)
 {
+	*arg = ""; /* never NULL, not even after an error */
 	if (c->e->argc == 0 || !*c->e->argv[0])
 		return bad(c, "missing argument");
 	if (c->e->argc > 1)

@@ -213,7 +213,7 @@ int rsc_parse_os_release(struct rsc_victim *v, const char *data, size_t len)
 {
 	static const char *const keys[] = { "ID", "ID_LIKE", "VERSION_ID", "PRETTY_NAME" };
 	char **fields[] = { &v->os_id, &v->os_id_like, &v->os_version_id, &v->os_pretty_name };
-	const char *p = data, *end = data + len, *s;
+	const char *p = data ? data : "", *end = p + len, *s; /* no NULL + 0 */
 	size_t n;
 
 	if (!data && len)

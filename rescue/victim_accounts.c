@@ -121,7 +121,7 @@ static int each_account_line(struct rsc_victim *v, const char *file, const char 
 
 		a.lineno++;
 		r = account_line(&a, s, n, &line);
-		if (r > 0)
+		if (r > 0 && line)
 			r = fn(&a, f, split_fields(line, ':', f, ARRAY_SIZE(f)));
 	}
 	return r < 0 ? r : 0;

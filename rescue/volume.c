@@ -593,6 +593,8 @@ static int private_namespace(struct rsc_buf *why)
 
 static const char *mount_options(const char *fstype, bool ro)
 {
+	if (!fstype)
+		fstype = "";
 	if (!ro)
 		return strcmp(fstype, "xfs") == 0 ? "nodev,nosuid,noexec,nouuid"
 						  : "nodev,nosuid,noexec";

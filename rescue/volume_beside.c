@@ -70,7 +70,7 @@ static int find_by_spec(const char *spec, char **dev)
 	int n = 0;
 
 	*dev = NULL;
-	while (k < ARRAY_SIZE(keys) && strncmp(spec, keys[k].prefix, strlen(keys[k].prefix)))
+	while (k < ARRAY_SIZE(keys) && strncmp(spec, keys[k].prefix, strlen(keys[k].prefix)) != 0)
 		k++;
 	if (!d || k == ARRAY_SIZE(keys)) {
 		if (d)

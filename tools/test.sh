@@ -1,7 +1,8 @@
 #!/bin/sh
 # test.sh - install, build and run the whole test suite: the cmocka unit tests
-# and image tests in a normal build and again under ASan+UBSan, the
-# end-to-end tests against a real sshd, and a short run of every fuzz target.
+# and image tests in a normal (hardened) build and again under ASan+UBSan, cppcheck
+# and clang-tidy, the unit tests once under valgrind, the end-to-end tests against a
+# real sshd, and a short run of every fuzz target (docs/hardening.md).
 # Run as root. The last line is "N passed, M failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,8 @@ run "unit + image tests" ctest --test-dir "$top/build" -LE e2e --output-on-failu
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run "unit + image tests (asan+ubsan)" ctest --test-dir "$top/build-asan" -LE e2e \
 	--output-on-failure -j2
+run "lint (cppcheck, clang-tidy)" sh "$top/tools/lint.sh" "$top/build"
+run "unit tests (valgrind)" sh "$top/tools/valgrind.sh" "$top/build"
 run "end-to-end (real sshd)" ctest --test-dir "$top/build" -L e2e --output-on-failure
 if [ -x "$top/tests/fuzz/build.sh" ] || [ -f "$top/tests/fuzz/build.sh" ]; then
 	run "fuzz (short runs)" sh "$top/tests/fuzz/run-all.sh" "$top/build-fuzz" 20

@@ -219,7 +219,10 @@ static void test_missing_and_unknown(void **state)
 	unlink_in_dir("xfs_repair");
 	assert_int_equal(rsc_fsck_run("xfs", "/dev/fake", RSC_FSCK_DEEP, NULL, NULL, &res), 0);
 	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
-	assert_string_equal(res.reason, "xfsprogs is not installed on this helper");
+	/* under valgrind (tools/valgrind.sh) posix_spawnp cannot report the missing program: no
+	 * CLONE_VFORK there, the child exits 127 instead */
+	if (!getenv("RSC_VALGRIND"))
+		assert_string_equal(res.reason, "xfsprogs is not installed on this helper");
 	rsc_fsck_result_free(&res);
 	restore_path();
 	assert_int_equal(rsc_fsck_run("vfat", "/dev/fake", RSC_FSCK_DEEP, NULL, NULL, &res), 0);
