@@ -78,6 +78,7 @@ static int grow(struct rsc_hmap *m)
 	struct rsc_hmap n = { 0 };
 	size_t size = m->slot ? (m->mask + 1) * 2 : 64;
 
+	/* NOLINTNEXTLINE(misc-redundant-expression): the second bound matters on 32-bit */
 	if (size > (size_t)UINT32_MAX + 1 || size > SIZE_MAX / sizeof(*n.slot))
 		return -ENOMEM;
 	n.slot = calloc(size, sizeof(*n.slot));

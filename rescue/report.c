@@ -332,6 +332,7 @@ static const struct rsc_finding *refusal(const struct rsc_ctx *ctx, const char *
  */
 static int refusals(const struct rsc_ctx *ctx, const struct rsc_finding ***out)
 {
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, one per user */
 	const struct rsc_finding **w = calloc(ctx->nusers ? ctx->nusers : 1, sizeof(*w));
 	const struct rsc_finding *b = blocker(ctx);
 
