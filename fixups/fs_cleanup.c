@@ -30,16 +30,19 @@
 #define MAX_FILES      100000	  /* files one cleanup plans, at most */
 #define ACTIVE_LOG_MIN (1u << 20) /* an active log smaller than this is not worth truncating */
 
+struct found {
+	char *path; /* victim path */
+	const char *why;
+};
+
 struct walk {
 	struct rsc_ctx *ctx;
 	struct rsc_plan *p;
 	const char *code;
 	dev_t dev; /* the root filesystem's */
 	time_t now;
-	size_t n;
-	char **paths; /* victim paths found, sorted before planning */
-	const char **whys;
-	size_t cap;
+	struct found *found; /* sorted by path before planning: the same plan for the same disk */
+	size_t n, cap;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -176,24 +179,21 @@ static bool skipped_dir(const struct target *t, const char *path)
 
 static int found(struct walk *w, const char *path, const char *why)
 {
+	char *copy;
+
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
-		char **np = reallocarray(w->paths, cap, sizeof(*np));
-		const char **nw;
+		struct found *n = reallocarray(w->found, cap, sizeof(*n));
 
-		if (!np)
+		if (!n)
 			return -ENOMEM;
-		w->paths = np;
-		nw = reallocarray(w->whys, cap, sizeof(*nw));
-		if (!nw)
-			return -ENOMEM;
-		w->whys = nw;
+		w->found = n;
 		w->cap = cap;
 	}
-	w->paths[w->n] = strdup(path);
-	if (!w->paths[w->n])
+	copy = strdup(path);
+	if (!copy)
 		return -ENOMEM;
-	w->whys[w->n++] = why;
+	w->found[w->n++] = (struct found){ copy, why };
 	return 0;
 }
 
@@ -234,29 +234,17 @@ static int walk_dir(struct walk *w, const struct target *t, const char *dir, uns
 
 static int cmp_found(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
 }
 
 static int plan_found(struct walk *w, bool active)
 {
 	const struct rsc_ctx *ctx = w->ctx;
-	char **order;
 	int r = 0;
 
-	/* sorted by path: the same plan for the same disk; the why goes with its path */
-	order = calloc(w->n ? w->n : 1, sizeof(*order));
-	if (!order)
-		return -ENOMEM;
-	for (size_t i = 0; i < w->n; i++) {
-		if (asprintf(&order[i], "%s%c%s", w->paths[i], '\0', w->whys[i]) < 0) {
-			order[i] = NULL;
-			r = -ENOMEM;
-		}
-	}
-	if (r == 0)
-		qsort(order, w->n, sizeof(*order), cmp_found);
+	qsort(w->found, w->n, sizeof(*w->found), cmp_found);
 	for (size_t i = 0; r == 0 && i < w->n; i++) {
-		const char *path = order[i], *why = path + strlen(path) + 1;
+		const char *path = w->found[i].path, *why = w->found[i].why;
 
 		if (active)
 			r = rsc_plan_truncate(w->p, w->code, path, ctx->move_to, why);
@@ -265,20 +253,15 @@ static int plan_found(struct walk *w, bool active)
 		else
 			r = rsc_plan_move(w->p, w->code, path, ctx->move_to, why);
 	}
-	for (size_t i = 0; i < w->n; i++)
-		free(order[i]);
-	free(order);
 	return r;
 }
 
 static void walk_clear(struct walk *w)
 {
 	for (size_t i = 0; i < w->n; i++)
-		free(w->paths[i]);
-	free(w->paths);
-	free(w->whys);
-	w->paths = NULL;
-	w->whys = NULL;
+		free(w->found[i].path);
+	free(w->found);
+	w->found = NULL;
 	w->n = w->cap = 0;
 }
 

@@ -302,11 +302,26 @@ static int seen_room(struct rsc_journal *j, const char *path, char **copy)
 	return *copy ? 0 : -ENOMEM;
 }
 
+/* Append rec's line (durable), then remember its path (*copy, from seen_room()). */
+static int append_record(struct rsc_journal *j, const struct rsc_jrecord *rec, char **copy)
+{
+	struct rsc_buf line = { 0 };
+	int r = rsc_manifest_format_record(&line, rec);
+
+	if (r == 0)
+		r = manifest_append(j, &line);
+	rsc_buf_free(&line);
+	if (r < 0)
+		return r;
+	j->seen[j->nrecs++] = (struct seen){ *copy, rec->kind, rec->has_data };
+	*copy = NULL;
+	return 0;
+}
+
 int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 {
 	struct rsc_jrecord rec = { .seq = j->nrecs + 1, .path = (char *)path };
 	_cleanup_free_ char *bytes = NULL, *dname = NULL, *copy = NULL;
-	struct rsc_buf line = { 0 };
 	struct stat st;
 	size_t len = 0;
 	int r;
@@ -365,14 +380,7 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 		if (r < 0)
 			return r;
 	}
-	r = rsc_manifest_format_record(&line, &rec);
-	if (r == 0)
-		r = manifest_append(j, &line);
-	rsc_buf_free(&line);
-	if (r < 0)
-		return r;
-	j->seen[j->nrecs++] = (struct seen){ TAKE_PTR(copy), rec.kind, rec.has_data };
-	return 0;
+	return append_record(j, &rec, &copy);
 }
 
 int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat *before,
@@ -384,7 +392,6 @@ int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat 
 				   .gone = how,
 				   .dest = (char *)dest };
 	_cleanup_free_ char *copy = NULL;
-	struct rsc_buf line = { 0 };
 	int r;
 
 	if (!path || !jnl_path_ok(path) || !before || !S_ISREG(before->st_mode) ||
@@ -402,14 +409,7 @@ int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat 
 	r = seen_room(j, path, &copy);
 	if (r < 0)
 		return r;
-	r = rsc_manifest_format_record(&line, &rec);
-	if (r == 0)
-		r = manifest_append(j, &line);
-	rsc_buf_free(&line);
-	if (r < 0)
-		return r;
-	j->seen[j->nrecs++] = (struct seen){ TAKE_PTR(copy), RSC_J_FILE, false };
-	return 0;
+	return append_record(j, &rec, &copy);
 }
 
 /* The record of path whose kind lets undo use what the caller is about to put there. */

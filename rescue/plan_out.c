@@ -31,17 +31,29 @@
 
 #define ROOM_TRIES 10000 /* files moved before giving up on starting the journal */
 
+/* What the journal says of each kind, and what messages call it. */
+static const struct {
+	enum rsc_jgone how;
+	const char *verb;
+} kinds[] = {
+	[RSC_OP_MOVE] = { RSC_JG_MOVED, "move" },
+	[RSC_OP_DELETE] = { RSC_JG_DELETED, "delete" },
+	[RSC_OP_TRUNCATE] = { RSC_JG_TRUNCATED, "truncate" },
+};
+
+static const char *verb(enum rsc_op_kind k)
+{
+	return kinds[k].verb;
+}
+
 void plan_preview_out(const struct rsc_op *op, const struct state *s, const char *epath, FILE *out)
 {
 	_cleanup_free_ char *dir = op->target ? rsc_escape(op->target) : NULL;
 	const char *to = dir ? dir : "(no --move-to DIR given)";
 
 	if (s->exists && s->type != S_IFREG) {
-		fprintf(out, "  %s %s (%s: refused)",
-			op->kind == RSC_OP_MOVE	    ? "move"
-			: op->kind == RSC_OP_DELETE ? "delete"
-						    : "truncate",
-			epath, s->type == S_IFDIR ? "directory" : "not a regular file");
+		fprintf(out, "  %s %s (%s: refused)", verb(op->kind), epath,
+			s->type == S_IFDIR ? "directory" : "not a regular file");
 		return;
 	}
 	switch (op->kind) {
@@ -130,11 +142,6 @@ static int copy_out(const struct rsc_op *op, int in, const struct stat *st, stru
 int plan_out_apply(const struct rsc_op *op, struct rsc_root *root, struct rsc_journal *j,
 		   struct plan_out *c, struct stat *before, FILE *err)
 {
-	static const enum rsc_jgone how[] = {
-		[RSC_OP_MOVE] = RSC_JG_MOVED,
-		[RSC_OP_DELETE] = RSC_JG_DELETED,
-		[RSC_OP_TRUNCATE] = RSC_JG_TRUNCATED,
-	};
 	_cleanup_free_ char *dest = NULL, *e = rsc_escape(op->path);
 	_cleanup_close_ int in = -1, w = -1;
 	const char *step = "read";
@@ -164,7 +171,7 @@ int plan_out_apply(const struct rsc_op *op, struct rsc_root *root, struct rsc_jo
 	}
 	if (r == 0 && j) {
 		step = "journal";
-		r = rsc_journal_gone(j, op->path, &st, how[op->kind], dest);
+		r = rsc_journal_gone(j, op->path, &st, kinds[op->kind].how, dest);
 	}
 	/* the victim's change, on the very file that was copied */
 	if (r == 0) {
@@ -190,11 +197,8 @@ int plan_out_apply(const struct rsc_op *op, struct rsc_root *root, struct rsc_jo
 			r = rsc_root_sync_parent(root, op->path);
 	}
 	if (r < 0 && err)
-		fprintf(err, "sshrescue: cannot %s %s (%s): %s\n",
-			op->kind == RSC_OP_MOVE	    ? "move"
-			: op->kind == RSC_OP_DELETE ? "delete"
-						    : "truncate",
-			e ? e : "?", step, strerror(-r));
+		fprintf(err, "sshrescue: cannot %s %s (%s): %s\n", verb(op->kind), e ? e : "?",
+			step, strerror(-r));
 	if (r == 0 && before)
 		*before = st;
 	return r;
@@ -216,11 +220,6 @@ struct early {
 int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const char *command,
 		       struct rsc_journal **j, size_t *done, FILE *err)
 {
-	static const enum rsc_jgone how[] = {
-		[RSC_OP_MOVE] = RSC_JG_MOVED,
-		[RSC_OP_DELETE] = RSC_JG_DELETED,
-		[RSC_OP_TRUNCATE] = RSC_JG_TRUNCATED,
-	};
 	_cleanup_free_ char *id = NULL;
 	_cleanup_free_ struct early *early = NULL;
 	struct plan_out c = { .base = -1 };
@@ -267,7 +266,7 @@ int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const ch
 				r = -ENOMEM;
 			else
 				r = rsc_journal_gone(*j, early[k].op->path, &early[k].st,
-						     how[early[k].op->kind], dest);
+						     kinds[early[k].op->kind].how, dest);
 		}
 	}
 	*done = n;

@@ -269,38 +269,40 @@ char *rsc_helper_mount_of(dev_t rdev)
 }
 
 /*
- * The sysfs directory of the whole disk that holds the block device rdev
- * (itself when it is not a partition), caller frees; NULL when unknown.
+ * The whole disk that holds the block device rdev: its parent's "dev" in
+ * sysfs when rdev is a partition, else rdev itself; 0 when unknown.
  */
-static char *disk_of(dev_t rdev)
+static dev_t disk_of(dev_t rdev)
 {
-	char link[64], *dir, *slash;
+	char path[96], text[32] = "";
+	unsigned maj, min;
 	struct stat st;
-	_cleanup_free_ char *part = NULL;
+	FILE *f;
 
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
-	dir = realpath(link, NULL);
-	if (!dir)
-		return NULL;
-	part = rsc_path_join(dir, "partition");
-	if (part && stat(part, &st) == 0 && (slash = strrchr(dir, '/')))
-		*slash = '\0'; /* .../block/sda/sda2 -> .../block/sda */
-	return dir;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/partition", major(rdev), minor(rdev));
+	if (stat(path, &st) < 0)
+		return rdev;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../dev", major(rdev), minor(rdev));
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(text, sizeof(text), f))
+		text[0] = '\0';
+	fclose(f);
+	return sscanf(text, "%u:%u", &maj, &min) == 2 ? makedev(maj, min) : 0;
 }
 
 static bool same_disk(const char *src, dev_t rdev, const void *arg)
 {
-	_cleanup_free_ char *d = disk_of(rdev);
-
 	(void)src;
-	return d && strcmp(d, (const char *)arg) == 0;
+	return disk_of(rdev) == *(const dev_t *)arg;
 }
 
 char *rsc_helper_disk_mount(dev_t rdev)
 {
-	_cleanup_free_ char *d = disk_of(rdev);
+	dev_t d = disk_of(rdev);
 
-	return d ? helper_mount(same_disk, d) : NULL;
+	return d ? helper_mount(same_disk, &d) : NULL;
 }
 
 struct uuid_match {
