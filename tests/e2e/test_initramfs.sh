@@ -6,7 +6,9 @@
 #      (test_corpus.sh with E2E_BROKEN_OUT)
 #   3. on the first scenario's image: sshrescue.mode=check (sshrescue.root=LABEL=...) prints
 #      the report and changes not a byte; a root that is not there (sshrescue.root=LABEL=
-#      no-such-disk) prints a FAILED line and opens a shell, no panic
+#      no-such-disk) prints a FAILED line and opens a shell, no panic; without
+#      sshrescue.then=, a shell on the terminal console (it runs a line typed there) and a
+#      reboot without any console (/dev/console replaced by a dangling symlink)
 #   4. per scenario:
 #      before  the victim's own sshd, booted from the broken image in a VM (vm_sshd_init.sh,
 #              vm_login.sh), refuses the key of every LOGIN user and logs SSHD_SAYS
@@ -29,7 +31,8 @@
 [ $# -ge 2 ] || e2e_die "usage: $0 SSHRESCUE BUILDDIR [SCENARIO...]"
 [ -x "$1" ] || e2e_skip "sshrescue binary $1 not built"
 [ "$(id -u)" -eq 0 ] || e2e_skip "e2e tests need root (namespaces, loop devices)"
-for _t in qemu-system-x86_64 modprobe zstd strip debugfs sha256sum unshare setpriv; do
+for _t in qemu-system-x86_64 modprobe zstd strip debugfs sha256sum unshare setpriv cpio \
+	mkfifo; do
 	command -v "$_t" > /dev/null 2>&1 || e2e_skip "$_t not installed (tools/deps.sh)"
 done
 IRD_SRC=$(cd "$(dirname "$0")/../../initramfs" && pwd) || e2e_die "no initramfs/ directory"
@@ -122,30 +125,46 @@ says_missing()
 	done
 }
 
-# rescue_boot IMG OUT PARAMS [QEMU ARGS...]: boot the rescue initramfs with IMG as a virtio disk
-# and PARAMS on the kernel command line; the console in OUT.log, and without CRs in OUT.txt. Waits until the VM
-# powers off (at most 600 s) or /init says FAILED (then 5 s more, for the shell it opens). Sets
-# RB_END (the time the end of the report appeared, empty without one), RB_TO_END (seconds from
-# qemu start to it), RB_TOTAL (to the end of the boot), RB_HALTED (yes: the VM powered off by
-# itself).
+# rescue_boot IMG OUT PARAMS [QEMU ARGS...]: boot the rescue initramfs (RB_INITRD, default $IRD)
+# with IMG as a virtio disk and PARAMS on the kernel command line; the console in OUT.log, and
+# without CRs in OUT.txt. With RB_TYPE, that line is typed on the serial console once /init
+# offers its shell. Waits until the VM powers off or reboots (-no-reboot: qemu exits; at most
+# 600 s) or /init says FAILED (then 5 s more, for the shell it opens). Sets RB_END (the time the
+# end of the report appeared, empty without one), RB_TO_END (seconds from qemu start to it),
+# RB_TOTAL (to the end of the boot), RB_HALTED (yes: the VM stopped by itself).
 rescue_boot()
 {
 	_img=$1
 	_out=$2
 	_params=$3
 	shift 3
+	_in=/dev/null
+	if [ -n "${RB_TYPE:-}" ]; then
+		_in=$_out.in
+		rm -f "$_in"
+		mkfifo "$_in" || e2e_die "mkfifo $_in"
+	fi
 	_start=$(date +%s.%N)
 	# -nic none: no default NIC, whose boot ROM (iPXE) would wait a few seconds for nothing
 	setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
-		-nic none -kernel "$VMLINUZ" -initrd "$IRD" \
+		-nic none -kernel "$VMLINUZ" -initrd "${RB_INITRD:-$IRD}" \
 		-drive "file=$_img,format=raw,if=virtio" "$@" \
-		-append "console=ttyS0 panic=-1 $_params" > "$_out.log" 2>&1 < /dev/null &
+		-append "console=ttyS0 panic=-1 $_params" > "$_out.log" 2>&1 < "$_in" &
 	_qpid=$!
+	# the keyboard: held open while the VM runs (qemu would see the end of its input)
+	[ -z "${RB_TYPE:-}" ] || exec 7> "$_in"
+	_typed=
 	RB_END=
 	_i=0
 	while kill -0 "$_qpid" 2> /dev/null && [ $_i -lt 6000 ]; do
 		if [ -z "$RB_END" ] && grep -aq '^==== sshrescue report: END' "$_out.log"; then
 			RB_END=$(date +%s.%N)
+		fi
+		if [ -n "${RB_TYPE:-}" ] && [ -z "$_typed" ] &&
+			grep -aq "busybox shell; 'reboot -f'" "$_out.log"; then
+			sleep 2 # the shell's prompt
+			printf '%s\r' "$RB_TYPE" >&7
+			_typed=yes
 		fi
 		if grep -aq '^sshrescue\[[0-9.]*\]: FAILED' "$_out.log"; then
 			sleep 5
@@ -162,6 +181,7 @@ rescue_boot()
 		kill "$_qpid"
 	fi
 	wait "$_qpid" 2> /dev/null
+	[ -z "${RB_TYPE:-}" ] || exec 7>&-
 	_done=$(date +%s.%N)
 	tr -d '\r' < "$_out.log" > "$_out.txt"
 	RB_TO_END=$(awk -v a="${RB_END:-$_done}" -v b="$_start" 'BEGIN { printf "%.1f", a - b }')
@@ -224,6 +244,66 @@ if [ -z "$_why" ]; then
 else
 	e2e_fail "failure path:${_why%;}"
 	grep -v '^\[' "$D/fail.txt" | tail -n 20 | sed 's/^/  /'
+fi
+
+# No sshrescue.then=, on a terminal console: a shell, and it takes commands. Check mode: the
+# image stays as it was.
+# shellcheck disable=SC2016 # expanded by the VM's shell: the answer proves it ran
+RB_TYPE='echo sshrescue-typed-$((6 * 7)); poweroff -f'
+rescue_boot "$IMG" "$D/default-tty" 'sshrescue.mode=check sshrescue.root=LABEL=e2e-victim'
+RB_TYPE=
+_sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
+_why=
+grep -q '^==== sshrescue report: END (mode check, status 4) ====$' "$D/default-tty.txt" ||
+	_why="$_why no check report;"
+grep -q 'no sshrescue.then= given and the console is a terminal: a shell' "$D/default-tty.txt" ||
+	_why="$_why no shell chosen;"
+grep -q '^sshrescue-typed-42$' "$D/default-tty.txt" || _why="$_why the shell did not run the typed line;"
+grep -q 'reboot: Power down' "$D/default-tty.txt" || _why="$_why the typed poweroff -f did not stop it;"
+[ -n "$RB_HALTED" ] || _why="$_why the VM is still running;"
+[ "$_sha0" = "$_sha1" ] || _why="$_why the image changed;"
+if [ -z "$_why" ]; then
+	e2e_pass "no sshrescue.then=, a terminal console: after the report (${RB_TO_END} s) a shell" \
+		"that ran the line typed on the serial console (echo; poweroff -f), image unchanged"
+else
+	e2e_fail "default then= on a terminal:${_why%;}"
+	grep -v '^\[' "$D/default-tty.txt" | tail -n 15 | sed 's/^/  /'
+fi
+
+# No sshrescue.then=, no console /init can open (the image's /dev/console replaced by a dangling
+# symlink through a second cpio archive appended, 4-byte aligned): /init gets no standard
+# input/output, the report goes to the victim only, and the machine reboots (-no-reboot: qemu
+# exits; the kernel says which, on ttyS0, which still takes its messages).
+NOCON=$D/nocon
+mkdir -p "$NOCON/cpio/dev" || e2e_die "mkdir"
+ln -sf /sshrescue-no-console "$NOCON/cpio/dev/console" || e2e_die "ln"
+_pad=$(((4 - IRD_SIZE % 4) % 4))
+{
+	cat "$IRD"
+	head -c "$_pad" /dev/zero
+	(cd "$NOCON/cpio" && echo dev/console | cpio -o -H newc --quiet)
+} > "$NOCON/rescue.img" || e2e_die "the no-console initramfs"
+cp --sparse=always "$IMG" "$NOCON/victim.img" || e2e_die "cp"
+RB_INITRD=$NOCON/rescue.img
+rescue_boot "$NOCON/victim.img" "$NOCON/boot" \
+	'sshrescue.mode=check sshrescue.save=yes sshrescue.root=LABEL=e2e-victim'
+RB_INITRD=
+debugfs -R 'cat /var/log/sshrescue/last.txt' "$NOCON/victim.img" > "$NOCON/last.txt" 2> /dev/null
+_why=
+grep -q 'Warning: unable to open an initial console' "$NOCON/boot.txt" ||
+	_why="$_why the kernel opened a console;"
+grep -q '^sshrescue rescue report, check mode' "$NOCON/last.txt" ||
+	_why="$_why no report on the victim;"
+grep -q 'reboot: Restarting system' "$NOCON/boot.txt" || _why="$_why no reboot;"
+grep -q 'Kernel panic' "$NOCON/boot.txt" && _why="$_why kernel panic;"
+[ -n "$RB_HALTED" ] || _why="$_why the VM is still running;"
+if [ -z "$_why" ]; then
+	e2e_pass "no sshrescue.then=, no console: the report saved on the victim" \
+		"(/var/log/sshrescue/last.txt), then a reboot after ${RB_TOTAL} s"
+else
+	e2e_fail "default then= without a console:${_why%;}"
+	grep -v '^\[' "$NOCON/boot.txt" | tail -n 15 | sed 's/^/  /'
+	grep -a -e 'reboot' -e 'panic' -e 'console' "$NOCON/boot.txt" | tail -n 5 | sed 's/^/  /'
 fi
 
 # A separate /home (the victim's fstab: LABEL=e2e-home): the first scenario's image with its
