@@ -10,6 +10,7 @@
  * --no-fs-backup). Anything else leaves the filesystem untouched.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "problem.h"
 #include "report.h"
 #include "root.h"
+#include "runprog.h"
 #include "util.h"
 #include "volume.h"
 
@@ -46,22 +48,91 @@ _printf_(3, 4) static int fail(struct rsc_buf *why, int err, const char *fmt, ..
 }
 
 /*
- * xfs_repair refuses a filesystem whose log holds changes (exit 2): a mount
- * replays it. Only when the repair was asked: mounted read-write once here,
- * in our private namespace, and unmounted at once.
+ * Whether one read-write mount may replay the XFS log (docs/checks.md): no
+ * one else has the device (an exclusive open: not mounted, not claimed); the
+ * log reads whole (xfs_logprint -t: a log it cannot parse is one the kernel's
+ * recovery may fail on half-way, and the way past it, xfs_repair -L, throws
+ * the log's changes away); and this kernel mounts the filesystem read-only
+ * without recovery, a mount that writes nothing (its features and superblock
+ * are ones the kernel reads).
  */
-static int xfs_replay_log(const char *dev, FILE *msg)
+static int xfs_replay_safe(const char *dev, const char *target, const char *mp, struct rsc_buf *why)
 {
-	char mp[] = "/run/sshrescue-xfslog.XXXXXX";
-	int r = 0;
+	char *argv[] = { "xfs_logprint", "-t", (char *)dev, NULL };
+	/* the listing itself is not needed, only whether the whole log parses */
+	const struct rsc_spawn how = {
+		.fd3 = -1, .flags = RSC_SPAWN_TRUNCATE, .cap = 4096, .timeout_ms = 600000
+	};
+	struct rsc_buf out = { 0 };
+	int fd, st, r;
 
+	fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd < 0)
+		return fail(why, -errno, "%s is in use (%s), so its XFS log is not replayed", dev,
+			    strerror(errno));
+	close(fd);
+	r = rsc_spawn_run(argv, &how, &out, &st);
+	rsc_buf_free(&out);
+	if (r == -ENOENT)
+		return fail(
+			why, r,
+			"xfs_logprint is not installed (xfsprogs), so whether the XFS log can be "
+			"replayed safely is not known; it is not replayed");
+	if ((r < 0 && r != -EFBIG) || st != 0)
+		return fail(
+			why, -EUCLEAN,
+			"xfs_logprint cannot read the XFS log of %s (%s), so it is not replayed "
+			"by a mount. xfs_repair -L would zero the log and lose the changes it "
+			"holds: sshrescue does not do that; if you accept the loss, run "
+			"'xfs_repair -L' yourself on the unmounted filesystem (%s). Nothing was "
+			"changed",
+			dev, r < 0 && r != -EFBIG ? strerror(-r) : "it exits non-zero", target);
+	if (mount(dev, mp, "xfs", MS_RDONLY | MS_NODEV | MS_NOSUID | MS_NOEXEC,
+		  "norecovery,nouuid") < 0)
+		return fail(
+			why, -errno,
+			"this kernel does not mount %s even read-only without log recovery "
+			"(%s): its XFS features or superblock are not ones it reads, so the log "
+			"is not replayed; nothing was changed",
+			dev, strerror(errno));
+	if (umount2(mp, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * xfs_repair refuses a filesystem whose log holds changes (exit 2): a mount
+ * replays it. Only when the repair was asked and xfs_replay_safe() holds:
+ * mounted read-write once here, in our private namespace, and unmounted at
+ * once.
+ */
+static int xfs_replay_log(const char *dev, const char *target, FILE *msg, struct rsc_buf *why)
+{
+	_cleanup_free_ char *t = rsc_escape(target);
+	char mp[] = "/run/sshrescue-xfslog.XXXXXX";
+	int r;
+
+	if (!t)
+		return -ENOMEM;
 	if (!mkdtemp(mp))
 		return -errno;
-	if (mount(dev, mp, "xfs", MS_NODEV | MS_NOSUID | MS_NOEXEC, "nouuid") < 0 ||
-	    umount2(mp, 0) < 0)
-		r = -errno;
+	r = xfs_replay_safe(dev, t, mp, why);
+	if (r == 0) {
+		fprintf(msg,
+			"  log replay: safe (%s is not in use, xfs_logprint reads the whole log, "
+			"and a read-only mount without recovery works)\n",
+			dev);
+		if (mount(dev, mp, "xfs", MS_NODEV | MS_NOSUID | MS_NOEXEC, "nouuid") < 0 ||
+		    umount2(mp, 0) < 0)
+			r = fail(why, -errno,
+				 "the mount to replay the XFS log of %s failed (%s); the kernel's "
+				 "log recovery may have written part of it (the metadata backup "
+				 "holds the state before)",
+				 dev, strerror(errno));
+		fprintf(msg, "  log replay: mount and unmount of %s: %s\n", dev,
+			r ? strerror(-r) : "done");
+	}
 	rmdir(mp);
-	fprintf(msg, "  log replay: mount and unmount of %s: %s\n", dev, r ? strerror(-r) : "done");
 	return r;
 }
 
@@ -221,11 +292,13 @@ static int repair(struct rsc_fsphase *f, const struct rsc_volume *v, const char 
 	r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress, &f->repair_res);
 	if (r == 0)
 		r = say_result(f, "repair", &f->repair_res);
-	if (r == 0 && strcmp(f->fstype, "xfs") == 0 && f->repair_res.status == 2 &&
-	    xfs_replay_log(dev, f->msg) == 0) {
-		rsc_fsck_result_free(&f->repair_res);
-		r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress,
-				 &f->repair_res);
+	if (r == 0 && strcmp(f->fstype, "xfs") == 0 && f->repair_res.status == 2) {
+		r = xfs_replay_log(dev, v->target, f->msg, why);
+		if (r == 0) {
+			rsc_fsck_result_free(&f->repair_res);
+			r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress,
+					 &f->repair_res);
+		}
 		if (r == 0)
 			r = say_result(f, "repair", &f->repair_res);
 	}

@@ -347,7 +347,7 @@ int rsc_cmd_fix(const struct rsc_opts *o)
 	}
 	status = session_open(&s, o, o->apply);
 	if (status && s.fsp.repair_res.verdict == RSC_FSCK_LEFT)
-		status = RSC_EXIT_LEFT | (s.fsp.repair_res.status & 3 ? RSC_EXIT_FIXED : 0);
+		status = RSC_EXIT_LEFT | (rsc_fsck_changed(&s.fsp.repair_res) ? RSC_EXIT_FIXED : 0);
 	if (status == 0)
 		status = session_check(&s, o);
 	if (status)

@@ -188,6 +188,15 @@ static const char *const verdict_names[] = {
 	[RSC_FSCK_DONE] = "done",
 };
 
+bool rsc_fsck_changed(const struct rsc_fsck_result *res)
+{
+	if (res->status < 0)
+		return false;
+	if (res->tool && strcmp(res->tool, "e2fsck") == 0)
+		return (res->status & 3) != 0;
+	return res->verdict == RSC_FSCK_REPAIRED;
+}
+
 const char *rsc_fsck_verdict_name(enum rsc_fsck_verdict v)
 {
 	return (size_t)v < ARRAY_SIZE(verdict_names) ? verdict_names[v] : "?";

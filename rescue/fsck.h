@@ -65,6 +65,13 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
  */
 char *rsc_fsck_problems(const struct rsc_fsck_result *res, unsigned max);
 
+/*
+ * Whether a repair changed the filesystem: e2fsck says so in bits 1 and 2 of
+ * its status, also when errors are left; xfs_repair stopped by a dirty log
+ * (status 2) changed nothing.
+ */
+bool rsc_fsck_changed(const struct rsc_fsck_result *res);
+
 /* "clean", "damaged", … for reports. */
 const char *rsc_fsck_verdict_name(enum rsc_fsck_verdict v);
 

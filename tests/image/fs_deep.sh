@@ -130,7 +130,9 @@ jq -e '[.findings[] | select(.code == "fs.deep.failed")] | length == 1' "$OUT" >
 	ok "directory: fs.deep.failed" || bad "directory: $(jq -c '[.findings[].code]' "$OUT")"
 
 # 8. XFS with a dirty log: xfs_repair -n is the judge; the repair asked by code dumps the
-#    metadata (xfs_metadump), replays the log by one mount, and runs xfs_repair.
+#    metadata (xfs_metadump), replays the log by one mount when that is safe (the log reads
+#    whole with xfs_logprint, a read-only mount without recovery works), and runs xfs_repair;
+#    a log that does not read is not replayed.
 if command -v mkfs.xfs >/dev/null 2>&1 && command -v xfs_io >/dev/null 2>&1; then
 	truncate -s 300M "$T/xfs.img"
 	mkfs.xfs -q "$T/xfs.img" || bad "mkfs.xfs"
@@ -148,11 +150,31 @@ if command -v mkfs.xfs >/dev/null 2>&1 && command -v xfs_io >/dev/null 2>&1; the
 			bad "xfs: $(jq -c "$FS.deep_check" "$OUT") vs xfs_repair -n $want ($(cat "$ERR"))"
 		[ "$(img_sha "$T/xfs.img")" = "$sha" ] && ok "xfs: image unchanged (log not replayed)" ||
 			bad "xfs: check --deep changed the image"
+		# a copy whose log is garbage (its first 64 blocks random): xfs_logprint cannot
+		# read it, so it is not replayed, xfs_repair -L is only proposed, nothing changes
+		cp --sparse=always "$T/xfs.img" "$T/xfsbad.img"
+		lstart=$(xfs_db -r -c 'sb 0' -c 'p logstart' "$T/xfsbad.img" | sed 's/.* = //')
+		loff=$(xfs_db -r -c "convert fsblock $lstart byte" "$T/xfsbad.img" |
+			sed 's/.*(\([0-9]*\)).*/\1/')
+		head -c $((64 * 4096)) /dev/urandom |
+			dd of="$T/xfsbad.img" bs=4096 seek=$((loff / 4096)) conv=notrunc status=none
+		xfs_logprint -t "$T/xfsbad.img" >/dev/null 2>&1 && bad "xfs: the garbled log still reads"
+		sha=$(img_sha "$T/xfsbad.img")
+		img_run fix --apply --only fs.deep.damaged --fs-backup "$T/xfsbad.meta" "$T/xfsbad.img"
+		[ "$RC" -eq 4 ] &&
+			grep -q "xfs_logprint cannot read the XFS log" "$ERR" &&
+			grep -q "run 'xfs_repair -L' yourself" "$ERR" && ! grep -q 'log replay: mount' "$OUT" &&
+			ok "xfs: a log xfs_logprint cannot read is not replayed, -L only proposed" ||
+			bad "xfs: garbled log: status $RC: $(cat "$ERR") $(head -c 800 "$OUT")"
+		[ "$(img_sha "$T/xfsbad.img")" = "$sha" ] &&
+			ok "xfs: the image with the garbled log is unchanged" ||
+			bad "xfs: the image with the garbled log changed"
+		img_no_leaks "$T/xfsbad.img" xfs-garbled
 		# the repair: metadata dump, xfs_repair refuses the dirty log (exit 2), one mount
 		# replays it, xfs_repair again; afterwards xfs_repair -n finds nothing
 		img_run fix --apply --only fs.deep.damaged --fs-backup "$T/xfs.meta" "$T/xfs.img"
 		[ $((RC & 1)) -eq 1 ] && [ $((RC & 24)) -eq 0 ] &&
-			grep -q 'log replay: mount and unmount' "$OUT" &&
+			grep -q 'log replay: safe' "$OUT" && grep -q 'log replay: mount and unmount' "$OUT" &&
 			ok "xfs: repaired after a log replay (status $RC)" ||
 			bad "xfs: fix status $RC: $(cat "$ERR") $(head -c 800 "$OUT")"
 		xfs_repair -n "$T/xfs.img" >/dev/null 2>&1
