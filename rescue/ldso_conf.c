@@ -18,6 +18,20 @@
 
 #define LDCONF_MAX_DEPTH 16
 #define LDCONF_CAP	 (1u << 20)
+/*
+ * The files read and directories listed by one rsc_ldconf_read() (or one
+ * rsc_ldconf_glob()) in all. The depth alone does not bound the work: a
+ * file that includes itself k times is read k^16 times, and a pattern of
+ * three wildcard components lists every directory three levels down.
+ */
+#define LDCONF_MAX_OPS 4096
+
+struct conf_walk {
+	struct rsc_root *r;
+	struct rsc_strv *dirs;
+	struct timespec *newest;
+	unsigned ops;
+};
 
 int rsc_strv_add(struct rsc_strv *s, const char *str)
 {
@@ -65,12 +79,15 @@ static int cmp_str(const void *a, const void *b)
 
 /* Names in the victim directory dir matching pat (no "." / ".."), sorted. */
 static int list_matching(struct rsc_root *r, const char *dir, const char *pat,
-			 struct rsc_strv *names)
+			 struct rsc_strv *names, unsigned *ops)
 {
 	DIR *d = NULL;
 	struct dirent *de;
 	int fd, ret = 0;
 
+	if (*ops >= LDCONF_MAX_OPS)
+		return 0;
+	(*ops)++;
 	fd = rsc_root_open_at(r, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
 	if (fd < 0)
 		return 0; /* no such directory: no match */
@@ -97,7 +114,8 @@ static int list_matching(struct rsc_root *r, const char *dir, const char *pat,
 }
 
 /* Match the components of rest below the victim directory prefix. */
-static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, struct rsc_strv *out)
+static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, struct rsc_strv *out,
+		     unsigned *ops)
 {
 	_cleanup_free_ char *comp = NULL;
 	struct rsc_strv names = { 0 };
@@ -120,7 +138,7 @@ static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, s
 	if (!comp)
 		return -ENOMEM;
 	if (has_magic(comp, len)) {
-		ret = list_matching(r, prefix, comp, &names);
+		ret = list_matching(r, prefix, comp, &names, ops);
 	} else {
 		ret = rsc_strv_add(&names, comp);
 	}
@@ -131,17 +149,24 @@ static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, s
 			ret = -ENOMEM;
 			break;
 		}
-		ret = glob_walk(r, next, rest + len, out);
+		ret = glob_walk(r, next, rest + len, out, ops);
 	}
 	rsc_strv_free(&names);
 	return ret;
 }
 
-int rsc_ldconf_glob(struct rsc_root *r, const char *pattern, struct rsc_strv *out)
+static int glob_ops(struct rsc_root *r, const char *pattern, struct rsc_strv *out, unsigned *ops)
 {
 	if (pattern[0] != '/')
 		return -EINVAL;
-	return glob_walk(r, "/", pattern, out);
+	return glob_walk(r, "/", pattern, out, ops);
+}
+
+int rsc_ldconf_glob(struct rsc_root *r, const char *pattern, struct rsc_strv *out)
+{
+	unsigned ops = 0;
+
+	return glob_ops(r, pattern, out, &ops);
 }
 
 static void newer(struct timespec *newest, const struct stat *st)
@@ -153,12 +178,10 @@ static void newer(struct timespec *newest, const struct stat *st)
 		*newest = st->st_mtim;
 }
 
-static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
-		     struct timespec *newest, unsigned depth);
+static int read_conf(struct conf_walk *w, const char *path, unsigned depth);
 
 /* "include" patterns of one line, relative ones against the directory of file. */
-static int do_include(struct rsc_root *r, const char *file, char *args, struct rsc_strv *dirs,
-		      struct timespec *newest, unsigned depth)
+static int do_include(struct conf_walk *w, const char *file, char *args, unsigned depth)
 {
 	char *save = NULL;
 	int ret = 0;
@@ -183,15 +206,15 @@ static int do_include(struct rsc_root *r, const char *file, char *args, struct r
 		}
 		if (!full)
 			return -ENOMEM;
-		ret = rsc_ldconf_glob(r, full, &files);
+		ret = glob_ops(w->r, full, &files, &w->ops);
 		for (size_t i = 0; ret == 0 && i < files.n; i++)
-			ret = read_conf(r, files.v[i], dirs, newest, depth + 1);
+			ret = read_conf(w, files.v[i], depth + 1);
 		rsc_strv_free(&files);
 	}
 	return ret;
 }
 
-static int add_dir(struct rsc_root *r, char *line, struct rsc_strv *dirs, struct timespec *newest)
+static int add_dir(struct conf_walk *w, char *line)
 {
 	char *eq = strchr(line, '=');
 	size_t len;
@@ -204,15 +227,14 @@ static int add_dir(struct rsc_root *r, char *line, struct rsc_strv *dirs, struct
 		line[--len] = '\0';
 	while (len > 1 && line[len - 1] == '/')
 		line[--len] = '\0';
-	if (len == 0 || dirs->n >= RSC_LDCONF_MAX_DIRS)
+	if (len == 0 || w->dirs->n >= RSC_LDCONF_MAX_DIRS)
 		return 0;
-	if (rsc_root_stat(r, line, &st, 0) == 0)
-		newer(newest, &st);
-	return rsc_strv_add_unique(dirs, line);
+	if (rsc_root_stat(w->r, line, &st, 0) == 0)
+		newer(w->newest, &st);
+	return rsc_strv_add_unique(w->dirs, line);
 }
 
-static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
-		     struct timespec *newest, unsigned depth)
+static int read_conf(struct conf_walk *w, const char *path, unsigned depth)
 {
 	_cleanup_free_ char *data = NULL;
 	char *save = NULL;
@@ -220,14 +242,15 @@ static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs
 	size_t len = 0;
 	int ret;
 
-	if (depth > LDCONF_MAX_DEPTH)
+	if (depth > LDCONF_MAX_DEPTH || w->ops >= LDCONF_MAX_OPS)
 		return 0;
-	ret = rsc_root_read_file(r, path, LDCONF_CAP, 0, &data, &len, &st);
+	w->ops++;
+	ret = rsc_root_read_file(w->r, path, LDCONF_CAP, 0, &data, &len, &st);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret < 0)
 		return 0; /* ldconfig warns and goes on */
-	newer(newest, &st);
+	newer(w->newest, &st);
 	if (memchr(data, '\0', len))
 		len = strlen(
 			data); /* ldconfig's getline stops at nothing, but a NUL ends our string */
@@ -242,11 +265,11 @@ static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs
 		if (*cp == '\0')
 			continue;
 		if (strncmp(cp, "include", 7) == 0 && (cp[7] == ' ' || cp[7] == '\t'))
-			ret = do_include(r, path, cp + 8, dirs, newest, depth);
+			ret = do_include(w, path, cp + 8, depth);
 		else if (strncmp(cp, "hwcap", 5) == 0 && (cp[5] == ' ' || cp[5] == '\t'))
 			continue;
 		else
-			ret = add_dir(r, cp, dirs, newest);
+			ret = add_dir(w, cp);
 	}
 	return ret;
 }
@@ -254,5 +277,7 @@ static int read_conf(struct rsc_root *r, const char *path, struct rsc_strv *dirs
 int rsc_ldconf_read(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
 		    struct timespec *newest)
 {
-	return read_conf(r, path, dirs, newest, 0);
+	struct conf_walk w = { .r = r, .dirs = dirs, .newest = newest };
+
+	return read_conf(&w, path, 0);
 }

@@ -203,7 +203,8 @@ static int split_args(const char *s, char ***argvp, size_t *argcp)
 	return 0;
 }
 
-static int load_file(struct parser *p, const char *path, int depth, struct where *w);
+static int load_file(struct parser *p, const char *path, int depth, struct where *w,
+		     const struct sshd_entry *from);
 
 static bool has_magic(const char *s, size_t n)
 {
@@ -334,8 +335,10 @@ static int do_include(struct parser *p, size_t ei, int depth, struct where *w)
 					       .inactive = w->inactive,
 					       .outer = w->match,
 					       .outer_inactive = w->inactive };
+			/* a copy: reading the file grows cfg->entries */
+			struct sshd_entry from = cfg->entries[ei];
 
-			r = load_file(p, found.v[k], depth + 1, &inner);
+			r = load_file(p, found.v[k], depth + 1, &inner, &from);
 		}
 		strv_free(found.v, found.n);
 	}
@@ -536,7 +539,12 @@ static int parse_data(struct parser *p, const char *file, const char *data, size
 	return r;
 }
 
-static int load_file(struct parser *p, const char *path, int depth, struct where *w)
+/*
+ * Read path (from: the Include line that names it, NULL for sshd_config). A
+ * file not read is reported on that line: path itself is not kept then.
+ */
+static int load_file(struct parser *p, const char *path, int depth, struct where *w,
+		     const struct sshd_entry *from)
 {
 	_cleanup_free_ char *data = NULL;
 	const char *file = NULL;
@@ -544,13 +552,14 @@ static int load_file(struct parser *p, const char *path, int depth, struct where
 	size_t len = 0;
 	int r;
 
-	if (depth > INCLUDE_DEPTH)
-		return sshd_diag_add(p->cfg, PR_SSHD_CONFIG_INCLUDE, path, 0, -1,
-				     "more than %d levels of Include", INCLUDE_DEPTH);
+	if (depth > INCLUDE_DEPTH && from)
+		return sshd_diag_add(p->cfg, PR_SSHD_CONFIG_INCLUDE, from->file, from->line, -1,
+				     "%s: more than %d levels of Include", path, INCLUDE_DEPTH);
 	r = intern_file(p->cfg, path, &file);
-	if (r == -E2BIG)
-		return sshd_diag_add(p->cfg, PR_SSHD_CONFIG_INCLUDE, path, 0, -1,
-				     "more than %d configuration files: not read", FILES_MAX);
+	if (r == -E2BIG && from)
+		return sshd_diag_add(p->cfg, PR_SSHD_CONFIG_INCLUDE, from->file, from->line, -1,
+				     "%s: more than %d configuration files: not read", path,
+				     FILES_MAX);
 	if (r < 0)
 		return r;
 	r = rsc_root_read_file(p->root, path, CONFIG_CAP, 0, &data, &len, &st);
@@ -580,7 +589,7 @@ int sshd_config_load(struct rsc_root *root, int version, unsigned vendors, struc
 	int r;
 
 	config_init(cfg, version, vendors);
-	r = load_file(&p, CONFIG_PATH, 0, &w);
+	r = load_file(&p, CONFIG_PATH, 0, &w, NULL);
 	return r < 0 ? r : sshd_config_postcheck(cfg);
 }
 
