@@ -265,6 +265,10 @@ static int plan_entry(struct rsc_volume *vol, const struct rsc_opts *o, struct e
 		return r;
 	}
 	r = rsc_grub_cfg_with_entry(cfg, cfglen, e->text.data, &newcfg);
+	if (r == -EINVAL)
+		rsc_buf_adds(why, GRUB_CFG " has a \"### BEGIN /etc/grub.d/" RSC_GRUB_D_NAME
+					   " ###\" line without its END line: repair it by hand "
+					   "(or run update-grub), then try again");
 
 	if (r == 0)
 		r = rsc_plan_write(p, CODE, "/boot/" RESCUE_IMG, img, imglen, 0644, 0, 0,

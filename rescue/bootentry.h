@@ -70,8 +70,9 @@ void rsc_grub_learned_free(struct rsc_grub_learned *l);
 /*
  * The new grub.cfg: cfg with the section of RSC_GRUB_D_NAME (between its
  * "### BEGIN /etc/grub.d/42_sshrescue ###" and "### END ..." lines, as
- * grub-mkconfig writes them) replaced by entry, or appended when absent.
- * entry is the menuentry text, ending in a newline. 0 or -ENOMEM.
+ * grub-mkconfig writes them, each a whole line) replaced by entry, or
+ * appended when absent. entry is the menuentry text, ending in a newline.
+ * 0, -EINVAL (a BEGIN line without its END line after it) or -ENOMEM.
  */
 int rsc_grub_cfg_with_entry(const char *cfg, size_t len, const char *entry, struct rsc_buf *out);
 

@@ -300,15 +300,42 @@ void rsc_grub_learned_free(struct rsc_grub_learned *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The first line of cfg (len bytes) that is exactly line (with its newline), or NULL. */
+static const char *find_line(const char *cfg, size_t len, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = cfg; p && (size_t)(p - cfg) < len;) {
+		p = memmem(p, len - (size_t)(p - cfg), line, n);
+		if (!p || p == cfg || p[-1] == '\n')
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 int rsc_grub_cfg_with_entry(const char *cfg, size_t len, const char *entry, struct rsc_buf *out)
 {
 	const char *begin = "### BEGIN /etc/grub.d/" RSC_GRUB_D_NAME " ###\n";
 	const char *endm = "### END /etc/grub.d/" RSC_GRUB_D_NAME " ###\n";
-	const char *b = memmem(cfg, len, begin, strlen(begin));
-	const char *e = b ? memmem(b, len - (size_t)(b - cfg), endm, strlen(endm)) : NULL;
+	_cleanup_free_ char *whole = NULL;
+	const char *b, *e;
 	int r;
 
-	if (b && e && (b == cfg || b[-1] == '\n')) {
+	/* a last line without its newline is a line as well (and gets one) */
+	if (len > 0 && cfg[len - 1] != '\n') {
+		whole = malloc(len + 1);
+		if (!whole)
+			return -ENOMEM;
+		memcpy(whole, cfg, len);
+		whole[len++] = '\n';
+		cfg = whole;
+	}
+	b = find_line(cfg, len, begin);
+	e = b ? find_line(b, len - (size_t)(b - cfg), endm) : NULL;
+	if (b && !e)
+		return -EINVAL; /* a section begun and never ended: not ours to guess */
+	if (b) {
 		r = rsc_buf_add(out, cfg, (size_t)(b - cfg));
 		if (r == 0)
 			r = rsc_buf_printf(out, "%s%s%s", begin, entry, endm);
@@ -318,8 +345,6 @@ int rsc_grub_cfg_with_entry(const char *cfg, size_t len, const char *entry, stru
 		return r;
 	}
 	r = rsc_buf_add(out, cfg, len);
-	if (r == 0 && len > 0 && cfg[len - 1] != '\n')
-		r = rsc_buf_adds(out, "\n");
 	if (r == 0)
 		r = rsc_buf_printf(out, "\n%s%s%s", begin, entry, endm);
 	return r;

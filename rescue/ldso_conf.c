@@ -24,7 +24,9 @@
  * file that includes itself k times is read k^16 times, and a pattern of
  * three wildcard components lists every directory three levels down.
  */
-#define LDCONF_MAX_OPS 4096
+#ifndef LDCONF_MAX_OPS /* tests/fuzz/fuzz_ldconf.c sets a smaller one */
+#define LDCONF_MAX_OPS 1024
+#endif
 
 struct conf_walk {
 	struct rsc_root *r;

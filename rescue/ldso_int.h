@@ -83,7 +83,7 @@ const char *rsc_ldcache_lookup(const struct rsc_ldcache *c, const char *name, co
  * one directory per line ("dir=type" is taken as dir, trailing slashes
  * dropped), "include PATTERN..." with each PATTERN globbed inside the
  * victim (relative patterns against the including file's directory), nested
- * includes up to 16 deep, and 4096 files read and directories listed in all
+ * includes up to 16 deep, and 1024 files read and directories listed in all
  * (a file that includes itself many times); "hwcap" lines are ignored. Directories are added to dirs in
  * order, without duplicates. *newest (may be NULL) is raised to
  * the newest mtime of the files read and directories named (to judge
@@ -96,7 +96,7 @@ int rsc_ldconf_read(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
 /*
  * glob(3) inside the victim: every victim path matching the absolute pattern
  * (wildcards in any component, a leading '.' only matched explicitly), in
- * sorted order, at most RSC_LDCONF_MAX_FILES, listing at most 4096
+ * sorted order, at most RSC_LDCONF_MAX_FILES, listing at most 1024
  * directories. Returns 0 (also for no match)
  * or -ENOMEM.
  */

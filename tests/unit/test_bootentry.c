@@ -158,12 +158,34 @@ static void test_cfg_section(void **state)
 	rsc_buf_free(&b);
 }
 
+/* Found by fuzz_grub: a marker not at the start of a line, or without its END line. */
+static void test_cfg_section_damaged(void **state)
+{
+	static const char midline[] = "x ### BEGIN /etc/grub.d/42_sshrescue ###\n";
+	static const char unended[] = "a\n### BEGIN /etc/grub.d/42_sshrescue ###\nold\n";
+	static const char last[] = "a\n### BEGIN /etc/grub.d/42_sshrescue ###";
+	struct rsc_buf a = { 0 }, b = { 0 };
+
+	(void)state;
+	assert_int_equal(rsc_grub_cfg_with_entry(midline, sizeof(midline) - 1, "E\n", &a), 0);
+	assert_string_equal(a.data, "x ### BEGIN /etc/grub.d/42_sshrescue ###\n\n"
+				    "### BEGIN /etc/grub.d/42_sshrescue ###\nE\n"
+				    "### END /etc/grub.d/42_sshrescue ###\n");
+	assert_int_equal(rsc_grub_cfg_with_entry(a.data, a.len, "E\n", &b), 0);
+	assert_string_equal(b.data, a.data);
+	assert_int_equal(rsc_grub_cfg_with_entry(unended, sizeof(unended) - 1, "E\n", &b), -EINVAL);
+	/* the last line without its newline is a line too */
+	assert_int_equal(rsc_grub_cfg_with_entry(last, sizeof(last) - 1, "E\n", &b), -EINVAL);
+	rsc_buf_free(&a);
+	rsc_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_env_new),	    cmocka_unit_test(test_env_keep_replace),
 		cmocka_unit_test(test_env_refused), cmocka_unit_test(test_learn),
-		cmocka_unit_test(test_cfg_section),
+		cmocka_unit_test(test_cfg_section), cmocka_unit_test(test_cfg_section_damaged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
