@@ -11,6 +11,7 @@
 #include "fsphase.h"
 #include "report.h"
 #include "report_int.h"
+#include "usage.h"
 #include "util.h"
 #include "victim.h"
 #include "volume.h"
@@ -77,20 +78,6 @@ static void print_finding(const struct rsc_finding *f, const struct paint *p, FI
 }
 
 /* "1.5 GiB" into buf: binary units, one decimal */
-static const char *human(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = (double)bytes;
-	size_t i = 0;
-
-	while (v >= 1024 && i + 1 < ARRAY_SIZE(unit)) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
-	return buf;
-}
-
 static int used_pct(uint64_t total, uint64_t free)
 {
 	if (!total || free > total)
@@ -110,9 +97,10 @@ static void print_fs(const struct rsc_fs_usage *u, FILE *out)
 		"Filesystem /: %s%s%s, %d%% used; free %s for root, %s for users (%s "
 		"reserved for root)",
 		u->fstype ? u->fstype : "", u->fstype ? ", " : "",
-		human(u->blocks * bs, a, sizeof(a)), used_pct(u->blocks, u->blocks_free),
-		human(u->blocks_root * bs, b, sizeof(b)), human(u->blocks_user * bs, c, sizeof(c)),
-		human(u->reserved * bs, d, sizeof(d)));
+		rsc_usage_human(u->blocks * bs, a, sizeof(a)), used_pct(u->blocks, u->blocks_free),
+		rsc_usage_human(u->blocks_root * bs, b, sizeof(b)),
+		rsc_usage_human(u->blocks_user * bs, c, sizeof(c)),
+		rsc_usage_human(u->reserved * bs, d, sizeof(d)));
 	if (u->inodes)
 		fprintf(out, "; inodes %d%% used (%llu free)", used_pct(u->inodes, u->inodes_free),
 			(unsigned long long)u->inodes_free);
