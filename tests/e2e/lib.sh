@@ -71,6 +71,25 @@ e2e_fail()
 	E2E_FAILED=$((E2E_FAILED + 1))
 }
 
+# e2e_judge LABEL LOG LINES MESSAGE...: the verdict of a check that gathered its reasons to
+# fail in $_why ("reason;" each): pass with MESSAGE when there is none; else fail as
+# "LABEL: reasons" and show the last LINES lines of LOG (a console log: the kernel's
+# "[ time]" lines left out). Returns 1 on a failure, for a caller that shows more.
+e2e_judge()
+{
+	_j_label=$1
+	_j_log=$2
+	_j_lines=$3
+	shift 3
+	if [ -z "$_why" ]; then
+		e2e_pass "$@"
+		return 0
+	fi
+	e2e_fail "$_j_label:${_why%;}"
+	grep -av '^\[' "$_j_log" | tail -n "$_j_lines" | sed 's/^/  /'
+	return 1
+}
+
 # e2e_check DESCRIPTION COMMAND...: pass if COMMAND succeeds.
 e2e_check()
 {

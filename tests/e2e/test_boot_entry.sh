@@ -178,25 +178,17 @@ fs_cat /boot/grub/grubenv "$D/grubenv.first"
 grub-editenv "$D/grubenv.first" list > "$D/grubenv.list" 2>&1
 grep -q '^next_entry=sshrescue' "$D/grubenv.list" && _why="$_why GRUB did not clear next_entry;"
 [ "$(stat -c %s "$D/grubenv.first" 2> /dev/null)" = 1024 ] || _why="$_why grubenv is not 1024 bytes;"
-if [ -z "$_why" ]; then
-	e2e_pass "first boot: GRUB booted the sshrescue entry; report, status 1, reboot" \
-		"(${BOOT_SECS} s); grubenv after it: $(tr '\n' ' ' < "$D/grubenv.list")"
-else
-	e2e_fail "first boot:${_why%;}"
-	grep -av '^\[' "$D/first.txt" | tail -n 30 | sed 's/^/  /'
-fi
+e2e_judge "first boot" "$D/first.txt" 30 \
+	"first boot: GRUB booted the sshrescue entry; report, status 1, reboot" \
+	"(${BOOT_SECS} s); grubenv after it: $(tr '\n' ' ' < "$D/grubenv.list")"
 
 # --- 4: the second boot: the usual entry ---
 boot "$D/second"
 _why=
 grep -q 'USUAL-BOOT-MARKER' "$D/second.txt" || _why="$_why the usual entry did not boot;"
 grep -q '==== sshrescue report' "$D/second.txt" && _why="$_why the rescue booted again;"
-if [ -z "$_why" ]; then
-	e2e_pass "second boot: the usual entry (${BOOT_SECS} s): one-time, like grub-reboot"
-else
-	e2e_fail "second boot:${_why%;}"
-	grep -av '^\[' "$D/second.txt" | tail -n 20 | sed 's/^/  /'
-fi
+e2e_judge "second boot" "$D/second.txt" 20 \
+	"second boot: the usual entry (${BOOT_SECS} s): one-time, like grub-reboot"
 
 # --- 5: the image, and undo ---
 e2e_rescue check --json --partition 1 "$DISK"

@@ -221,13 +221,9 @@ grep -q 'victim root: /dev/vda (ext4), from sshrescue.root=LABEL=e2e-victim' "$D
 grep -q 'report not written to the victim' "$D/check.txt" || _why="$_why report saved in check mode;"
 [ "$_sha0" = "$_sha1" ] || _why="$_why check mode changed the image;"
 [ -n "$RB_HALTED" ] || _why="$_why the VM did not power off by itself;"
-if [ -z "$_why" ]; then
-	e2e_pass "check mode ($FIRST, sshrescue.root=LABEL=e2e-victim): report after $RB_TO_END s," \
-		"status 4, $EXPECT reported, image sha256 unchanged, nothing saved, powered off"
-else
-	e2e_fail "check mode:${_why%;}"
-	grep -v '^\[' "$D/check.txt" | tail -n 20 | sed 's/^/  /'
-fi
+e2e_judge "check mode" "$D/check.txt" 20 \
+	"check mode ($FIRST, sshrescue.root=LABEL=e2e-victim): report after $RB_TO_END s," \
+	"status 4, $EXPECT reported, image sha256 unchanged, nothing saved, powered off"
 rescue_boot "$IMG" "$D/fail" \
 	'sshrescue.mode=fix sshrescue.then=poweroff sshrescue.root=LABEL=no-such-disk sshrescue.wait=3'
 _sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)
@@ -238,13 +234,9 @@ grep -q "busybox shell; 'reboot -f'" "$D/fail.txt" || _why="$_why no shell offer
 grep -q 'Kernel panic' "$D/fail.txt" && _why="$_why kernel panic;"
 [ -z "$RB_HALTED" ] || _why="$_why the VM stopped instead of waiting in the shell;"
 [ "$_sha0" = "$_sha1" ] || _why="$_why the failed boot changed the image;"
-if [ -z "$_why" ]; then
-	e2e_pass "a failure (sshrescue.root=LABEL=no-such-disk): FAILED line naming it, a shell," \
-		"no panic, image unchanged"
-else
-	e2e_fail "failure path:${_why%;}"
-	grep -v '^\[' "$D/fail.txt" | tail -n 20 | sed 's/^/  /'
-fi
+e2e_judge "failure path" "$D/fail.txt" 20 \
+	"a failure (sshrescue.root=LABEL=no-such-disk): FAILED line naming it, a shell," \
+	"no panic, image unchanged"
 
 # No sshrescue.then=, on a terminal console: a shell, and it takes commands. Check mode: the
 # image stays as it was.
@@ -258,17 +250,15 @@ grep -q '^==== sshrescue report: END (mode check, status 4) ====$' "$D/default-t
 	_why="$_why no check report;"
 grep -q 'no sshrescue.then= given and the console is a terminal: a shell' "$D/default-tty.txt" ||
 	_why="$_why no shell chosen;"
-grep -q '^sshrescue-typed-42$' "$D/default-tty.txt" || _why="$_why the shell did not run the typed line;"
-grep -q 'reboot: Power down' "$D/default-tty.txt" || _why="$_why the typed poweroff -f did not stop it;"
+grep -q '^sshrescue-typed-42$' "$D/default-tty.txt" ||
+	_why="$_why the shell did not run the typed line;"
+grep -q 'reboot: Power down' "$D/default-tty.txt" ||
+	_why="$_why the typed poweroff -f did not stop it;"
 [ -n "$RB_HALTED" ] || _why="$_why the VM is still running;"
 [ "$_sha0" = "$_sha1" ] || _why="$_why the image changed;"
-if [ -z "$_why" ]; then
-	e2e_pass "no sshrescue.then=, a terminal console: after the report (${RB_TO_END} s) a shell" \
-		"that ran the line typed on the serial console (echo; poweroff -f), image unchanged"
-else
-	e2e_fail "default then= on a terminal:${_why%;}"
-	grep -v '^\[' "$D/default-tty.txt" | tail -n 15 | sed 's/^/  /'
-fi
+e2e_judge "default then= on a terminal" "$D/default-tty.txt" 15 \
+	"no sshrescue.then=, a terminal console: after the report (${RB_TO_END} s) a shell" \
+	"that ran the line typed on the serial console (echo; poweroff -f), image unchanged"
 
 # No sshrescue.then=, no console /init can open (the image's /dev/console replaced by a dangling
 # symlink through a second cpio archive appended, 4-byte aligned): /init gets no standard
@@ -297,14 +287,10 @@ grep -q '^sshrescue rescue report, check mode' "$NOCON/last.txt" ||
 grep -q 'reboot: Restarting system' "$NOCON/boot.txt" || _why="$_why no reboot;"
 grep -q 'Kernel panic' "$NOCON/boot.txt" && _why="$_why kernel panic;"
 [ -n "$RB_HALTED" ] || _why="$_why the VM is still running;"
-if [ -z "$_why" ]; then
-	e2e_pass "no sshrescue.then=, no console: the report saved on the victim" \
-		"(/var/log/sshrescue/last.txt), then a reboot after ${RB_TOTAL} s"
-else
-	e2e_fail "default then= without a console:${_why%;}"
-	grep -v '^\[' "$NOCON/boot.txt" | tail -n 15 | sed 's/^/  /'
+e2e_judge "default then= without a console" "$NOCON/boot.txt" 15 \
+	"no sshrescue.then=, no console: the report saved on the victim" \
+	"(/var/log/sshrescue/last.txt), then a reboot after ${RB_TOTAL} s" ||
 	grep -a -e 'reboot' -e 'panic' -e 'console' "$NOCON/boot.txt" | tail -n 5 | sed 's/^/  /'
-fi
 
 # A separate /home (the victim's fstab: LABEL=e2e-home): the first scenario's image with its
 # /home moved to a second disk; fix mode must repair the files on that disk.
@@ -336,13 +322,9 @@ grep -q 'report written to the victim' "$SEP/rescue.txt" || _why="$_why report n
 _n=$(debugfs -R 'ls -p /home' "$SEP/root.img" 2> /dev/null |
 	awk -F / 'NF > 5 && $6 != "." && $6 != ".."' | wc -l)
 [ "$_n" -eq 0 ] || _why="$_why the root's own /home was written ($_n entries);"
-if [ -z "$_why" ]; then
-	e2e_pass "separate /home ($FIRST, fstab LABEL=e2e-home on a second disk): found, fixed there," \
-		"report after $RB_TO_END s, saved, powered off"
-else
-	e2e_fail "separate /home:${_why%;}"
-	grep -v '^\[' "$SEP/rescue.txt" | tail -n 25 | sed 's/^/  /'
-fi
+e2e_judge "separate /home" "$SEP/rescue.txt" 25 \
+	"separate /home ($FIRST, fstab LABEL=e2e-home on a second disk): found, fixed there," \
+	"report after $RB_TO_END s, saved, powered off"
 
 # --- 4: each scenario: refused, rescued, accepted ---
 TIMES=
@@ -392,15 +374,10 @@ for S in $SCENARIOS; do
 	sed -n '/^== check after the fix/,/^==== sshrescue report: END/p' "$D/rescue.txt" |
 		grep -q '^0 errors' || _why="$_why errors left after the fix;"
 	grep -q 'report written to the victim' "$D/rescue.txt" || _why="$_why report not saved;"
-	if [ -z "$_why" ]; then
-		e2e_pass "$S rescue: report on the serial console after ${_to_end} s" \
-			"(qemu start to its end; powered off after ${_total} s), status $_status," \
-			"$(printf '%s' "$EXPECT" | tr ' ' ',') fixed"
-		TIMES="$TIMES $_to_end"
-	else
-		e2e_fail "$S rescue:${_why%;}"
-		grep -v '^\[' "$D/rescue.txt" | tail -n 30 | sed 's/^/  /'
-	fi
+	e2e_judge "$S rescue" "$D/rescue.txt" 30 \
+		"$S rescue: report on the serial console after ${_to_end} s" \
+		"(qemu start to its end; powered off after ${_total} s), status $_status," \
+		"$(printf '%s' "$EXPECT" | tr ' ' ',') fixed" && TIMES="$TIMES $_to_end"
 	# image: repaired, and the report is on it
 	_why=
 	_sha1=$(sha256sum < "$IMG" | cut -d ' ' -f 1)

@@ -135,13 +135,9 @@ grep -q 'Running /scripts/local-bottom' "$D/none.txt" || _why="$_why local-botto
 grep -q 'sshrescue\[' "$D/none.txt" && _why="$_why the hook said something;"
 grep -q '==== sshrescue report' "$D/none.txt" && _why="$_why a report without the parameter;"
 [ "$(sha256sum < "$IMG" | cut -d ' ' -f 1)" = "$_sha0" ] || _why="$_why the image changed;"
-if [ -z "$_why" ]; then
-	e2e_pass "no rd.sshrescue.mode: the hook is silent, the boot goes on to init," \
-		"image unchanged (${BOOT_SECS} s)"
-else
-	e2e_fail "no rd.sshrescue.mode:${_why%;}"
-	grep -v '^\[' "$D/none.txt" | tail -n 15 | sed 's/^/  /'
-fi
+e2e_judge "no rd.sshrescue.mode" "$D/none.txt" 15 \
+	"no rd.sshrescue.mode: the hook is silent, the boot goes on to init," \
+	"image unchanged (${BOOT_SECS} s)"
 
 # --- 3b: check mode ---
 IMG=$D/check.img
@@ -156,13 +152,9 @@ done
 grep -q 'report not written to the victim' "$D/check.txt" || _why="$_why saved in check mode;"
 [ "$(sha256sum < "$IMG" | cut -d ' ' -f 1)" = "$_sha0" ] || _why="$_why the image changed;"
 [ -n "$BOOT_HALTED" ] || _why="$_why the VM did not power off;"
-if [ -z "$_why" ]; then
-	e2e_pass "rd.sshrescue.mode=check: report on the console, status 4, $EXPECT reported," \
-		"image sha256 unchanged, powered off (${BOOT_SECS} s)"
-else
-	e2e_fail "rd.sshrescue.mode=check:${_why%;}"
-	grep -v '^\[' "$D/check.txt" | tail -n 30 | sed 's/^/  /'
-fi
+e2e_judge "rd.sshrescue.mode=check" "$D/check.txt" 30 \
+	"rd.sshrescue.mode=check: report on the console, status 4, $EXPECT reported," \
+	"image sha256 unchanged, powered off (${BOOT_SECS} s)"
 
 # --- 3c: fix mode ---
 IMG=$D/fix.img
@@ -179,13 +171,9 @@ sed -n '/^== check after the fix/,/^==== sshrescue report: END/p' "$D/fix.txt" |
 grep -q 'report written to the victim' "$D/fix.txt" || _why="$_why report not saved;"
 [ -n "$BOOT_HALTED" ] || _why="$_why the VM did not power off;"
 _at=$(sed -n 's/^.*sshrescue\[\([0-9.]*\)\]: rd.sshrescue.mode=fix.*/\1/p' "$D/fix.txt")
-if [ -z "$_why" ]; then
-	e2e_pass "rd.sshrescue.mode=fix: report on the console (hook started at guest uptime" \
-		"${_at} s), status 1, nothing left after the fix, powered off (${BOOT_SECS} s)"
-else
-	e2e_fail "rd.sshrescue.mode=fix:${_why%;}"
-	grep -v '^\[' "$D/fix.txt" | tail -n 40 | sed 's/^/  /'
-fi
+e2e_judge "rd.sshrescue.mode=fix" "$D/fix.txt" 40 \
+	"rd.sshrescue.mode=fix: report on the console (hook started at guest uptime" \
+	"${_at} s), status 1, nothing left after the fix, powered off (${BOOT_SECS} s)"
 _why=
 e2e_rescue check --json "$IMG"
 rescue_json_has '[.findings[] | select(.severity == "error")] | length == 0' ||
@@ -258,11 +246,7 @@ grep -q 'Switching root' "$D/dracut.txt" && _why="$_why the boot went on past po
 e2e_rescue check --json "$IMG"
 rescue_json_has '[.findings[] | select(.severity == "error")] | length == 0' ||
 	_why="$_why check on the host (status $E2E_RC) still finds errors;"
-if [ -z "$_why" ]; then
-	e2e_pass "dracut, rd.sshrescue.mode=fix: the pre-pivot hook's report on the console," \
-		"status 1, saved; check on the host finds no error; powered off (${BOOT_SECS} s)"
-else
-	e2e_fail "dracut, rd.sshrescue.mode=fix:${_why%;}"
-	grep -v '^\[' "$D/dracut.txt" | tail -n 30 | sed 's/^/  /'
-fi
+e2e_judge "dracut, rd.sshrescue.mode=fix" "$D/dracut.txt" 30 \
+	"dracut, rd.sshrescue.mode=fix: the pre-pivot hook's report on the console," \
+	"status 1, saved; check on the host finds no error; powered off (${BOOT_SECS} s)"
 e2e_finish
