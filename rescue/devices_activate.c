@@ -33,11 +33,15 @@ extern char **environ;
 #define TOOL_OUTPUT_MAX (1 << 20) /* what is kept of a tool's messages, and of pvs's report */
 #define SAY_LINES_MAX	20	  /* lines of a failed tool's messages shown */
 
-/* lvm on a helper with udev: every device, not only those of the helper's devices file */
-static char lvm_config_udev[] = "devices { use_devicesfile = 0 }";
-/* ... and without: no waiting for udev, no udev database; lvm makes the nodes itself */
-static char lvm_config_no_udev[] = "devices { use_devicesfile = 0 obtain_device_list_from_udev "
-				   "= 0 } activation { udev_sync = 0 udev_rules = 0 }";
+/*
+ * lvm's settings: every device, not only those of the helper's devices file; no dmeventd
+ * monitoring of the victim's volumes; without udev (an initramfs) no waiting for it and no
+ * udev database: lvm makes the nodes and /dev/VG/LV itself.
+ */
+static char lvm_config_udev[] = "devices { use_devicesfile = 0 } activation { monitoring = 0 }";
+static char lvm_config_no_udev[] = "devices { use_devicesfile = 0 "
+				   "obtain_device_list_from_udev = 0 } activation { monitoring = 0 "
+				   "udev_sync = 0 udev_rules = 0 }";
 static char env_no_udev[] = "DM_DISABLE_UDEV=1";
 static char env_no_fd_warnings[] = "LVM_SUPPRESS_FD_WARNINGS=1";
 
@@ -50,6 +54,8 @@ struct act {
 	FILE *msg;
 	char **env;
 	char *lvm_config;
+	/* before an undo command without udev: else the nodes in /dev would stay */
+	const char *undo_env;
 	char **seen; /* the devices handled, by kernel name */
 	size_t nseen;
 	char **vgs; /* the volume groups activated, by UUID */
@@ -407,7 +413,7 @@ static void one_pv(struct act *a, const struct rsc_dev *d, const struct rsc_dev 
 		fprintf(a->msg, "  /dev/%s: volume group %s activated (vgchange -ay %s): %s\n",
 			d->name, pv->vg, pv->vg, e ? e : "no logical volume");
 	}
-	if (asprintf(&undo, "vgchange -an %s", pv->vg) < 0 ||
+	if (asprintf(&undo, "%svgchange -an %s", a->undo_env, pv->vg) < 0 ||
 	    strv_push(&a->undo, &a->nundo, TAKE_PTR(undo)) < 0)
 		a->failed = true;
 }
@@ -563,7 +569,7 @@ static void open_luks(struct act *a, const struct rsc_dev *d)
 		"  /dev/%s: LUKS container opened read-only (cryptsetup open --readonly): "
 		"/dev/mapper/%s\n",
 		d->name, name);
-	if (asprintf(&undo, "cryptsetup close %s", name) < 0 ||
+	if (asprintf(&undo, "%scryptsetup close %s", a->undo_env, name) < 0 ||
 	    strv_push(&a->undo, &a->nundo, TAKE_PTR(undo)) < 0)
 		a->failed = true;
 }
@@ -574,7 +580,8 @@ int rsc_devs_activate(const struct rsc_opts *o, FILE *msg, struct rsc_buf *undo)
 	struct act a = { .o = o,
 			 .msg = msg,
 			 .env = tool_env(no_udev),
-			 .lvm_config = no_udev ? lvm_config_no_udev : lvm_config_udev };
+			 .lvm_config = no_udev ? lvm_config_no_udev : lvm_config_udev,
+			 .undo_env = no_udev ? "DM_DISABLE_UDEV=1 " : "" };
 
 	if (!a.env) {
 		fprintf(o->err, "sshrescue: devices --activate: %s\n", strerror(ENOMEM));
