@@ -17,7 +17,8 @@
 #         are; the printed undo commands, run as printed, leave no dm device and no node; a
 #         second volume group named vicvg is refused (exit 8, vgimportclone) and vicvg is not
 #         activated, then after the vgimportclone it said both are; LVM inside LUKS (Debian's
-#         encrypted install) is opened and activated in one run, undone in the right order.
+#         encrypted install) is opened and activated in one run, undone in the right order;
+#         without --key-file, the passphrase typed on the serial console (a terminal) opens it.
 #
 # usage: sh test_lvm_luks.sh SSHRESCUE BUILDDIR
 # The kernel: the newest installed with its modules, or IRD_KERNEL=V (as test_initramfs.sh).
@@ -132,16 +133,37 @@ for _n in 1 2 3 4; do
 done
 LOG=$T/console
 _start=$(date +%s)
+# the serial console's keyboard: a FIFO held open while the VM runs
+mkfifo "$T/keys" || e2e_die "mkfifo"
 # -nic none: no NIC, whose boot ROM would wait for nothing
-timeout 600 setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic \
+setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic \
 	-no-reboot -nic none -kernel "$VMLINUZ" -initrd "$IRD" \
 	-drive "file=$T/victim.img,format=raw,if=virtio,readonly=on" \
 	-drive "file=$T/disk1.img,format=raw,if=virtio" \
 	-drive "file=$T/disk2.img,format=raw,if=virtio" \
 	-drive "file=$T/disk3.img,format=raw,if=virtio" \
 	-drive "file=$T/disk4.img,format=raw,if=virtio" \
-	-append "console=ttyS0 panic=-1 quiet" < /dev/null > "$LOG.raw" 2>&1
+	-append "console=ttyS0 panic=-1 quiet" < "$T/keys" > "$LOG.raw" 2>&1 &
+_qpid=$!
+exec 7> "$T/keys"
+_typed=
+_i=0
+while kill -0 "$_qpid" 2> /dev/null && [ $_i -lt 6000 ]; do
+	if [ -z "$_typed" ] && grep -aq 'Enter passphrase for /dev/vde' "$LOG.raw"; then
+		sleep 1 # cryptsetup has turned the echo off
+		printf 'sshrescue-e2e-key\r' >&7
+		_typed=yes
+	fi
+	sleep 0.1
+	_i=$((_i + 1))
+done
+if kill -0 "$_qpid" 2> /dev/null; then
+	kill "$_qpid"
+	e2e_fail "the VM did not power off within 600 s: stopped"
+fi
+wait "$_qpid"
 _qrc=$?
+exec 7>&-
 tr -d '\r' < "$LOG.raw" > "$LOG"
 e2e_check "the VM ran every step and powered off by itself ($(($(date +%s) - _start)) s, \
 qemu status $_qrc)" sh -c "[ $_qrc -eq 0 ] && grep -q '==== END\$' '$LOG'"
@@ -226,5 +248,11 @@ expect check-stack 4 "check /dev/stackvg/root: the seeded problem" "[ssh.dir.mod
 expect stack-undo 0 "the stack's undo commands: its mappings are gone" "VM: after undo: 2 dm devices"
 e2e_check "... and the earlier ones stay (vicvg, the first container)" \
 	grep -qF "/dev/mapper: control sshrescue-$U1 vicvg-root ;" "$T/step.stack-undo"
+expect tty 0 "no --key-file, on a terminal: the passphrase typed there opens the container" \
+	"/dev/vde: LUKS container $U2; cryptsetup asks for its passphrase:" \
+	"Enter passphrase for /dev/vde" \
+	"/dev/vde: LUKS container opened read-only (cryptsetup open --readonly): \
+/dev/mapper/sshrescue-$U2" "volume group stackvg activated (vgchange -ay stackvg)"
+e2e_check "the passphrase was not echoed" sh -c "! grep -q sshrescue-e2e-key '$T/step.tty'"
 [ -z "${E2E_VERBOSE:-}" ] || cat "$LOG"
 e2e_finish

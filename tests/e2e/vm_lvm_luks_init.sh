@@ -5,8 +5,9 @@
 # LVM PV, volume group vicvg, the image in its LV root; vdc: LUKS2 with a key file, the image
 # inside), deactivates and closes both, then runs sshrescue on them; later a second volume group
 # vicvg on vdd (refused, then renamed as the refusal says) and LVM inside LUKS on vde (Debian's
-# encrypted install). On the serial console "==== STEP" before each step and "VM: rc STEP N"
-# after it; the host greps. Powers off at the end, or after 400 s.
+# encrypted install), at last with the passphrase typed on the console. On the serial console
+# "==== STEP" before each step and "VM: rc STEP N" after it; the host greps. Powers off at the
+# end, or after 400 s.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 NO_COLOR=1
 export PATH NO_COLOR
@@ -140,5 +141,7 @@ step stack-make stack
 step stack activate
 step check-stack sshrescue check /dev/stackvg/root
 step stack-undo undo
+# No --key-file, on the console (a terminal): cryptsetup asks, the host types the passphrase.
+step tty sshrescue devices --activate
 echo "==== END"
 poweroff -f
