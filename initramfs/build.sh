@@ -27,6 +27,15 @@ IRD_TOOLS_DEFAULT="ssh-keygen:usr/bin:openssh-client dpkg-deb:usr/bin:dpkg
 e2fsck:usr/sbin:e2fsprogs e2image:usr/sbin:e2fsprogs xfs_repair:usr/sbin:xfsprogs
 xfs_logprint:usr/sbin:xfsprogs
 btrfs:usr/bin:btrfs-progs blkid:usr/sbin:util-linux"
+# --with-lvm-luks: what `sshrescue devices --activate` runs (lvm vgchange, cryptsetup open) and
+# the operator may run from the shell (dmsetup too); the lvm commands are names of one program.
+IRD_TOOLS_LVM_LUKS="lvm:usr/sbin:lvm2 cryptsetup:usr/sbin:cryptsetup-bin dmsetup:usr/sbin:dmsetup"
+IRD_LVM_NAMES="pvs vgs lvs pvscan vgscan lvscan vgchange lvchange vgimportclone vgrename pvdisplay
+vgdisplay lvdisplay"
+# ... and the kernel's side: device-mapper, dm-crypt with the ciphers of LUKS2 (aes-xts-plain64)
+# and LUKS1 (aes-cbc-essiv:sha256), and the kernel crypto API that cryptsetup uses for its key
+# slots (AF_ALG); aesni_intel where the CPU has AES-NI (it does not load without: harmless).
+IRD_MODULES_LVM_LUKS="dm-mod dm-crypt xts ecb essiv af_alg algif_skcipher algif_hash aesni_intel"
 
 ird_usage()
 {
@@ -45,6 +54,10 @@ Build the sshrescue rescue initramfs (a compressed cpio archive).
   --add-modules "M ..."  more modules besides those
   --without TOOL         leave out TOOL: e2fsck, e2image, xfs_repair, btrfs or dpkg-deb (then
                          what needs it says it is missing); repeatable
+  --with-lvm-luks        add lvm (lvm2), cryptsetup (cryptsetup-bin) and dmsetup, with their
+                         libraries, and the device-mapper and dm-crypt modules: for
+                         sshrescue devices --activate on LVM and LUKS victims (about 3 MiB
+                         more)
   --init FILE            the /init to use (default: $IRD_TOP/initramfs/init)
   --bare                 only busybox, the modules and /init: no sshrescue, libraries or tools
                          (the e2e test boots the victim's own sshd with one)
@@ -86,6 +99,7 @@ ADD_MODULES=
 WITHOUT=
 INIT=$IRD_TOP/initramfs/init
 BARE=
+LVM_LUKS=
 COMPRESS=zstd
 STRIP=yes
 while [ $# -gt 0 ]; do
@@ -114,6 +128,10 @@ while [ $# -gt 0 ]; do
 		BARE=yes
 		shift
 		;;
+	--with-lvm-luks)
+		LVM_LUKS=yes
+		shift
+		;;
 	--no-strip)
 		STRIP=
 		shift
@@ -125,6 +143,13 @@ case $COMPRESS in
 gzip | xz | zstd | none) ;;
 *) ird_usage_error "--compress must be gzip, xz, zstd or none, not '$COMPRESS'" ;;
 esac
+[ -z "$BARE" ] || [ -z "$LVM_LUKS" ] ||
+	ird_usage_error "--bare and --with-lvm-luks: a bare image has no programs but busybox"
+TOOLS=$IRD_TOOLS_DEFAULT
+if [ -n "$LVM_LUKS" ]; then
+	TOOLS="$TOOLS $IRD_TOOLS_LVM_LUKS"
+	ADD_MODULES="$ADD_MODULES $IRD_MODULES_LVM_LUKS"
+fi
 for _w in $WITHOUT; do
 	case $_w in
 	e2fsck | e2image | xfs_repair | btrfs | dpkg-deb) ;;
@@ -230,7 +255,7 @@ if [ -z "$BARE" ]; then
 		ird_put "$SSHRESCUE" usr/sbin/sshrescue
 	fi
 	PROGS=
-	for _t in $IRD_TOOLS_DEFAULT; do
+	for _t in $TOOLS; do
 		_name=${_t%%:*}
 		_rest=${_t#*:}
 		_where=${_rest%%:*}
@@ -241,6 +266,11 @@ if [ -z "$BARE" ]; then
 		ird_put "$_src" "$_where/$_name"
 		PROGS="$PROGS $_src"
 	done
+	if [ -n "$LVM_LUKS" ]; then
+		for _n in $IRD_LVM_NAMES; do
+			ln -s lvm "$ROOTFS/usr/sbin/$_n" || ird_die "ln -s lvm usr/sbin/$_n"
+		done
+	fi
 	# The libraries, as the helper's own ld.so would load them for each program: the project's
 	# ELF resolver reads DT_NEEDED, RPATH/RUNPATH and ld.so.cache (rescue/ldso*.c). Every path
 	# it names (the interpreter too) goes to the same path in the image.
@@ -263,7 +293,7 @@ if [ -z "$BARE" ]; then
 	# The proof: resolved inside the image, by the same resolver, every program has all it
 	# needs.
 	_inside="/usr/sbin/sshrescue"
-	for _t in $IRD_TOOLS_DEFAULT; do
+	for _t in $TOOLS; do
 		_name=${_t%%:*}
 		_rest=${_t#*:}
 		case " $WITHOUT " in *" $_name "*) continue ;; esac
@@ -319,6 +349,7 @@ done < "$STAGE.ko.order"
 		printf 'sshrescue %s\n' "$("$SSHRESCUE" --version 2> /dev/null | head -n 1)"
 	fi
 	printf 'modules %s\n' "$(sed 's|.*/||; s|\.ko$||' "$MODLIST" | tr '\n' ' ')"
+	[ -z "$LVM_LUKS" ] || printf 'with lvm cryptsetup dmsetup\n'
 } > "$ROOTFS/etc/sshrescue-initramfs"
 chmod 0644 "$ROOTFS/etc/sshrescue-initramfs"
 

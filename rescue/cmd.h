@@ -47,6 +47,8 @@ struct rsc_opts {
 	const char *boot_kernel;    /* install-boot-entry --kernel VERSION */
 	const char *boot_mode;	    /* install-boot-entry --mode check|fix */
 	char **boot_fix;	    /* install-boot-entry --fix CODES, NULL-terminated or NULL */
+	bool activate;		    /* devices --activate: LVM volume groups, LUKS containers */
+	const char *luks_key_file;  /* devices --activate --key-file FILE (on the helper) */
 	FILE *out;		    /* report */
 	FILE *err;		    /* messages */
 };

@@ -24,6 +24,7 @@
 #include <blkid.h>
 
 #include "cmd.h"
+#include "devicesP.h"
 #include "fstab.h"
 #include "root.h"
 #include "util.h"
@@ -31,22 +32,7 @@
 
 #define DEVICES_MAX 1024
 
-struct device {
-	char name[64]; /* "sda1" */
-	char *type, *label, *uuid, *partuuid, *pttype, *usage;
-	unsigned long long size;
-	bool partition;
-	char *mounted; /* where the helper has it mounted, or NULL */
-	bool running_root;
-	char *clone_of; /* the helper's mountpoint of a filesystem with the same UUID */
-	/* the peek */
-	bool peeked, linux_root, has_sshd;
-	char *os;
-	struct rsc_fstab fstab;
-	char *why_not; /* why it was not peeked or is no root */
-};
-
-static void device_free(struct device *d)
+static void device_free(struct rsc_dev *d)
 {
 	free(d->type);
 	free(d->label);
@@ -58,7 +44,67 @@ static void device_free(struct device *d)
 	free(d->clone_of);
 	free(d->os);
 	free(d->why_not);
+	free(d->dm_name);
+	free(d->holders);
 	rsc_fstab_free(&d->fstab);
+}
+
+void rsc_devs_free(struct rsc_dev *devs, int n)
+{
+	for (int i = 0; devs && i < n; i++)
+		device_free(&devs[i]);
+	free(devs);
+}
+
+/* The first line of a small sysfs file, or NULL. Caller frees. */
+static char *sys_line(const char *path)
+{
+	char buf[256];
+	ssize_t k;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	k = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (k <= 0)
+		return NULL;
+	buf[k] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] ? strdup(buf) : NULL;
+}
+
+char *rsc_dm_name(const char *name)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/class/block/%.63s/dm/name", name);
+	return sys_line(path);
+}
+
+char *rsc_dev_holders(const char *name)
+{
+	struct rsc_buf b = { 0 };
+	char path[160];
+	DIR *dir;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%.63s/holders", name);
+	dir = opendir(path);
+	if (!dir)
+		return NULL;
+	while ((de = readdir(dir))) {
+		_cleanup_free_ char *dm = NULL;
+
+		if (de->d_name[0] == '.')
+			continue;
+		dm = rsc_dm_name(de->d_name);
+		if (rsc_buf_printf(&b, "%s/dev/%s%s", b.len ? " " : "", dm ? "mapper/" : "",
+				   dm ? dm : de->d_name) < 0)
+			break;
+	}
+	closedir(dir);
+	return rsc_buf_steal(&b);
 }
 
 static char *dup_value(blkid_probe pr, const char *name)
@@ -70,7 +116,7 @@ static char *dup_value(blkid_probe pr, const char *name)
 	return strdup(v);
 }
 
-static void set_why(struct device *d, const char *why)
+static void set_why(struct rsc_dev *d, const char *why)
 {
 	free(d->why_not);
 	d->why_not = strdup(why);
@@ -97,7 +143,7 @@ static unsigned long long sys_size(const char *name)
 	return sectors > ~0ULL / 512 ? 0 : sectors * 512;
 }
 
-static void identify(struct device *d, const char *path)
+static void identify(struct rsc_dev *d, const char *path)
 {
 	blkid_probe pr = blkid_new_probe_from_filename(path);
 
@@ -126,7 +172,7 @@ static void identify(struct device *d, const char *path)
 }
 
 /* Mount read-only like check does and look: Linux root? OS, sshd, fstab. */
-static void peek(struct device *d, const char *path)
+static void peek(struct rsc_dev *d, const char *path)
 {
 	struct rsc_volume *v = NULL;
 	struct rsc_buf why = { 0 };
@@ -170,18 +216,18 @@ static void peek(struct device *d, const char *path)
  * The device whose filesystem the fstab spec names (UUID=, LABEL=, PARTUUID=);
  * *count says how many do (more than one: clones, the spec is ambiguous here).
  */
-static const struct device *by_spec(const struct device *devs, size_t n, const char *spec,
-				    size_t *count)
+static const struct rsc_dev *by_spec(const struct rsc_dev *devs, size_t n, const char *spec,
+				     size_t *count)
 {
-	const struct device *first = NULL;
+	const struct rsc_dev *first = NULL;
 
 	static const struct {
 		const char *prefix;
 		size_t field;
 	} keys[] = {
-		{ "UUID=", offsetof(struct device, uuid) },
-		{ "LABEL=", offsetof(struct device, label) },
-		{ "PARTUUID=", offsetof(struct device, partuuid) },
+		{ "UUID=", offsetof(struct rsc_dev, uuid) },
+		{ "LABEL=", offsetof(struct rsc_dev, label) },
+		{ "PARTUUID=", offsetof(struct rsc_dev, partuuid) },
 	};
 
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
@@ -205,10 +251,11 @@ static const char *container_hint(const char *type)
 		const char *type, *hint;
 	} hints[] = {
 		{ "LVM2_member",
-		  "LVM physical volume: activate it (vgscan; vgchange -ay), then give "
-		  "a logical volume, /dev/VG/LV" },
-		{ "crypto_LUKS", "LUKS container: unlock it (cryptsetup open DEVICE victim), then "
-				 "give /dev/mapper/victim" },
+		  "LVM physical volume: activate its volume group (sshrescue devices --activate; "
+		  "or vgchange -ay VG), then give a logical volume, /dev/VG/LV" },
+		{ "crypto_LUKS",
+		  "LUKS container: unlock it (sshrescue devices --activate --key-file FILE; or "
+		  "cryptsetup open --readonly DEVICE victim), then give /dev/mapper/victim" },
 		{ "linux_raid_member", "RAID member: assemble it (mdadm --assemble --scan), then "
 				       "give /dev/mdN" },
 		{ "ddf_raid_member", "RAID member: assemble it (mdadm --assemble --scan)" },
@@ -224,13 +271,12 @@ static const char *container_hint(const char *type)
 
 static int cmp_dev(const void *a, const void *b)
 {
-	return strcmp(((const struct device *)a)->name, ((const struct device *)b)->name);
+	return strcmp(((const struct rsc_dev *)a)->name, ((const struct rsc_dev *)b)->name);
 }
 
-/* Read /sys/class/block into devs (sorted); returns the count or -errno. */
-static int scan(struct device **out)
+int rsc_devs_scan(struct rsc_dev **out)
 {
-	struct device *devs = NULL;
+	struct rsc_dev *devs = NULL;
 	size_t n = 0;
 	DIR *dir = opendir("/sys/class/block");
 	struct dirent *de;
@@ -239,7 +285,7 @@ static int scan(struct device **out)
 		return -errno;
 	while ((de = readdir(dir)) && n < DEVICES_MAX) {
 		char path[128], sys[192];
-		struct device *d, *grown;
+		struct rsc_dev *d, *grown;
 		struct stat st;
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(d->name) ||
@@ -265,6 +311,8 @@ static int scan(struct device **out)
 		d->mounted = rsc_helper_mount_of(st.st_rdev);
 		d->clone_of = rsc_helper_uuid_mount(d->uuid, st.st_rdev);
 		d->running_root = rsc_dev_is_running_root(st.st_rdev);
+		d->dm_name = rsc_dm_name(d->name);
+		d->holders = rsc_dev_holders(d->name);
 		n++;
 	}
 	closedir(dir);
@@ -287,12 +335,14 @@ static void human(unsigned long long b, char *buf, size_t size)
 	snprintf(buf, size, u ? "%.1f%c" : "%.0f%c", v, units[u]);
 }
 
-static void text_device(FILE *out, const struct device *d, const struct device *all, size_t n)
+static void text_device(FILE *out, const struct rsc_dev *d, const struct rsc_dev *all, size_t n)
 {
 	_cleanup_free_ char *label = d->label ? rsc_escape(d->label) : NULL;
 	_cleanup_free_ char *os = d->os ? rsc_escape(d->os) : NULL;
 	_cleanup_free_ char *mnt = d->mounted ? rsc_escape(d->mounted) : NULL;
 	_cleanup_free_ char *why = d->why_not ? rsc_escape(d->why_not) : NULL;
+	_cleanup_free_ char *dm = d->dm_name ? rsc_escape(d->dm_name) : NULL;
+	_cleanup_free_ char *holders = d->holders ? rsc_escape(d->holders) : NULL;
 	const char *hint = container_hint(d->type);
 	char size[16], type[40];
 
@@ -319,7 +369,11 @@ static void text_device(FILE *out, const struct device *d, const struct device *
 			"either\n",
 			c ? c : "?");
 	}
-	if (hint)
+	if (dm)
+		fprintf(out, "    device-mapper: /dev/mapper/%s\n", dm);
+	if (hint && holders && strcmp(d->type, "swap") != 0)
+		fprintf(out, "    in use: %s\n", holders);
+	else if (hint)
 		fprintf(out, "    %s\n", hint);
 	if (d->linux_root) {
 		fprintf(out, "    a Linux root: %s, %s\n", os ? os : "unknown OS",
@@ -327,7 +381,7 @@ static void text_device(FILE *out, const struct device *d, const struct device *
 		for (size_t i = 0; i < d->fstab.n; i++) {
 			const struct rsc_fstab_entry *e = &d->fstab.e[i];
 			size_t count = 0;
-			const struct device *on = by_spec(all, n, e->spec, &count);
+			const struct rsc_dev *on = by_spec(all, n, e->spec, &count);
 			_cleanup_free_ char *f = rsc_escape(e->file), *s = rsc_escape(e->spec);
 
 			if (strcmp(e->type, "swap") == 0 || e->file[0] != '/')
@@ -349,7 +403,7 @@ static struct json_object *jstr(const char *s)
 	return e ? json_object_new_string(e) : NULL;
 }
 
-static struct json_object *json_device(const struct device *d, const struct device *all, size_t n)
+static struct json_object *json_device(const struct rsc_dev *d, const struct rsc_dev *all, size_t n)
 {
 	struct json_object *o = json_object_new_object(), *fst = NULL;
 	char path[80];
@@ -370,6 +424,8 @@ static struct json_object *json_device(const struct device *d, const struct devi
 	json_object_object_add(o, "running_root", json_object_new_boolean(d->running_root));
 	json_object_object_add(o, "uuid_clone_of", jstr(d->clone_of));
 	json_object_object_add(o, "hint", jstr(container_hint(d->type)));
+	json_object_object_add(o, "dm_name", jstr(d->dm_name));
+	json_object_object_add(o, "holders", jstr(d->holders));
 	json_object_object_add(o, "linux_root", json_object_new_boolean(d->linux_root));
 	json_object_object_add(o, "os", jstr(d->os));
 	json_object_object_add(o, "sshd", json_object_new_boolean(d->has_sshd));
@@ -378,7 +434,7 @@ static struct json_object *json_device(const struct device *d, const struct devi
 		for (size_t i = 0; i < d->fstab.n; i++) {
 			const struct rsc_fstab_entry *e = &d->fstab.e[i];
 			size_t count = 0;
-			const struct device *on = by_spec(all, n, e->spec, &count);
+			const struct rsc_dev *on = by_spec(all, n, e->spec, &count);
 			struct json_object *x = json_object_new_object();
 			char dev[80];
 
@@ -399,17 +455,24 @@ static struct json_object *json_device(const struct device *d, const struct devi
 
 int rsc_cmd_devices(const struct rsc_opts *o)
 {
-	struct device *devs = NULL;
-	int n = scan(&devs);
+	struct rsc_dev *devs = NULL;
+	struct rsc_buf undo = { 0 };
+	/* with --json, what the activation says goes to stderr: stdout is one document */
+	FILE *msg = o->json ? o->err : o->out;
+	int n, status = 0;
 
+	if (o->activate)
+		status = rsc_devs_activate(o, msg, &undo);
+	n = rsc_devs_scan(&devs);
 	if (n < 0) {
 		fprintf(o->err, "sshrescue: cannot list the block devices: %s\n", strerror(-n));
+		rsc_buf_free(&undo);
 		return RSC_EXIT_OPERATIONAL;
 	}
 	if (!devs)
-		n = 0; /* scan() returns -errno or the count of devs */
+		n = 0; /* rsc_devs_scan() returns -errno or the count of devs */
 	for (int i = 0; i < n; i++) {
-		struct device *d = &devs[i];
+		struct rsc_dev *d = &devs[i];
 		char path[80];
 
 		if (d->mounted || d->running_root || !d->usage ||
@@ -434,8 +497,9 @@ int rsc_cmd_devices(const struct rsc_opts *o)
 		for (int i = 0; i < n; i++)
 			text_device(o->out, &devs[i], devs, (size_t)n);
 	}
-	for (int i = 0; i < n; i++)
-		device_free(&devs[i]);
-	free(devs);
-	return 0;
+	if (undo.len)
+		fprintf(msg, "To undo the activation, when done (in this order):\n%s", undo.data);
+	rsc_buf_free(&undo);
+	rsc_devs_free(devs, n);
+	return status;
 }

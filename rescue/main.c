@@ -125,8 +125,9 @@ static const struct command commands[] = {
 	  "a shell (or CMD) chrooted into the victim with /dev /proc /sys /run; not journaled", 1,
 	  256, run_shell },
 	{ "devices", "",
-	  "the block devices of this helper, and which look like a Linux root (read-only)", 0, 0,
-	  run_devices },
+	  "the block devices of this helper, which look like a Linux root (--activate: LVM, "
+	  "LUKS)",
+	  0, 0, run_devices },
 	{ "usage", "TARGET", "what fills the disk: top directories and files by bytes and inodes",
 	  1, 1, run_usage },
 	{ "codes", "", "list every problem code (--markdown for the catalogue)", 0, 0, run_codes },
@@ -191,6 +192,16 @@ static void usage(FILE *out)
 		"  --fix CODE,...    install-boot-entry --mode fix: repair only these codes\n"
 		"  --exec-victim     sshd-config: also run the victim's own sshd -t and -T in a\n"
 		"                    sandbox (read-only, no network) and compare\n"
+		"  --activate        devices: first activate the volume groups of the LVM\n"
+		"                    physical volumes (vgchange -ay VG) and open the LUKS\n"
+		"                    containers read-only (cryptsetup open --readonly), then "
+		"list;\n"
+		"                    a volume group whose name is also another's here (a clone) "
+		"is\n"
+		"                    refused: vgimportclone it first\n"
+		"  --key-file FILE   devices --activate: the LUKS key (else the passphrase is "
+		"asked\n"
+		"                    on the terminal)\n"
 		"  -h, --help        this help;  -V, --version  the version\n"
 		"\nChecks:\n");
 	for (size_t i = 0; rsc_checks[i]; i++)
@@ -275,6 +286,8 @@ enum {
 	OPT_KERNEL,
 	OPT_MODE,
 	OPT_FIX,
+	OPT_ACTIVATE,
+	OPT_KEY_FILE,
 };
 
 static const struct option options[] = {
@@ -306,6 +319,8 @@ static const struct option options[] = {
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "fix", required_argument, NULL, OPT_FIX },
+	{ "activate", no_argument, NULL, OPT_ACTIVATE },
+	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -491,6 +506,12 @@ int main(int argc, char **argv)
 		case OPT_TRUNCATE_LOGS:
 			o.truncate_logs = true;
 			break;
+		case OPT_ACTIVATE:
+			o.activate = true;
+			break;
+		case OPT_KEY_FILE:
+			o.luks_key_file = optarg;
+			break;
 		case OPT_TOP: {
 			unsigned long top = 0;
 
@@ -524,6 +545,14 @@ int main(int argc, char **argv)
 	if (o.truncate_logs && !o.move_to) {
 		fprintf(stderr, "sshrescue: --truncate-logs needs --move-to DIR: the logs are "
 				"copied there first\n");
+		goto out;
+	}
+	if (o.luks_key_file && !o.activate) {
+		fprintf(stderr, "sshrescue: --key-file is the LUKS key of devices --activate\n");
+		goto out;
+	}
+	if (o.activate && strcmp(cmd->name, "devices") != 0) {
+		fprintf(stderr, "sshrescue: --activate is an option of devices\n");
 		goto out;
 	}
 	nargs = argc - optind;

@@ -148,15 +148,16 @@ int rsc_spawn_run(char *const argv[], const struct rsc_spawn *how, struct rsc_bu
 		close_pair(lfd);
 		return -ENOMEM;
 	}
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (!(how->flags & RSC_SPAWN_TTY))
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
 	if (how->flags & RSC_SPAWN_STDERR)
 		posix_spawn_file_actions_adddup2(&fa, pfd[1], STDERR_FILENO);
-	else
+	else if (!(how->flags & RSC_SPAWN_TTY)) /* with it, its stderr is ours */
 		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	if (fd3 >= 0)
 		posix_spawn_file_actions_adddup2(&fa, fd3, 3);
-	r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, how->envp ? how->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[1]);
 	if (lfd[1] >= 0)

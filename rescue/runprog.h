@@ -4,6 +4,8 @@
  * what it prints: stdin from /dev/null, stderr discarded, stdout captured
  * up to a cap, a time limit, and optionally one descriptor handed to it as
  * its fd 3 (an archive, the victim root) so that it never gets a path.
+ * rsc_spawn_run can also keep stdin and stderr (a passphrase asked on the
+ * terminal) and give it another environment.
  */
 #ifndef RSC_RUNPROG_H
 #define RSC_RUNPROG_H
@@ -25,6 +27,8 @@ int rsc_spawn_capture(char *const argv[], int fd3, size_t cap, long timeout_ms, 
 enum {
 	RSC_SPAWN_STDERR = 1 << 0,   /* its stderr goes with its stdout into out */
 	RSC_SPAWN_TRUNCATE = 1 << 1, /* past cap: keep the first cap bytes, let it run on */
+	/* its stdin and stderr are ours: a passphrase typed on the terminal, its prompt there */
+	RSC_SPAWN_TTY = 1 << 2,
 };
 
 struct rsc_spawn {
@@ -35,6 +39,7 @@ struct rsc_spawn {
 	/* when set, its fd 3 is a pipe whose lines (cut at 511 bytes) are given to on_line */
 	void (*on_line)(const char *line, void *arg);
 	void *arg;
+	char *const *envp; /* its environment; NULL: this process's */
 };
 
 /*
