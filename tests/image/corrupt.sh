@@ -32,6 +32,7 @@ T=$IMG_TMP
 N=${CORRUPT_N:-30}
 SEED=${CORRUPT_SEED:-1}
 LIMIT=60 # seconds for one run of sshrescue
+SIZE=33554432 # bytes of each image (32 MiB)
 printf 'corrupt: %s mutants from seed %s (CORRUPT_N, CORRUPT_SEED); in %s\n' "$N" "$SEED" "$T"
 
 # The victim: img_tree, a second user, a file with an extent tree (one extent every other
@@ -67,7 +68,8 @@ for v in $VARIANTS; do
 	ext3) o="-t ext3" ;;
 	inline) o="-t ext4 -O inline_data" ;;
 	esac
-	mke2fs -q -F $o -U "$UUID" -E "hash_seed=$HASH" -d "$d" "$T/$v.img" 32M >/dev/null 2>&1 ||
+	mke2fs -q -F $o -U "$UUID" -E "hash_seed=$HASH" -d "$d" "$T/$v.img" "$((SIZE / 1024))k" \
+		>/dev/null 2>&1 ||
 		bad "mke2fs $v"
 	e2fsck -fn "$T/$v.img" >/dev/null 2>&1 && ok "$v: e2fsck -fn finds the base clean" ||
 		bad "$v: the base image is not clean"
@@ -262,6 +264,12 @@ mutate()
 			;;
 		esac
 	done
+	# debugfs writes the group descriptors where a broken superblock puts them, up to TiB
+	# past the end: the disk ends where it ended (and sha256sum reads no sparse TiB)
+	if [ "$(stat -c %s "$img")" -ne "$SIZE" ]; then
+		truncate -s "$SIZE" "$img"
+		MUT="$MUT; (debugfs wrote past the end: cut back)"
+	fi
 	MUT=${MUT#; }
 }
 
