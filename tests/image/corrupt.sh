@@ -13,7 +13,8 @@
 #     exit status 8 when they got no further;
 #   - the image's sha256 is unchanged, and no loop device or mountpoint is left;
 #   - the oracle is e2fsck -fn: when it finds errors (exit status >= 4), a report of
-#     check --deep holds an error-level fs.* finding and e2fsck's exit status; when it finds
+#     check --deep holds an error-level fs.* finding and e2fsck's exit status, or, when the
+#     kernel refuses the mount, its error line holds e2fsck's verdict (status 12); when it finds
 #     none, check --deep reports no fs.deep.damaged; plain check says so by a finding
 #     (fs.unreadable) when libext2fs cannot open a filesystem the kernel mounted.
 # The binary is $1: ctest passes the normal build's; tools/test.sh runs the image label in its
