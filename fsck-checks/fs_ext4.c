@@ -288,6 +288,7 @@ int rsc_fs_ext4_check(struct rsc_ctx *ctx, const char *dev, struct rsc_buf *why)
 	errcode_t err;
 	int r = 0;
 
+	initialize_ext2_error_table(); /* error_message() names libext2fs's codes; idempotent */
 	/* read-only: no EXT2_FLAG_RW, no journal replay; damaged checksums are read anyway */
 	err = ext2fs_open2(dev, NULL, EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0,
 			   unix_io_manager, &fs);

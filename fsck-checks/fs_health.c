@@ -6,6 +6,7 @@
  *     read-only loop device the volume is mounted from (fs_ext4.c): errors,
  *     unclean state, a journal that needs recovery, orphans, a check that is
  *     due, features this helper's kernel cannot mount read-write.
+ *     When libext2fs refuses a superblock the kernel mounted, fs.unreadable.
  *     Not possible, and said so in the report (ctx->fs.health_note), for a
  *     directory target (no device), a volume mounted read-write (fix --apply:
  *     the superblock then shows the mounted state), other filesystems, and
@@ -266,8 +267,13 @@ static int run(struct rsc_ctx *ctx)
 	else {
 		r = rsc_fs_ext4_check(ctx, v->loopdev, &why);
 		if (r < 0 && r != -ENOMEM) {
+			const char *w = why.data ? why.data : "libext2fs failed";
+
+			/* not only a note: a filesystem e2fsck cannot open is a finding */
 			memset(&ctx->fs, 0, sizeof(ctx->fs));
-			r = note(ctx, "%s", why.data ? why.data : "libext2fs failed");
+			r = note(ctx, "%s", w);
+			if (r == 0)
+				r = rsc_fs_report(ctx, PR_FS_UNREADABLE, "%s", w);
 		}
 		ctx->fs.fstype = v->fstype;
 	}

@@ -185,6 +185,27 @@ static int say_result(const struct rsc_fsphase *f, const char *what,
 	return 0;
 }
 
+int rsc_fsphase_deep_said(const struct rsc_fsphase *f, struct rsc_buf *b)
+{
+	const struct rsc_fsck_result *d = &f->deep_res;
+	_cleanup_free_ char *lines = NULL;
+	int r;
+
+	if (d->verdict == RSC_FSCK_NOT_RUN)
+		return 0;
+	lines = rsc_fsck_problems(d, 3);
+	if (!lines)
+		return -ENOMEM;
+	r = rsc_buf_printf(b, "; before the mount, %s: %s (exit status %d)",
+			   d->command ? d->command : "the checker",
+			   rsc_fsck_verdict_name(d->verdict), d->status);
+	if (r == 0 && (*lines || d->reason))
+		r = rsc_buf_adds(b, ": ");
+	if (r == 0)
+		r = rsc_buf_add_escaped(b, *lines ? lines : d->reason ? d->reason : "");
+	return r;
+}
+
 /* The repair codes named by --only that the superblock or the deep check shows now. */
 static int repair_reasons(struct rsc_fsphase *f, const char *dev, struct rsc_buf *why,
 			  struct rsc_buf *codes)

@@ -70,6 +70,14 @@ int rsc_fsphase_hook(const struct rsc_volume *v, const char *dev, void *arg, str
  */
 int rsc_fsphase_log_plan(const struct rsc_fsphase *f, struct rsc_root *root, struct rsc_plan *p);
 
+/*
+ * The deep check's verdict, when it ran, for an error line: appends "; before the
+ * mount, e2fsck -f -n DEV: damaged (exit status 4): first problems" to b, escaped;
+ * nothing when it did not run. For a volume that then could not be mounted or is
+ * not a Linux root: the verdict must not be lost with the report. 0 or -ENOMEM.
+ */
+int rsc_fsphase_deep_said(const struct rsc_fsphase *f, struct rsc_buf *b);
+
 void rsc_fsphase_free(struct rsc_fsphase *f);
 
 #endif

@@ -95,11 +95,18 @@ int session_open(struct session *s, const struct rsc_opts *o, bool rw)
 		r = rsc_volume_check_linux_root(s->vol->root, &why);
 	if (r < 0) {
 		_cleanup_free_ char *t = rsc_escape(o->target);
+		_cleanup_(rsc_buf_free) struct rsc_buf deep = { 0 };
+		int status = RSC_EXIT_OPERATIONAL;
 
-		fprintf(o->err, "sshrescue: %s: %s\n", t ? t : "?",
-			why.data ? why.data : strerror(-r));
+		/* a damaged filesystem the kernel refused: the deep check's verdict still counts */
+		if (rsc_fsphase_deep_said(&s->fsp, &deep) < 0)
+			rsc_buf_reset(&deep);
+		if (s->fsp.deep_res.verdict == RSC_FSCK_DAMAGED)
+			status |= RSC_EXIT_LEFT;
+		fprintf(o->err, "sshrescue: %s: %s%s\n", t ? t : "?",
+			why.data ? why.data : strerror(-r), deep.data ? deep.data : "");
 		rsc_buf_free(&why);
-		return RSC_EXIT_OPERATIONAL;
+		return status;
 	}
 	rsc_buf_free(&why);
 	if (o->users) {

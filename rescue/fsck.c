@@ -5,8 +5,10 @@
  * Exit statuses, from the checkers' manuals: e2fsck 0 no errors, 1 errors
  * corrected, 2 corrected and the system should reboot, 4 errors left
  * uncorrected (with -n: any error found), 8 operational error, 16 usage,
- * 32 cancelled, 128 shared-library error; xfs_repair -n 1 when corruption was
- * found, xfs_repair 2 when the log must first be replayed by a mount;
+ * 32 cancelled, 128 shared-library error (8 with "does not describe a valid
+ * ext2/ext3/ext4 filesystem": it read a superblock that is damaged);
+ * xfs_repair -n 1 when corruption was found, xfs_repair 2 when the log must
+ * first be replayed by a mount;
  * btrfs check non-zero when it found errors or could not open the device.
  */
 #include <errno.h>
@@ -31,7 +33,8 @@ static enum rsc_fsck_verdict e2fsck_deep(int st)
 {
 	if (st == 0)
 		return RSC_FSCK_CLEAN;
-	return st == 4 ? RSC_FSCK_DAMAGED : RSC_FSCK_FAILED;
+	/* 12: errors found, then it stopped ("e2fsck: aborted"): what it found stands */
+	return st == 4 || st == 12 ? RSC_FSCK_DAMAGED : RSC_FSCK_FAILED;
 }
 
 static enum rsc_fsck_verdict e2fsck_repair(int st)
@@ -74,6 +77,9 @@ struct checker {
 	long timeout_ms;
 	const char *cannot_open; /* words of its output that mean it never read the device */
 	const char *restore;	 /* BACKUP: how the user puts the metadata back */
+	/* words of its output that turn a failure into damage: it read the device, and the
+	 * superblock is no valid one (the boot's fsck refuses it the same way) */
+	const char *refused;
 };
 
 static const struct checker checkers[] = {
@@ -86,7 +92,8 @@ static const struct checker checkers[] = {
 	  e2fsck_deep,
 	  DEEP_TIMEOUT_MS,
 	  NULL,
-	  NULL },
+	  NULL,
+	  "does not describe a valid ext2/ext3/ext4" },
 	{ " ext2 ext3 ext4 ",
 	  RSC_FSCK_REPAIR,
 	  "e2fsck",
@@ -95,6 +102,7 @@ static const struct checker checkers[] = {
 	  { "e2fsck", "-f", "-y", "@DEV" },
 	  e2fsck_repair,
 	  NO_TIMEOUT,
+	  NULL,
 	  NULL,
 	  NULL },
 	{ " ext2 ext3 ext4 ",
@@ -106,7 +114,8 @@ static const struct checker checkers[] = {
 	  zero_done,
 	  DEEP_TIMEOUT_MS,
 	  NULL,
-	  "e2image -r FILE DEVICE" },
+	  "e2image -r FILE DEVICE",
+	  NULL },
 	{ " xfs ",
 	  RSC_FSCK_REPAIR,
 	  "xfs_repair",
@@ -116,6 +125,7 @@ static const struct checker checkers[] = {
 	  xfs_repair_verdict,
 	  NO_TIMEOUT,
 	  "couldn't initialize XFS library",
+	  NULL,
 	  NULL },
 	{ " xfs ",
 	  RSC_FSCK_BACKUP,
@@ -126,7 +136,8 @@ static const struct checker checkers[] = {
 	  zero_done,
 	  DEEP_TIMEOUT_MS,
 	  NULL,
-	  "xfs_mdrestore FILE DEVICE" },
+	  "xfs_mdrestore FILE DEVICE",
+	  NULL },
 	{ " xfs ",
 	  RSC_FSCK_DEEP,
 	  "xfs_repair",
@@ -136,6 +147,7 @@ static const struct checker checkers[] = {
 	  zero_or_one,
 	  DEEP_TIMEOUT_MS,
 	  "couldn't initialize XFS library",
+	  NULL,
 	  NULL },
 	{ " btrfs ",
 	  RSC_FSCK_DEEP,
@@ -146,6 +158,7 @@ static const struct checker checkers[] = {
 	  zero_or_one,
 	  DEEP_TIMEOUT_MS,
 	  "cannot open",
+	  NULL,
 	  NULL },
 };
 
@@ -323,6 +336,8 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 	if (r < 0)
 		return failed(res, "%s could not be run", c->tool);
 	res->verdict = c->verdict(res->status);
+	if (res->verdict == RSC_FSCK_FAILED && c->refused && strstr(res->output, c->refused))
+		res->verdict = RSC_FSCK_DAMAGED;
 	if (res->verdict == RSC_FSCK_DAMAGED && c->cannot_open &&
 	    strstr(res->output, c->cannot_open))
 		return failed(res, "%s could not open the device", c->tool);

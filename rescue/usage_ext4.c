@@ -569,6 +569,7 @@ static int open_fs(const char *dev, ext2_filsys *fs, struct rsc_buf *why)
 {
 	errcode_t err;
 
+	initialize_ext2_error_table(); /* error_message() names libext2fs's codes; idempotent */
 	/* read-only: no EXT2_FLAG_RW, no journal replay; damaged checksums are read anyway */
 	err = ext2fs_open2(dev, NULL, EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0,
 			   unix_io_manager, fs);

@@ -58,6 +58,7 @@ static int setup(void **state)
 			 "echo ''\n"
 			 "echo 'Free blocks count wrong (13067, counted=13047).' >&2\n"
 			 "echo 'vic: 50/4096 files (2.0% non-contiguous), 3317/16384 blocks'\n"
+			 "[ -z \"$FAKE_SAY\" ] || echo \"$FAKE_SAY\"\n"
 			 "if [ \"$1\" = -C ]; then echo '1 50 100 /dev/x' >&3; "
 			 "echo '2 100 100 /dev/x' >&3; fi\n"
 			 "exit ${FAKE_STATUS:-0}");
@@ -122,7 +123,8 @@ static void test_verdicts(void **state)
 		{ "ext4", RSC_FSCK_DEEP, 0, RSC_FSCK_CLEAN },
 		{ "ext4", RSC_FSCK_DEEP, 4, RSC_FSCK_DAMAGED },
 		{ "ext2", RSC_FSCK_DEEP, 8, RSC_FSCK_FAILED },
-		{ "ext3", RSC_FSCK_DEEP, 1, RSC_FSCK_FAILED }, /* -n never corrects */
+		{ "ext3", RSC_FSCK_DEEP, 12, RSC_FSCK_DAMAGED }, /* found errors, then aborted */
+		{ "ext3", RSC_FSCK_DEEP, 1, RSC_FSCK_FAILED },	 /* -n never corrects */
 		{ "ext4", RSC_FSCK_REPAIR, 0, RSC_FSCK_CLEAN },
 		{ "ext4", RSC_FSCK_REPAIR, 1, RSC_FSCK_REPAIRED },
 		{ "ext4", RSC_FSCK_REPAIR, 2, RSC_FSCK_REPAIRED },
@@ -150,6 +152,27 @@ static void test_verdicts(void **state)
 			assert_non_null(strstr(res.reason, "exit status"));
 		rsc_fsck_result_free(&res);
 	}
+}
+
+/* e2fsck -n stops with 8 on a superblock it reads and refuses: damage, not a failure */
+static void test_refused_superblock(void **state)
+{
+	struct rsc_fsck_result res;
+
+	(void)state;
+	setenv("FAKE_SAY",
+	       "The superblock could not be read or does not describe a valid "
+	       "ext2/ext3/ext4",
+	       1);
+	assert_int_equal(run_status("ext4", RSC_FSCK_DEEP, 8, &res), RSC_FSCK_DAMAGED);
+	assert_int_equal(res.status, 8);
+	rsc_fsck_result_free(&res);
+	/* the repair of such a filesystem is no repair */
+	assert_int_equal(run_status("ext4", RSC_FSCK_REPAIR, 8, &res), RSC_FSCK_FAILED);
+	rsc_fsck_result_free(&res);
+	unsetenv("FAKE_SAY");
+	assert_int_equal(run_status("ext4", RSC_FSCK_DEEP, 8, &res), RSC_FSCK_FAILED);
+	rsc_fsck_result_free(&res);
 }
 
 static void test_output_and_filter(void **state)
@@ -271,8 +294,11 @@ static void test_backup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_verdicts), cmocka_unit_test(test_output_and_filter),
-		cmocka_unit_test(test_progress), cmocka_unit_test(test_missing_and_unknown),
+		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_refused_superblock),
+		cmocka_unit_test(test_output_and_filter),
+		cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_missing_and_unknown),
 		cmocka_unit_test(test_backup),
 	};
 
