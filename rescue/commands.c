@@ -268,7 +268,7 @@ static int apply_plan(struct session *s, const struct rsc_opts *o, const char *c
 
 	/* from here a signal stops the fix between two changes, never inside one */
 	rsc_signals_defer(true);
-	r = rsc_journal_begin(s->vol->root, command, &j);
+	r = rsc_journal_begin_beside(s->vol->root, command, o->move_to, &j);
 	if ((r == -ENOSPC || r == -EDQUOT) && rsc_plan_frees(p)) {
 		fprintf(msg, "The victim has no room for the journal: taking the first files of "
 			     "the cleanup away before it is started.\n");
@@ -436,6 +436,9 @@ int rsc_cmd_undo(const struct rsc_opts *o)
 		status = RSC_EXIT_OPERATIONAL;
 	} else if (r < 0) {
 		status = errmsg(o, RSC_EXIT_OPERATIONAL, "undo", r);
+	} else if (rsc_signal_pending()) {
+		/* as fix: the path in progress was restored, then it stopped */
+		status = RSC_EXIT_OPERATIONAL;
 	}
 out:
 	session_close(&s);

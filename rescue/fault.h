@@ -5,8 +5,12 @@
  * Only in builds configured with -DRSC_FAULT_INJECT=ON (the test builds);
  * in every other build rsc_fault() is an inline 0 and nothing can be
  * injected. Every change a fix, add-key or undo makes to the victim passes
- * through rsc_fault() just before the system call that makes it (write,
- * fsync, rename, chmod, chown, mkdir, unlink, symlink, truncate).
+ * through rsc_fault() just before the system call that makes it (create,
+ * write, fsync, rename, chmod, chown, mkdir, unlink, symlink, truncate), and
+ * so does every step of a cleanup's copy to the helper's --move-to DIR (its
+ * directories and marker, the copy, its owner, mode and times, fsync,
+ * syncfs, the check that the victim's file did not change meanwhile:
+ * "verify") and of undo's copy back.
  *
  * SSHRESCUE_FAULT=N[:fail|:kill|:int] in the environment picks the N-th
  * such point (1, 2, ...) of the process: "fail" (the default) makes it fail

@@ -30,6 +30,7 @@
 
 #include "fault.h"
 #include "journal_int.h"
+#include "movedir.h"
 #include "root.h"
 #include "util.h"
 
@@ -168,7 +169,19 @@ static int journal_parent(struct rsc_root *root)
 	return r;
 }
 
-int rsc_journal_free_id(struct rsc_root *root, char **id)
+/* Is moved_to/<id> there on the helper (copies of an earlier, stopped run)? */
+static bool taken_beside(const char *moved_to, const char *id)
+{
+	_cleanup_free_ char *p = NULL;
+	struct stat st;
+
+	if (!moved_to)
+		return false;
+	p = rsc_movedir_dest(moved_to, id, "");
+	return !p || lstat(p, &st) == 0 || errno != ENOENT;
+}
+
+int rsc_journal_free_id(struct rsc_root *root, const char *moved_to, char **id)
 {
 	char stamp[32];
 	int r = jnl_utc_now(true, stamp, sizeof(stamp));
@@ -188,10 +201,11 @@ int rsc_journal_free_id(struct rsc_root *root, char **id)
 		dir = rsc_path_join(RSC_JOURNAL_DIR, *id);
 		if (!dir)
 			r = -ENOMEM;
-		else if ((r = rsc_root_stat(root, dir, &st, RSC_NOFOLLOW)) == -ENOENT)
+		else if ((r = rsc_root_stat(root, dir, &st, RSC_NOFOLLOW)) == -ENOENT &&
+			 !taken_beside(moved_to, *id))
 			return 0;
-		else if (r == 0)
-			continue; /* taken */
+		else if (r == 0 || r == -ENOENT)
+			r = 0; /* taken */
 	}
 	free(*id);
 	*id = NULL;
@@ -232,11 +246,13 @@ int rsc_journal_begin_as(struct rsc_root *root, const char *command, const char 
 		goto fail;
 	}
 	r = rsc_root_mkdir(root, j->dir, 0700, geteuid(), getegid());
-	if (r < 0) {
+	if (r == -EEXIST) {
 		free(j->dir);
 		j->dir = NULL; /* not ours: never discarded */
 		goto fail;
 	}
+	if (r < 0)
+		goto fail; /* made, but without its owner or mode: discarded (rmdir) */
 	j->manifest = rsc_path_join(j->dir, "manifest");
 	data = rsc_path_join(j->dir, "data");
 	if (!j->manifest || !data) {
@@ -270,6 +286,12 @@ fail:
 
 int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_journal **out)
 {
+	return rsc_journal_begin_beside(root, command, NULL, out);
+}
+
+int rsc_journal_begin_beside(struct rsc_root *root, const char *command, const char *moved_to,
+			     struct rsc_journal **out)
+{
 	int r = -EEXIST;
 
 	*out = NULL;
@@ -279,7 +301,7 @@ int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_jou
 	for (unsigned tries = 0; r == -EEXIST && tries < ID_COUNTER_MAX; tries++) {
 		_cleanup_free_ char *id = NULL;
 
-		r = rsc_journal_free_id(root, &id);
+		r = rsc_journal_free_id(root, moved_to, &id);
 		if (r == 0)
 			r = rsc_journal_begin_as(root, command, id, out);
 	}
@@ -644,6 +666,18 @@ bool jnl_is_undone(struct rsc_root *root, const char *id)
 	return p && rsc_root_stat(root, p, &st, RSC_NOFOLLOW) == 0;
 }
 
+/* The manifest of a run stopped before its first line: it recorded, so changed, nothing. */
+static int stopped_early(struct rsc_manifest *m, const char *what)
+{
+	m->command = strdup(what);
+	m->time = strdup("(unknown)");
+	if (!m->command || !m->time) {
+		rsc_manifest_free(m);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Read and parse the manifest of journal id; it must be ours (root's, not writable by others). */
 int jnl_load(struct rsc_root *root, const char *id, struct rsc_manifest *m, struct rsc_buf *why)
 {
@@ -656,6 +690,8 @@ int jnl_load(struct rsc_root *root, const char *id, struct rsc_manifest *m, stru
 	if (!path)
 		return -ENOMEM;
 	r = rsc_root_read_file(root, path, RSC_MANIFEST_MAX, RSC_NOFOLLOW, &data, &len, &st);
+	if (r == -ENOENT)
+		return stopped_early(m, "(stopped before its manifest was made)");
 	if (r < 0) {
 		rsc_buf_printf(why, "cannot read the manifest: %s", strerror(-r));
 		return r;
@@ -665,16 +701,8 @@ int jnl_load(struct rsc_root *root, const char *id, struct rsc_manifest *m, stru
 				  "not trusted");
 		return -EPERM;
 	}
-	if (len == 0) {
-		/* a run stopped (killed) before its header: it recorded, so changed, nothing */
-		m->command = strdup("(stopped before its first line)");
-		m->time = strdup("(unknown)");
-		if (!m->command || !m->time) {
-			rsc_manifest_free(m);
-			return -ENOMEM;
-		}
-		return 0;
-	}
+	if (len == 0)
+		return stopped_early(m, "(stopped before its first line)");
 	return rsc_manifest_parse(data, len, m, why);
 }
 

@@ -36,6 +36,13 @@ enum rsc_jgone { RSC_JG_NONE, RSC_JG_MOVED, RSC_JG_DELETED, RSC_JG_TRUNCATED };
 
 /* Start a new journal for `command` (e.g. "fix", "add-key"). *out caller frees with _close. */
 int rsc_journal_begin(struct rsc_root *root, const char *command, struct rsc_journal **out);
+/*
+ * The same, for a cleanup that moves files to moved_to (the helper's --move-to
+ * DIR, or NULL): the id is also one that DIR/<id> does not have yet, so that
+ * no copy a stopped run left there is ever taken for this run's.
+ */
+int rsc_journal_begin_beside(struct rsc_root *root, const char *command, const char *moved_to,
+			     struct rsc_journal **out);
 
 /*
  * Record the current state of path before it changes: whether it exists,
@@ -96,8 +103,11 @@ int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat 
  */
 int rsc_journal_begin_as(struct rsc_root *root, const char *command, const char *id,
 			 struct rsc_journal **out);
-/* A journal id not in use on root now (stat only: works on a full disk). *id caller frees. */
-int rsc_journal_free_id(struct rsc_root *root, char **id);
+/*
+ * A journal id not in use on root now (stat only: works on a full disk), nor
+ * as moved_to/<id> when moved_to is not NULL. *id caller frees.
+ */
+int rsc_journal_free_id(struct rsc_root *root, const char *moved_to, char **id);
 
 /* Mark the journal complete and close it; NULL is fine. Returns 0 or -errno. */
 int rsc_journal_close(struct rsc_journal *j);

@@ -25,13 +25,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "journal_int.h"
 #include "movedir.h"
 #include "root.h"
 #include "util.h"
 #include "volume.h"
 
-#define SIDE_TRIES 100 /* names tried for the copy of a file changed since the fix */
+#define SIDE_TRIES 100	       /* names tried for the copy of a file changed since the fix */
+#define CMP_BLOCK  (64u << 10) /* compared at a time: a truncated log with its copy */
 
 static const char *kind_of(mode_t m)
 {
@@ -402,15 +404,20 @@ fail:
 static int put_back(struct rsc_root *root, const struct rsc_jrecord *rec, int in, int cur,
 		    const char *tmp)
 {
-	_cleanup_close_ int out = rsc_root_open_at(
-		root, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600, RSC_NOFOLLOW);
+	_cleanup_close_ int out = -1;
 	struct stat st;
 	uint64_t n = 0, m = 0;
 	int r;
 
+	if (rsc_fault("create") < 0)
+		return -EIO;
+	out = rsc_root_open_at(root, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600,
+			       RSC_NOFOLLOW);
 	if (out < 0)
 		return out;
 	r = fstat(in, &st) < 0 ? -errno : 0;
+	if (r == 0)
+		r = rsc_fault("copy");
 	if (r == 0)
 		r = rsc_copy_fd(in, out, &n);
 	if (r == 0 && cur >= 0)
@@ -426,6 +433,24 @@ static int put_back(struct rsc_root *root, const struct rsc_jrecord *rec, int in
 	return r;
 }
 
+/* Do the first n bytes of cur equal those of in (n bytes)? */
+static bool starts_with(int cur, int in, uint64_t n)
+{
+	_cleanup_free_ char *a = malloc(CMP_BLOCK), *b = malloc(CMP_BLOCK);
+
+	if (!a || !b)
+		return false;
+	for (uint64_t off = 0; off < n;) {
+		size_t want = n - off < CMP_BLOCK ? (size_t)(n - off) : CMP_BLOCK;
+		ssize_t x = pread(cur, a, want, (off_t)off), y = pread(in, b, want, (off_t)off);
+
+		if (x <= 0 || x != y || memcmp(a, b, (size_t)x) != 0)
+			return false;
+		off += (uint64_t)x;
+	}
+	return true;
+}
+
 /* A file a cleanup moved to the helper (or truncated after copying it there). */
 static int restore_gone(struct rsc_root *root, const char *id, const struct rsc_jrecord *rec,
 			const struct stat *st, bool exists, const char *e, FILE *out)
@@ -436,6 +461,11 @@ static int restore_gone(struct rsc_root *root, const char *id, const struct rsc_
 	struct stat cst;
 	int r;
 
+	if (rec->gone == RSC_JG_DELETED && exists && S_ISREG(st->st_mode)) {
+		/* the run stopped between its record and the unlink */
+		fprintf(out, "  unchanged %s (still there: it was not deleted)\n", e);
+		return 0;
+	}
 	if (rec->gone == RSC_JG_DELETED) {
 		fprintf(out,
 			"  lost      %s: deleted with --delete, its %llu bytes were not kept\n", e,
@@ -474,7 +504,9 @@ static int restore_gone(struct rsc_root *root, const char *id, const struct rsc_
 		r = -ENOMEM;
 		goto fail;
 	}
-	rsc_root_unlink(root, tmp, 0); /* left by an undo that was killed: ours, incomplete */
+	r = rsc_root_unlink(root, tmp, 0); /* left by an undo that was killed: ours, incomplete */
+	if (r < 0 && r != -ENOENT)
+		goto fail;
 	if (!exists) {
 		r = put_back(root, rec, in, -1, tmp);
 		if (r == 0)
@@ -491,6 +523,12 @@ static int restore_gone(struct rsc_root *root, const char *id, const struct rsc_
 	if (cur < 0) {
 		r = cur;
 		goto fail;
+	}
+	if ((unsigned long long)st->st_size >= rec->size && starts_with(cur, in, rec->size)) {
+		/* stopped before its truncate, or put back by an undo stopped after it */
+		fprintf(out, "  unchanged %s (still begins with the %llu bytes of %s)\n", e,
+			rec->size, ed);
+		return 0;
 	}
 	r = put_back(root, rec, in, cur, tmp);
 	if (r == 0)

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "journal.h"
 #include "movedir.h"
 #include "util.h"
@@ -51,11 +52,21 @@ static int write_marker(int base, const char *id)
 
 	if (n < 0)
 		return n;
+	if (rsc_fault("create") < 0)
+		return -EIO;
 	fd = openat_ours(base, RSC_JOURNAL_MOVED_MARKER, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		return fd;
-	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0)
+	if (rsc_fault("write") < 0)
+		return -EIO;
+	if (write(fd, text, (size_t)n) != n)
 		return errno ? -errno : -EIO;
+	if (rsc_fault("fsync") < 0)
+		return -EIO;
+	if (fsync(fd) < 0)
+		return -errno;
+	if (rsc_fault("fsync") < 0)
+		return -EIO;
 	return fsync(base) < 0 ? -errno : 0;
 }
 
@@ -91,16 +102,28 @@ int rsc_movedir_make(const char *dir, const char *id, int *fd)
 	*fd = -1;
 	if (!dir || !*dir || !id || !*id || strchr(id, '/'))
 		return -EINVAL;
+	if (rsc_fault("mkdir") < 0)
+		return -EIO;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0)
 		return -errno;
+	if (rsc_fault("mkdir") < 0)
+		return -EIO;
 	if (mkdirat(top, id, 0700) == 0) {
 		base = openat_ours(top, id, O_RDONLY | O_DIRECTORY, 0);
 		r = base < 0 ? base : write_marker(base, id);
+		if (r == 0)
+			r = rsc_fault("fsync");
 		if (r == 0 && fsync(top) < 0)
 			r = -errno;
+		if (r < 0) {
+			/* made here and unfinished: nobody's, and in the way of a later run */
+			if (base >= 0)
+				unlinkat(base, RSC_JOURNAL_MOVED_MARKER, 0);
+			unlinkat(top, id, AT_REMOVEDIR);
+		}
 	} else if (errno == EEXIST) {
 		base = openat_ours(top, id, O_RDONLY | O_DIRECTORY, 0);
 		r = base < 0 ? base : check_marker(base, id);
@@ -164,6 +187,8 @@ int rsc_movedir_create(int base, const char *vpath)
 	/* every directory on the way, made here, 0700 */
 	for (slash = strchr(copy, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
+		if (rsc_fault("mkdir") < 0)
+			return -EIO;
 		if (mkdirat(base, copy, 0700) < 0 && errno != EEXIST)
 			return -errno;
 		fd = openat_ours(base, copy, O_RDONLY | O_DIRECTORY, 0);
@@ -172,6 +197,8 @@ int rsc_movedir_create(int base, const char *vpath)
 		close(fd);
 		*slash = '/';
 	}
+	if (rsc_fault("create") < 0)
+		return -EIO;
 	return openat_ours(base, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 }
 
@@ -249,10 +276,21 @@ int rsc_copy_meta(int out, const struct stat *st)
 {
 	const struct timespec times[2] = { st->st_atim, st->st_mtim };
 
-	if (fchown(out, st->st_uid, st->st_gid) < 0 || fchmod(out, st->st_mode & 07777) < 0 ||
-	    futimens(out, times) < 0 || fsync(out) < 0)
+	if (rsc_fault("chown") < 0)
+		return -EIO;
+	if (fchown(out, st->st_uid, st->st_gid) < 0)
 		return -errno;
-	return 0;
+	if (rsc_fault("chmod") < 0)
+		return -EIO;
+	if (fchmod(out, st->st_mode & 07777) < 0)
+		return -errno;
+	if (rsc_fault("utimes") < 0)
+		return -EIO;
+	if (futimens(out, times) < 0)
+		return -errno;
+	if (rsc_fault("fsync") < 0)
+		return -EIO;
+	return fsync(out) < 0 ? -errno : 0;
 }
 
 char *rsc_movedir_dest(const char *dir, const char *id, const char *vpath)

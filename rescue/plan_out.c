@@ -127,8 +127,12 @@ static int copy_out(const struct rsc_op *op, int in, const struct stat *st, stru
 		r = rsc_copy_fd(in, out, &n);
 	if (r == 0)
 		r = rsc_copy_meta(out, st);
+	if (r == 0)
+		r = rsc_fault("syncfs");
 	if (r == 0 && syncfs(out) < 0)
 		r = -errno;
+	if (r == 0)
+		r = rsc_fault("verify"); /* as if the victim's file had changed meanwhile */
 	if (r == 0 && fstat(in, &after) < 0)
 		r = -errno;
 	/* the victim's file must not have changed while it was copied */
@@ -189,7 +193,11 @@ int plan_out_apply(const struct rsc_op *op, struct rsc_root *root, struct rsc_jo
 			r = -EAGAIN;
 		else if ((r = rsc_fault("truncate")) < 0)
 			;
-		else if (ftruncate(w, 0) < 0 || fsync(w) < 0)
+		else if (ftruncate(w, 0) < 0)
+			r = -errno;
+		else if ((r = rsc_fault("fsync")) < 0)
+			;
+		else if (fsync(w) < 0)
 			r = -errno;
 	} else if (r == 0) {
 		r = rsc_root_unlink(root, op->path, 0);
@@ -211,6 +219,24 @@ void plan_out_end(struct plan_out *c)
 	c->base = -1;
 }
 
+/* The helper's --move-to DIR of the plan's cleanup, NULL for none (--delete). */
+static const char *moved_to(const struct rsc_plan *p)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		if (plan_is_out(p->ops[i].kind) && p->ops[i].target)
+			return p->ops[i].target;
+	return NULL;
+}
+
+/* Is the victim's file of op gone (or emptied by a TRUNCATE) after a failed plan_out_apply()? */
+static bool taken(const struct rsc_op *op, struct rsc_root *root)
+{
+	struct stat st;
+	int r = rsc_root_stat(root, op->path, &st, RSC_NOFOLLOW);
+
+	return r == -ENOENT || (r == 0 && op->kind == RSC_OP_TRUNCATE && st.st_size == 0);
+}
+
 /* One file taken away before the journal existed, to be recorded in it. */
 struct early {
 	const struct rsc_op *op;
@@ -228,7 +254,7 @@ int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const ch
 
 	*j = NULL;
 	*done = 0;
-	r = rsc_journal_free_id(root, &id);
+	r = rsc_journal_free_id(root, moved_to(p), &id);
 	if (r < 0)
 		return r;
 	c.id = id;
@@ -249,8 +275,11 @@ int rsc_plan_make_room(const struct rsc_plan *p, struct rsc_root *root, const ch
 		if (!s.exists || s.type != S_IFREG || (op->kind == RSC_OP_TRUNCATE && s.size == 0))
 			continue;
 		r = plan_out_apply(op, root, NULL, &c, &early[n].st, err);
-		if (r < 0)
+		if (r < 0) {
+			if (taken(op, root))
+				early[n++].op = op; /* only its fsync failed: counted, and said */
 			break;
+		}
 		early[n++].op = op;
 		r = rsc_journal_begin_as(root, command, id, j);
 	}

@@ -1054,6 +1054,8 @@ int rsc_root_rename(struct rsc_root *r, const char *from, const char *to, unsign
 		return -EIO;
 	if (renameat2(fdir, fname, tdir, tname, flags) < 0)
 		return -errno;
+	if (rsc_fault("fsync") < 0)
+		return -EIO;
 	return fsync_dir(tdir);
 }
 

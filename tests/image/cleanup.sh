@@ -60,27 +60,18 @@ for f in ctime atime; do
 	debugfs -w -R "sif /tmp/sub/old $f 20261101000000" "$BASE" >/dev/null 2>&1 || bad "sif $f"
 done
 
-# in_image IMG CMD...: CMD with the image mounted read-write at $T/mnt (private namespace)
-in_image()
-{
-	_img=$1
-	shift
-	mkdir -p "$T/mnt"
-	unshare -m --propagation private sh -c 'mount -t ext4 -o loop,noatime "$1" "$2" || exit 1
-		mp=$2; shift 2; "$@"; r=$?; umount "$mp"; exit $r' sh "$_img" "$T/mnt" "$@"
-}
 # listing IMG OUT: path, type, mode, owner, size, mtime (files) and sha256 of /var, /tmp and
 # /srv, but /srv/filler (undo needs the room its journal took: see step 3)
 listing()
 {
-	in_image "$1" sh -c 'cd "$1" && find var tmp srv -path var/lib/sshrescue -prune -o \
+	img_mounted "$1" sh -c 'cd "$1" && find var tmp srv -path var/lib/sshrescue -prune -o \
 		-path srv/filler -prune -o -type f -printf "%p %y %m %U:%G %s %T@\n" -o \
 		-printf "%p %y %m %U:%G %l\n" | sort &&
 		find var tmp srv -path var/lib/sshrescue -prune -o -path srv/filler -prune -o \
 		-type f -print0 | sort -z | xargs -0 sha256sum' sh "$T/mnt" >"$2"
 }
 # Fill with /srv/filler (not on the list) until not even root can write.
-in_image "$BASE" sh -c 'dd if=/dev/zero of="$1/srv/filler" bs=64k 2>/dev/null
+img_mounted "$BASE" sh -c 'dd if=/dev/zero of="$1/srv/filler" bs=64k 2>/dev/null
 	for i in 1 2 3 4 5 6; do dd if=/dev/zero of="$1/srv/filler" bs=1k oflag=append \
 		conv=notrunc 2>/dev/null; sync; done; true' sh "$T/mnt" || bad "filling"
 listing "$BASE" "$T/before.list" || bad "listing before"
@@ -148,7 +139,7 @@ grep -q "^  move " "$OUT" && bad "a second plan moves again"
 # 3. undo: the exact before state. Putting everything back needs the room the journal now
 # takes (a few blocks, and ext4's reservations for delayed allocation on a nearly full
 # disk): the filler gives 1 MiB back first.
-in_image "$T/a.img" truncate -s -1M "$T/mnt/srv/filler" || bad "truncating the filler"
+img_mounted "$T/a.img" truncate -s -1M "$T/mnt/srv/filler" || bad "truncating the filler"
 img_run undo "$T/a.img"
 [ "$RC" -eq 0 ] && ok "undo: rc 0" || bad "undo: rc $RC $(cat "$OUT" "$ERR")"
 listing "$T/a.img" "$T/undone.list"
@@ -175,22 +166,22 @@ grep -q "^  truncate /var/log/syslog (1200000 -> 0 bytes, a copy to $T/m2)" "$OU
 	ok "preview: truncate the active log" || bad "no truncate line: $(grep syslog "$OUT")"
 img_run fix "$T/c.img" --apply --only $CODES --move-to "$T/m2" --truncate-logs
 id2=$(sed -n 's/^Journal \([0-9TZ-]*\) written.*/\1/p' "$OUT")
-[ "$(in_image "$T/c.img" stat -c %s "$T/mnt/var/log/syslog")" = 0 ] &&
+[ "$(img_mounted "$T/c.img" stat -c %s "$T/mnt/var/log/syslog")" = 0 ] &&
 	cmp -s "$T/m2/$id2/var/log/syslog" "$d/var/log/syslog" &&
 	ok "the active log: copied, then truncated" || bad "truncate: $(cat "$ERR")"
-in_image "$T/c.img" sh -c 'printf "written later\n" >>"$1/var/log/syslog"' sh "$T/mnt"
+img_mounted "$T/c.img" sh -c 'printf "written later\n" >>"$1/var/log/syslog"' sh "$T/mnt"
 img_run undo "$T/c.img"
-in_image "$T/c.img" cat "$T/mnt/var/log/syslog" >"$T/syslog.undone"
+img_mounted "$T/c.img" cat "$T/mnt/var/log/syslog" >"$T/syslog.undone"
 { cat "$d/var/log/syslog" && printf 'written later\n'; } >"$T/syslog.want"
 cmp -s "$T/syslog.undone" "$T/syslog.want" && ok "undo: old bytes, then the later line" ||
 	bad "undo of the truncate: $(cat "$OUT")"
 
 # 6. A hostile manifest: a copy in a directory without our marker is never pulled in.
 cp "$BASE" "$T/h.img"
-in_image "$T/h.img" truncate -s -1M "$T/mnt/srv/filler" || bad "truncating the filler"
+img_mounted "$T/h.img" truncate -s -1M "$T/mnt/srv/filler" || bad "truncating the filler"
 mkdir -p "$T/fake/20260101T000000Z-1/var/log"
 printf 'helper secret\n' >"$T/fake/20260101T000000Z-1/var/log/stolen"
-in_image "$T/h.img" sh -c 'j=$1/var/lib/sshrescue/journal/20260101T000000Z-1
+img_mounted "$T/h.img" sh -c 'j=$1/var/lib/sshrescue/journal/20260101T000000Z-1
 	mkdir -p "$j/data" && chmod 700 "$1/var/lib/sshrescue" "$1/var/lib/sshrescue/journal" "$j"
 	printf "sshrescue-journal 4\ncommand fix\ntime 2026-01-01T00:00:00Z\n1 file 0644 0 0 14 - /var/log/stolen\nmoved 1 %s\ncomplete\n" \
 		"$2/fake/20260101T000000Z-1/var/log/stolen" >"$j/manifest"; chmod 600 "$j/manifest"' \
@@ -198,7 +189,7 @@ in_image "$T/h.img" sh -c 'j=$1/var/lib/sshrescue/journal/20260101T000000Z-1
 img_run undo "$T/h.img"
 [ "$RC" -ne 0 ] && grep -q "no marker" "$OUT" && ok "undo refuses a copy without the marker" ||
 	bad "hostile manifest: rc $RC $(cat "$OUT")"
-[ -z "$(in_image "$T/h.img" sh -c 'ls "$1/var/log/stolen" 2>/dev/null' sh "$T/mnt")" ] &&
+[ -z "$(img_mounted "$T/h.img" sh -c 'ls "$1/var/log/stolen" 2>/dev/null' sh "$T/mnt")" ] &&
 	ok "nothing of the helper was copied in" || bad "the helper's file reached the victim"
 
 img_no_leaks "$T/a.img"

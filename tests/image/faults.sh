@@ -15,11 +15,11 @@
 # ok and bad always succeed: "A && ok || bad" is an if-then-else here.
 # shellcheck disable=SC2015
 . "$(dirname "$0")/imagelib"
+. "$(dirname "$0")/faultlib"
 
 img_init "$1"
 T=$IMG_TMP
-SSHRESCUE_FAULT=0 "$IMG_BIN" --version >/dev/null 2>"$T/probe"
-grep -q "fault points" "$T/probe" || img_skip "not a fault injection build (-DRSC_FAULT_INJECT=ON)"
+fault_probe
 img_tree "$T/tree" || bad "building the tree"
 printf 'maintenance until 04:00\n' >"$T/tree/etc/nologin"
 img_make "$T/tree" "$T/base.img" || bad "mke2fs -d"
@@ -44,7 +44,7 @@ state()
 state "$T/base.img" "$T/before"
 cp "$T/base.img" "$T/full.img"
 SSHRESCUE_FAULT=0 "$IMG_BIN" fix --apply "$T/full.img" >"$T/full.out" 2>"$T/full.err"
-K=$(sed -n 's/^sshrescue: fault points: //p' "$T/full.err")
+K=$(fault_points "$T/full.err")
 [ -n "$K" ] && [ "$K" -gt 10 ] && ok "a whole fix passes $K fault points" ||
 	bad "no count of fault points: $(cat "$T/full.err")"
 state "$T/full.img" "$T/after"
@@ -60,24 +60,8 @@ one()
 	cp "$T/base.img" "$img"
 	SSHRESCUE_FAULT="$n:$mode" "$IMG_BIN" fix --apply "$img" >"$T/f.out" 2>"$T/f.err"
 	rc=$?
-	what="point $n ($(sed -n 's/^sshrescue: fault [0-9]* ([a-z]*) at //p' "$T/f.err"), $mode"
-	case $mode in
-	kill) # SIGKILL leaves its empty /run/sshrescue.XXXXXX (the mount itself died with
-		# the process's namespace): known; removed here (rmdir: only when empty)
-		for _d in $(img_rundirs); do
-			case "
-$IMG_RUNDIRS
-" in
-			*"
-$_d
-"*) ;;
-			*) rmdir "$_d" 2>/dev/null ;;
-			esac
-		done
-		[ "$rc" -eq 137 ] || { bad "$what: status $rc, not killed" && return; } ;;
-	*) [ "$rc" -eq 8 ] || { bad "$what: status $rc, not 8: $(tail -n 2 "$T/f.err")" && return; } ;;
-	esac
-	[ "$mode" = kill ] || img_no_leaks "$img" "$what" || return
+	what=$(fault_what "$n" "$mode" "$T/f.err")
+	fault_stopped "$rc" "$mode" "$what" "$img" "$T/f.err" || return
 	# a killed run's loop device detaches with the process; wait for it like check does
 	state "$img" "$T/mid" || { bad "$what: cannot read the image" && return; }
 	stray=$(sort -u "$T/mid" | comm -23 - "$T/either")
@@ -107,14 +91,5 @@ $_d
 	PASSED=$((PASSED + 1))
 }
 
-PASSED=0
-n=1
-while [ -n "$K" ] && [ "$n" -le "$K" ]; do
-	for mode in fail kill int; do
-		one "$n" "$mode"
-	done
-	n=$((n + 1))
-done
-[ "$PASSED" -eq $((3 * ${K:-0})) ] && ok "all $PASSED runs (fail, kill, int at each of $K points)" ||
-	bad "$PASSED of $((3 * ${K:-0})) runs held"
+fault_sweep "$K" one
 img_finish

@@ -1221,6 +1221,25 @@ static void linked_undo_damaged_or_changed(void **state)
 	assert_null(tu_read(f->dir, JDIR "/20260101T000000Z-1/undone"));
 }
 
+/* A run killed after making its journal's directory, before its manifest: listed, nothing to undo. */
+static void journal_without_manifest(void **state)
+{
+	struct fx *f = *state;
+	struct tu_cap c;
+
+	skip_unless_root();
+	tu_mkdir(f->dir, "var/lib/sshrescue", 0700, 0, 0);
+	tu_mkdir(f->dir, JDIR, 0700, 0, 0);
+	tu_mkdir(f->dir, JDIR "/20261201T000000Z-1", 0700, 0, 0);
+	assert_int_equal(rsc_journal_list(f->root, tu_cap_open(&c)), 0);
+	assert_string_equal(tu_cap_close(&c), "20261201T000000Z-1  (stopped before its manifest "
+					      "was made)  0 changes  incomplete\n");
+	free(c.text);
+	assert_int_equal(rsc_journal_undo(f->root, NULL, tu_cap_open(&c)), -ENOENT);
+	assert_string_equal(tu_cap_close(&c), "no journal to undo\n");
+	free(c.text);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1232,7 +1251,7 @@ int main(void)
 		T(untrusted_or_bad_manifest_refused),  T(wrote_is_journaled_exactly),
 		T(interrupted_before_the_write),       T(version1_journal_undoes_as_before),
 		T(damaged_fix_bytes_keep_the_file),    T(linked_is_journaled_exactly),
-		T(linked_undo_damaged_or_changed),
+		T(linked_undo_damaged_or_changed),     T(journal_without_manifest),
 	};
 #undef T
 
