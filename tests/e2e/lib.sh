@@ -210,19 +210,41 @@ e2e_sweep()
 e2e_init()
 {
 	E2E_SSHRESCUE=$1
-	E2E_BUILDDIR=${2:-.}
 	[ "$(id -u)" -eq 0 ] || e2e_skip "e2e tests need root (chroot, namespaces)"
 	for _t in debootstrap unshare setpriv nsenter ip ssh ssh-keygen tar flock timeout jq; do
 		command -v "$_t" > /dev/null 2>&1 || e2e_skip "$_t not installed"
 	done
-	E2E_BUILDDIR=$(cd "$E2E_BUILDDIR" && pwd) || e2e_die "no build dir"
+	e2e_tmp "${2:-.}"
+	e2e_root_tarball
+}
+
+# e2e_tmp BUILDDIR: E2E_BUILDDIR (absolute) and this run's scratch directory E2E_TMP under
+# BUILDDIR/e2e-tmp, removed at exit (e2e_cleanup); the leftovers of dead runs are swept first.
+e2e_tmp()
+{
+	E2E_BUILDDIR=$(cd "$1" && pwd) || e2e_die "no build dir $1"
 	mkdir -p "$E2E_BUILDDIR/e2e-tmp" || e2e_die "cannot create e2e-tmp"
 	e2e_sweep
 	E2E_TMP=$(mktemp -d "$E2E_BUILDDIR/e2e-tmp/run.XXXXXX") || e2e_die "mktemp failed"
 	printf '%s\n' "$$" > "$E2E_TMP/owner"
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM HUP
-	e2e_root_tarball
+}
+
+# e2e_kernel: the kernel the qemu tests boot: KVER (IRD_KERNEL, else the newest installed with
+# its modules; tools/deps.sh installs linux-image-amd64) and VMLINUZ, its image.
+e2e_kernel()
+{
+	KVER=${IRD_KERNEL:-}
+	if [ -z "$KVER" ]; then
+		for _d in /lib/modules/*; do
+			_v=${_d##*/}
+			[ -f "/boot/vmlinuz-$_v" ] && [ -s "$_d/modules.dep" ] && KVER=$_v
+		done
+	fi
+	[ -n "$KVER" ] || e2e_skip "no kernel with modules installed (apt-get install linux-image-amd64)"
+	VMLINUZ=/boot/vmlinuz-$KVER
+	[ -f "$VMLINUZ" ] || e2e_skip "no $VMLINUZ"
 }
 
 # e2e_adduser NAME UID HOME [central]: user with a private group, a bash shell and a fresh

@@ -26,14 +26,7 @@ done
 [ -x /etc/grub.d/00_header ] || e2e_skip "no /etc/grub.d/00_header (grub-common)"
 IRD_SRC=$(cd "$(dirname "$0")/../../initramfs" && pwd) || e2e_die "no initramfs/ directory"
 SCN_SRC=$(cd "$(dirname "$0")/scenarios" && pwd) || e2e_die "no scenarios directory"
-KVER=${IRD_KERNEL:-}
-if [ -z "$KVER" ]; then
-	for _d in /lib/modules/*; do
-		_v=${_d##*/}
-		[ -f "/boot/vmlinuz-$_v" ] && [ -s "$_d/modules.dep" ] && KVER=$_v
-	done
-fi
-[ -n "$KVER" ] || e2e_skip "no kernel with modules installed (apt-get install linux-image-amd64)"
+e2e_kernel
 
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BUILD=$2

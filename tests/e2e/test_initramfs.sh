@@ -38,17 +38,7 @@ done
 IRD_SRC=$(cd "$(dirname "$0")/../../initramfs" && pwd) || e2e_die "no initramfs/ directory"
 SCN_SRC=$(cd "$(dirname "$0")/scenarios" && pwd) || e2e_die "no scenarios directory"
 
-# The kernel: IRD_KERNEL, else the newest with both its image and its modules.
-KVER=${IRD_KERNEL:-}
-if [ -z "$KVER" ]; then
-	for _d in /lib/modules/*; do
-		_v=${_d##*/}
-		[ -f "/boot/vmlinuz-$_v" ] && [ -s "$_d/modules.dep" ] && KVER=$_v
-	done
-fi
-[ -n "$KVER" ] || e2e_skip "no kernel with modules installed (apt-get install linux-image-amd64)"
-VMLINUZ=/boot/vmlinuz-$KVER
-[ -f "$VMLINUZ" ] || e2e_skip "no $VMLINUZ"
+e2e_kernel
 
 BIN=$1
 BUILD=$2

@@ -32,15 +32,7 @@ for _t in qemu-system-x86_64 mkinitramfs lsinitramfs debugfs sha256sum unshare s
 done
 IRD_SRC=$(cd "$(dirname "$0")/../../initramfs" && pwd) || e2e_die "no initramfs/ directory"
 SCN_SRC=$(cd "$(dirname "$0")/scenarios" && pwd) || e2e_die "no scenarios directory"
-KVER=${IRD_KERNEL:-}
-if [ -z "$KVER" ]; then
-	for _d in /lib/modules/*; do
-		_v=${_d##*/}
-		[ -f "/boot/vmlinuz-$_v" ] && [ -s "$_d/modules.dep" ] && KVER=$_v
-	done
-fi
-[ -n "$KVER" ] || e2e_skip "no kernel with modules installed (apt-get install linux-image-amd64)"
-VMLINUZ=/boot/vmlinuz-$KVER
+e2e_kernel
 
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BUILD=$2

@@ -39,24 +39,10 @@ for _t in qemu-system-x86_64 modprobe strip gzip mke2fs ssh-keygen losetup lvm c
 		e2e_skip "$_t not installed (tools/deps.sh; lvm2, cryptsetup-bin)"
 done
 IRD_SRC=$(cd "$(dirname "$0")/../../initramfs" && pwd) || e2e_die "no initramfs/ directory"
-KVER=${IRD_KERNEL:-}
-if [ -z "$KVER" ]; then
-	for _d in /lib/modules/*; do
-		_v=${_d##*/}
-		[ -f "/boot/vmlinuz-$_v" ] && [ -s "$_d/modules.dep" ] && KVER=$_v
-	done
-fi
-[ -n "$KVER" ] || e2e_skip "no kernel with modules installed (apt-get install linux-image-amd64)"
-VMLINUZ=/boot/vmlinuz-$KVER
+e2e_kernel
 
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-E2E_BUILDDIR=$(cd "$2" && pwd) || e2e_die "no build dir $2"
-mkdir -p "$E2E_BUILDDIR/e2e-tmp" || e2e_die "cannot create e2e-tmp"
-e2e_sweep
-E2E_TMP=$(mktemp -d "$E2E_BUILDDIR/e2e-tmp/run.XXXXXX") || e2e_die "mktemp failed"
-printf '%s\n' "$$" > "$E2E_TMP/owner"
-trap e2e_cleanup EXIT
-trap 'exit 130' INT TERM HUP
+e2e_tmp "$2"
 T=$E2E_TMP
 IMG_TMP=$T # img_tree keeps alice's key there
 
