@@ -6,6 +6,8 @@
 #   /* fuzz-sources: rescue/authkeys.c rescue/util.c */
 # An optional second line names system libraries to link (uninstrumented):
 #   /* fuzz-libs: elf z */
+# A program newer than its fuzz file, its sources, every rescue/*.h and this
+# script is kept (remove BUILDDIR to force a rebuild, e.g. for another CC).
 # Needs clang and its libFuzzer runtime (Debian: libclang-rt-14-dev).
 set -eu
 if [ $# -ne 1 ]; then
@@ -62,6 +64,12 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
 		done
 		;;
 	esac
+	# shellcheck disable=SC2086
+	if [ -f "$out/$name" ] && [ -z "$(find "$src" $srcs "$top"/rescue/*.h "$0" \
+		-newer "$out/$name" 2>/dev/null)" ]; then
+		echo "fuzz build: $name (up to date)"
+		continue
+	fi
 	echo "fuzz build: $name"
 	# shellcheck disable=SC2086
 	$CC $CFLAGS -I "$top/rescue" -o "$out/$name" "$src" $srcs $libs

@@ -21,30 +21,16 @@ case $secs in
 esac
 sh "$top/tests/fuzz/build.sh" "$out" || exit 1
 out=$(cd "$out" && pwd)
+. "$top/tests/fuzz/common.sh"
 
 status=0
-for src in "$top"/tests/fuzz/fuzz_*.c; do
-	name=$(basename "$src" .c)
-	corpus="$out/corpus/$name"
-	mkdir -p "$corpus"
-	if [ -d "$top/tests/fuzz/corpus/$name" ]; then
-		cp -R "$top/tests/fuzz/corpus/$name"/. "$corpus"/
-	fi
-	log="$out/$name.log"
-	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-	export ASAN_OPTIONS UBSAN_OPTIONS
-	"$out/$name" -max_total_time="$secs" -max_len=65536 -timeout=25 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$out/$name-" "$corpus" >"$log" 2>&1
-	rc=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	if [ "$rc" -ne 0 ]; then
-		status=1
-		echo "fuzz $name: FAILED (exit $rc) after ${execs:-?} runs; see $log"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|artifact_prefix|Test unit written)' \
-			"$log" | head -n 20
+# shellcheck disable=SC2119 # no names: every target
+for name in $(fuzz_targets); do
+	if fuzz_run_target "$name" -max_total_time="$secs"; then
+		echo "fuzz $name: ok, ${fuzz_execs:-?} runs in ${secs}s, corpus $fuzz_corpus inputs"
 	else
-		echo "fuzz $name: ok, ${execs:-?} runs in ${secs}s, corpus $(ls "$corpus" | wc -l) inputs"
+		status=1
+		fuzz_report_failure "$name"
 	fi
 done
 exit "$status"
