@@ -64,8 +64,10 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
 		done
 		;;
 	esac
+	# a source the fuzz file includes itself (#include "../../rescue/x.c") counts too
+	incs=$(sed -n 's|^#include "\.\./\.\./\(rescue/[a-z_]*\.c\)"$|'"$top"'/\1|p' "$src")
 	# shellcheck disable=SC2086
-	if [ -f "$out/$name" ] && [ -z "$(find "$src" $srcs "$top"/rescue/*.h "$0" \
+	if [ -f "$out/$name" ] && [ -z "$(find "$src" $srcs $incs "$top"/rescue/*.h "$0" \
 		-newer "$out/$name" 2>/dev/null)" ]; then
 		echo "fuzz build: $name (up to date)"
 		continue
