@@ -242,7 +242,8 @@ static int plan_found(struct walk *w, bool active)
 	const struct rsc_ctx *ctx = w->ctx;
 	int r = 0;
 
-	qsort(w->found, w->n, sizeof(*w->found), cmp_found);
+	if (w->n > 1) /* nothing found: w->found is NULL, which qsort must not see */
+		qsort(w->found, w->n, sizeof(*w->found), cmp_found);
 	for (size_t i = 0; r == 0 && i < w->n; i++) {
 		const char *path = w->found[i].path, *why = w->found[i].why;
 

@@ -927,7 +927,12 @@ int rsc_volume_close(struct rsc_volume *v)
 	v->root = NULL;
 	if (v->mountpoint) {
 		r = do_umount(v->mountpoint);
-		rmdir(v->mountpoint);
+		if (r < 0)
+			fprintf(stderr, "sshrescue: cannot unmount %s: %s\n", v->mountpoint,
+				strerror(-r));
+		if (rmdir(v->mountpoint) < 0)
+			fprintf(stderr, "sshrescue: cannot remove the mountpoint %s: %s\n",
+				v->mountpoint, strerror(errno));
 		sig_slot_drop(p->sig_slot);
 		p->sig_slot = -1;
 		sig_uninstall();
