@@ -100,6 +100,20 @@ static int open_base(const struct rsc_op *op, struct rsc_journal *j, struct plan
 	return 0;
 }
 
+/* Truncate the open file w to nothing and fsync it; each step is a fault point. */
+static int truncate_synced(int w)
+{
+	int r = rsc_fault("truncate");
+
+	if (r == 0 && ftruncate(w, 0) < 0)
+		r = -errno;
+	if (r == 0)
+		r = rsc_fault("fsync");
+	if (r == 0 && fsync(w) < 0)
+		r = -errno;
+	return r;
+}
+
 /* Copy the victim's open file in (state st) to DIR/<id><path>; the copy is durable after. */
 static int copy_out(const struct rsc_op *op, int in, const struct stat *st, struct plan_out *c,
 		    FILE *err)
@@ -191,14 +205,8 @@ int plan_out_apply(const struct rsc_op *op, struct rsc_root *root, struct rsc_jo
 			r = w;
 		else if (fstat(w, &now) < 0 || !same_file(&st, &now))
 			r = -EAGAIN;
-		else if ((r = rsc_fault("truncate")) < 0)
-			;
-		else if (ftruncate(w, 0) < 0)
-			r = -errno;
-		else if ((r = rsc_fault("fsync")) < 0)
-			;
-		else if (fsync(w) < 0)
-			r = -errno;
+		else
+			r = truncate_synced(w);
 	} else if (r == 0) {
 		r = rsc_root_unlink(root, op->path, 0);
 		if (r == 0)
