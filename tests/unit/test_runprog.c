@@ -94,7 +94,14 @@ static void test_missing_program(void **state)
 	int status = -1;
 
 	(void)state;
-	assert_int_equal(run(argv, 0, NULL, &out, &status), -ENOENT);
+	/* under valgrind (tools/valgrind.sh) posix_spawnp cannot report the missing program: no
+	 * CLONE_VFORK there, the child exits 127 instead (as in test_fsck.c) */
+	if (getenv("RSC_VALGRIND")) {
+		assert_int_equal(run(argv, 0, NULL, &out, &status), 0);
+		assert_int_equal(status, 127);
+	} else {
+		assert_int_equal(run(argv, 0, NULL, &out, &status), -ENOENT);
+	}
 	rsc_buf_free(&out);
 }
 
