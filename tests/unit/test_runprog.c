@@ -49,7 +49,7 @@ static void test_envp(void **state)
 {
 	char *argv[] = { "sh", "-c", "printf '%s|%s' \"$RSC_A\" \"${RSC_B-unset}\"", NULL };
 	char a[] = "RSC_A=given", b[] = "RSC_B=also";
-	char *envp[] = { a, NULL };
+	char *envp[] = { a, NULL, NULL }; /* room for b, still NULL-terminated */
 	struct rsc_buf out = { 0 };
 	int status = -1;
 
