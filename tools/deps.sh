@@ -17,9 +17,9 @@ set -eu
 # dracut-core (dracut, which does not conflict with initramfs-tools): the e2e tests of the
 # boot entry and of the initramfs hooks. cppcheck, clang-tidy: tools/lint.sh; valgrind:
 # tools/valgrind.sh (docs/hardening.md). cpio: the initramfs e2e test appends an archive.
-# lvm2, cryptsetup-bin: `devices --activate` runs them, build.sh --with-lvm-luks puts them in the
+# openssl: the e2e tests hash images with it (SHA-NI). lvm2, cryptsetup-bin: `devices --activate` runs them, build.sh --with-lvm-luks puts them in the
 # image, tests/e2e/test_lvm_luks.sh needs both (installing lvm2 runs update-initramfs once).
-PKGS="gcc make cmake pkg-config clang clang-format clang-tidy cppcheck valgrind libclang-rt-14-dev
+PKGS="gcc make openssl cmake pkg-config clang clang-format clang-tidy cppcheck valgrind libclang-rt-14-dev
 libext2fs-dev libblkid-dev libmount-dev libjson-c-dev libcmocka-dev libelf-dev libssl-dev dpkg
 e2fsprogs util-linux fdisk mount openssh-client debootstrap iproute2 coreutils rpm
 busybox-static kmod binutils zstd xfsprogs btrfs-progs qemu-system-x86 linux-image-amd64

@@ -11,16 +11,24 @@ sh "$top/tools/deps.sh" || exit 1
 passed=0
 failed=0
 failures=""
+timings=""
+start=$(date +%s)
 run() { # run NAME COMMAND...: one suite, counted
 	name=$1
 	shift
 	printf '\n=== %s\n' "$name"
+	t0=$(date +%s)
 	if "$@"; then
 		passed=$((passed + 1))
+		verdict=ok
 	else
 		failed=$((failed + 1))
 		failures="$failures $name"
+		verdict=FAILED
 	fi
+	took=$(($(date +%s) - t0))
+	timings="$timings$(printf '%6d s  %s %s' "$took" "$verdict" "$name")
+"
 }
 
 run "format (clang-format)" sh "$top/tools/check-format.sh"
@@ -33,11 +41,12 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 	--output-on-failure -j2
 run "lint (cppcheck, clang-tidy)" sh "$top/tools/lint.sh" "$top/build"
 run "unit tests (valgrind)" sh "$top/tools/valgrind.sh" "$top/build"
-run "end-to-end (real sshd)" ctest --test-dir "$top/build" -L e2e --output-on-failure
+run "end-to-end (real sshd)" ctest --test-dir "$top/build" -L e2e --output-on-failure -j2
 if [ -x "$top/tests/fuzz/build.sh" ] || [ -f "$top/tests/fuzz/build.sh" ]; then
 	run "fuzz (short runs)" sh "$top/tests/fuzz/run-all.sh" "$top/build-fuzz" 20
 fi
 
+printf '\n=== time per suite (total %d s)\n%s' "$(($(date +%s) - start))" "$timings"
 printf '\nsuites failed:%s\n' "${failures:- none}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

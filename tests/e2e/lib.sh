@@ -9,6 +9,7 @@
 #   try_login USER [KEY] [ssh args]  key login running `id -un`; 0 on success
 #   e2e_rescue ARGS...               run sshrescue; status in $E2E_RC, output in files
 #   e2e_finish                       exit status of the test (0 pass, 1 fail)
+#   e2e_sha256 FILE                  the sha256 of FILE, hex (openssl: SHA-NI, 6x sha256sum)
 #
 # Users of the victim, each with a fresh ed25519 key in $E2E_KEYS/<user> (made per run):
 #   alice (1001)  key in ~/.ssh/authorized_keys
@@ -125,6 +126,13 @@ e2e_mirror()
 			/etc/apt/sources.list | grep -v security | head -n 1)
 	fi
 	printf '%s' "$_m"
+}
+
+# The sha256 of one file, in hex. openssl uses the CPU's SHA instructions: 0.42 s for a
+# 320 MiB image here, where sha256sum takes 2.51 s.
+e2e_sha256()
+{
+	openssl dgst -sha256 -r "$1" | cut -d ' ' -f 1
 }
 
 e2e_cleanup()
