@@ -158,13 +158,15 @@ void rsc_fsphase_free(struct rsc_fsphase *f)
 	rsc_fsck_result_free(&f->deep_res);
 	rsc_fsck_result_free(&f->backup_res);
 	rsc_fsck_result_free(&f->repair_res);
+	rsc_fsck_result_free(&f->rollback_res);
 	free(f->backup_path);
+	free(f->undo_path);
 	free(f->why_repair);
 	if (f->pre)
 		rsc_ctx_clear(f->pre);
 	free(f->pre);
 	f->pre = NULL;
-	f->fstype = f->backup_path = f->why_repair = NULL;
+	f->fstype = f->backup_path = f->undo_path = f->why_repair = NULL;
 }
 
 static int say_result(const struct rsc_fsphase *f, const char *what,
@@ -267,6 +269,151 @@ static int backup_path(struct rsc_fsphase *f, const struct rsc_volume *v, struct
 	return 0;
 }
 
+/* The undo file's name: the backup's, ".qcow2" replaced by (or else followed by) ".e2undo". */
+static int undo_path(struct rsc_fsphase *f)
+{
+	const char *b = f->backup_path;
+	size_t n = strlen(b);
+	struct rsc_buf p = { 0 };
+
+	if (n > 6 && strcmp(b + n - 6, ".qcow2") == 0)
+		n -= 6;
+	if (rsc_buf_add(&p, b, n) < 0 || rsc_buf_adds(&p, ".e2undo") < 0) {
+		rsc_buf_free(&p);
+		return -ENOMEM;
+	}
+	f->undo_path = rsc_buf_steal(&p);
+	return 0;
+}
+
+/*
+ * The repair stopped half-way (cancelled by a signal, killed) or failed: put
+ * back, from the undo file, every block it changed. e2undo checks that the
+ * undo file belongs to this filesystem as the repair left it (nothing else has
+ * written to the device since: it is ours, unmounted). Returns the hook's
+ * error: the filesystem is not mounted.
+ */
+static int roll_back(struct rsc_fsphase *f, const char *dev, struct rsc_buf *why)
+{
+	const struct rsc_fsck_result *res = &f->repair_res;
+	_cleanup_free_ char *u = rsc_escape(f->undo_path);
+	char how[64];
+	struct stat st;
+	int r;
+
+	if (!u)
+		return -ENOMEM;
+	if (rsc_fsck_interrupted(res))
+		snprintf(how, sizeof(how), "stopped half-way");
+	else
+		snprintf(how, sizeof(how), "failed (exit status %d)", res->status);
+	fputc('\n', f->msg);
+	/* e2fsck creates its undo file before it opens the device for writing */
+	if (lstat(f->undo_path, &st) < 0 && errno == ENOENT)
+		return fail(why, -EINTR,
+			    "%s %s before it could change anything (it made no undo file); the "
+			    "filesystem is not mounted",
+			    res->tool, how);
+	r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_ROLLBACK, f->undo_path, NULL, &f->rollback_res);
+	if (r == 0)
+		r = say_result(f, "rollback", &f->rollback_res);
+	if (r < 0)
+		return r;
+	fputc('\n', f->msg);
+	if (f->rollback_res.verdict == RSC_FSCK_DONE)
+		return fail(why, -EINTR,
+			    "%s %s, and e2undo put back every block it had changed: the "
+			    "filesystem is as it was before; nothing was changed (the undo file %s "
+			    "stays on this helper)",
+			    res->tool, how, u);
+	return fail(why, -EIO,
+		    "%s %s, and e2undo could not use its undo file (%s): what it changed before "
+		    "it stopped, if anything, stays; the filesystem is not mounted (run the fix "
+		    "again to finish the repair, or e2undo -f %s DEVICE to force the rollback)",
+		    res->tool, how, f->rollback_res.reason ? f->rollback_res.reason : "?", u);
+}
+
+/* The repair, and for XFS the log replay it asks for (signals are held by the caller). */
+static int run_repair(struct rsc_fsphase *f, const struct rsc_volume *v, const char *dev,
+		      struct rsc_buf *why)
+{
+	int r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, f->undo_path, f->progress,
+			     &f->repair_res);
+
+	if (r == 0)
+		r = say_result(f, "repair", &f->repair_res);
+	if (r == 0 && strcmp(f->fstype, "xfs") == 0 && f->repair_res.status == 2 &&
+	    !rsc_signal_pending()) {
+		r = xfs_replay_log(dev, v->target, f->msg, why);
+		if (r == 0) {
+			rsc_fsck_result_free(&f->repair_res);
+			r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress,
+					 &f->repair_res);
+		}
+		if (r == 0)
+			r = say_result(f, "repair", &f->repair_res);
+	}
+	return r;
+}
+
+/* The metadata backup, then the repair; a signal that came during the backup stops here. */
+static int backup_and_repair(struct rsc_fsphase *f, const struct rsc_volume *v, const char *dev,
+			     struct rsc_buf *why)
+{
+	int r;
+
+	if (!f->no_backup) {
+		r = backup_path(f, v, why);
+		if (r == 0)
+			r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_BACKUP, f->backup_path, NULL,
+					 &f->backup_res);
+		if (r == 0)
+			r = say_result(f, "metadata backup", &f->backup_res);
+		if (r < 0)
+			return r;
+		if (f->backup_res.verdict != RSC_FSCK_DONE)
+			return fail(why, -EIO,
+				    "the metadata backup failed, so nothing was repaired "
+				    "(--fs-backup FILE names another place; --no-fs-backup repairs "
+				    "without a backup)");
+		if (rsc_fsck_supported(f->fstype, RSC_FSCK_ROLLBACK)) {
+			r = undo_path(f);
+			if (r < 0)
+				return r;
+		}
+	} else {
+		fprintf(f->msg, "  metadata backup and undo file: skipped (--no-fs-backup)\n");
+	}
+	if (rsc_signal_pending())
+		return fail(why, -EINTR,
+			    "stopped by signal %d before the repair; nothing was changed",
+			    rsc_signal_pending());
+	r = run_repair(f, v, dev, why);
+	if (r < 0)
+		return r;
+	if (f->undo_path &&
+	    (rsc_fsck_interrupted(&f->repair_res) || f->repair_res.verdict == RSC_FSCK_FAILED))
+		return roll_back(f, dev, why);
+	fputc('\n', f->msg);
+	if (rsc_fsck_interrupted(&f->repair_res))
+		return fail(why, -EINTR,
+			    "%s stopped half-way; with --no-fs-backup there is no undo file, so "
+			    "what it changed stays: run the fix again to finish the repair",
+			    f->repair_res.tool);
+	if (rsc_signal_pending())
+		return fail(why, -EINTR,
+			    "stopped by signal %d after %s had finished (%s); the filesystem was "
+			    "not mounted and nothing else was changed",
+			    rsc_signal_pending(), f->repair_res.tool,
+			    rsc_fsck_verdict_name(f->repair_res.verdict));
+	if (f->repair_res.verdict == RSC_FSCK_LEFT || f->repair_res.verdict == RSC_FSCK_FAILED)
+		return fail(why, -EUCLEAN,
+			    "%s could not repair the filesystem (%s), so it is not mounted "
+			    "read-write; nothing else was changed",
+			    f->repair_res.tool, rsc_fsck_verdict_name(f->repair_res.verdict));
+	return 0;
+}
+
 static int repair(struct rsc_fsphase *f, const struct rsc_volume *v, const char *dev,
 		  struct rsc_buf *why)
 {
@@ -292,46 +439,12 @@ static int repair(struct rsc_fsphase *f, const struct rsc_volume *v, const char 
 	f->why_repair = rsc_buf_steal(&codes);
 	fprintf(f->msg, "Filesystem repair (asked for %s), before the read-write mount:\n",
 		f->why_repair);
-	if (!f->no_backup) {
-		r = backup_path(f, v, why);
-		if (r == 0)
-			r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_BACKUP, f->backup_path, NULL,
-					 &f->backup_res);
-		if (r < 0)
-			return r;
-		r = say_result(f, "metadata backup", &f->backup_res);
-		if (r < 0)
-			return r;
-		if (f->backup_res.verdict != RSC_FSCK_DONE)
-			return fail(why, -EIO,
-				    "the metadata backup failed, so nothing was repaired "
-				    "(--fs-backup FILE names another place; --no-fs-backup repairs "
-				    "without a backup)");
-	} else {
-		fprintf(f->msg, "  metadata backup: skipped (--no-fs-backup)\n");
-	}
-	r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress, &f->repair_res);
-	if (r == 0)
-		r = say_result(f, "repair", &f->repair_res);
-	if (r == 0 && strcmp(f->fstype, "xfs") == 0 && f->repair_res.status == 2) {
-		r = xfs_replay_log(dev, v->target, f->msg, why);
-		if (r == 0) {
-			rsc_fsck_result_free(&f->repair_res);
-			r = rsc_fsck_run(f->fstype, dev, RSC_FSCK_REPAIR, NULL, f->progress,
-					 &f->repair_res);
-		}
-		if (r == 0)
-			r = say_result(f, "repair", &f->repair_res);
-	}
-	if (r < 0)
-		return r;
-	fputc('\n', f->msg);
-	if (f->repair_res.verdict == RSC_FSCK_LEFT || f->repair_res.verdict == RSC_FSCK_FAILED)
-		return fail(why, -EUCLEAN,
-			    "%s could not repair the filesystem (%s), so it is not mounted "
-			    "read-write; nothing else was changed",
-			    f->repair_res.tool, rsc_fsck_verdict_name(f->repair_res.verdict));
-	return 0;
+	/* A signal to this run waits for the checker: the checker (in our process group, so a
+	 * ^C reaches it too) ends its own way, cancelled or done; then the run decides. */
+	rsc_signals_defer(true);
+	r = backup_and_repair(f, v, dev, why);
+	rsc_signals_defer(false);
+	return r;
 }
 
 int rsc_fsphase_hook(const struct rsc_volume *v, const char *dev, void *arg, struct rsc_buf *why)
@@ -399,6 +512,13 @@ int rsc_fsphase_log_plan(const struct rsc_fsphase *f, struct rsc_root *root, str
 				   f->backup_path, rsc_fsck_restore_hint(f->fstype));
 	else if (r == 0)
 		r = rsc_buf_adds(&b, "metadata backup: none (--no-fs-backup)\n");
+	if (r == 0 && f->undo_path)
+		r = rsc_buf_printf(&b,
+				   "undo file of the repair, on the helper machine: %s\n"
+				   "(e2undo FILE DEVICE puts back the blocks e2fsck changed, while "
+				   "nothing else has written to the filesystem; after this fix's "
+				   "read-write mount it refuses to)\n",
+				   f->undo_path);
 	if (r == 0)
 		r = rsc_buf_printf(&b, "output%s:\n%s", res->truncated ? " (first 1 MiB)" : "",
 				   res->output ? res->output : "");

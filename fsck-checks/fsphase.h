@@ -6,8 +6,12 @@
  *   fix --apply --only fs.errors (or another code of rsc_fsphase_code())
  *                  when the superblock (or --deep) shows that damage: a
  *                  metadata backup on the helper (e2image -Q), then the
- *                  repair (e2fsck -fy). Only on the unmounted device, never
- *                  in check, never without being asked by code.
+ *                  repair (e2fsck -fy -z UNDO, its undo file beside the
+ *                  backup). Only on the unmounted device, never in check,
+ *                  never without being asked by code. A repair that stops
+ *                  half-way (e2fsck cancelled by SIGINT, or killed) is rolled
+ *                  back from that file (e2undo): the device is as before.
+ *                  A signal to sshrescue waits for the checker to end.
  * fix --apply also reads the superblock here (after the repair, if any): a
  * read-write mount changes its state, so that is what its report shows.
  * The results go into the report (ctx->fsphase) and, after a repair, into a
@@ -43,8 +47,9 @@ struct rsc_fsphase {
 	FILE *msg;	    /* where the steps are told */
 	/* what happened */
 	char *fstype; /* of the filesystem seen (owned) */
-	struct rsc_fsck_result deep_res, backup_res, repair_res;
+	struct rsc_fsck_result deep_res, backup_res, repair_res, rollback_res;
 	char *backup_path;   /* the backup written (owned) */
+	char *undo_path;     /* ext*: e2fsck's undo file, beside the backup (owned) */
 	struct rsc_ctx *pre; /* fix --apply: the superblock's findings before the mount (owned) */
 	char *why_repair; /* the codes that asked for the repair, "fs.errors fs.unclean" (owned) */
 	enum rsc_pid why_id; /* the first of them */

@@ -20,11 +20,13 @@ ahci ata_piix sd_mod loop ext4 xfs btrfs"
 # Programs besides sshrescue: NAME:WHERE-IN-THE-IMAGE:PACKAGE. sshrescue runs ssh-keygen (new
 # host keys), dpkg-deb (files restored from a package archive) and the filesystems' own checkers
 # (check --deep: e2fsck -fn, xfs_repair -n, btrfs check --readonly; the fs.errors fix: e2image
-# -Q, then e2fsck -fy; xfs_logprint: whether a dirty XFS log may be replayed), which are also
-# what the operator may run from the shell of sshrescue.mode=shell; /init finds the filesystems with blkid (busybox has none; it uses the
+# -Q, then e2fsck -fy, e2undo when it stopped half-way; xfs_logprint: whether a dirty XFS log
+# may be replayed), which are also what the operator may run from the shell of
+# sshrescue.mode=shell; /init finds the filesystems with blkid (busybox has none; it uses the
 # libblkid sshrescue needs anyway).
 IRD_TOOLS_DEFAULT="ssh-keygen:usr/bin:openssh-client dpkg-deb:usr/bin:dpkg
-e2fsck:usr/sbin:e2fsprogs e2image:usr/sbin:e2fsprogs xfs_repair:usr/sbin:xfsprogs
+e2fsck:usr/sbin:e2fsprogs e2image:usr/sbin:e2fsprogs e2undo:usr/sbin:e2fsprogs
+xfs_repair:usr/sbin:xfsprogs
 xfs_logprint:usr/sbin:xfsprogs
 btrfs:usr/bin:btrfs-progs blkid:usr/sbin:util-linux"
 # --with-lvm-luks: what `sshrescue devices --activate` runs (lvm vgchange, cryptsetup open) and

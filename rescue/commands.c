@@ -325,8 +325,11 @@ static size_t premount_preview(struct session *s, const struct rsc_opts *o, FILE
 			rsc_fsck_tool(fstype, RSC_FSCK_BACKUP),
 			b ? b : "a new file in " RSC_FS_BACKUP_DIR " (on this helper)");
 	}
-	fprintf(msg, "  repair with %s, then write its log to /var/log/sshrescue/\n\n",
-		rsc_fsck_tool(fstype, RSC_FSCK_REPAIR));
+	fprintf(msg, "  repair with %s%s, then write its log to /var/log/sshrescue/\n\n",
+		rsc_fsck_tool(fstype, RSC_FSCK_REPAIR),
+		!o->no_fs_backup && rsc_fsck_supported(fstype, RSC_FSCK_ROLLBACK)
+			? " (its undo file beside the backup: stopped half-way, it is rolled back)"
+			: "");
 	return o->no_fs_backup ? 1 : 2;
 }
 

@@ -12,6 +12,7 @@
  * btrfs check non-zero when it found errors or could not open the device.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ static enum rsc_fsck_verdict e2fsck_deep(int st)
 	return st == 4 || st == 12 ? RSC_FSCK_DAMAGED : RSC_FSCK_FAILED;
 }
 
+/* 32 (cancelled, after a SIGINT) is >= 8: FAILED, and rsc_fsck_interrupted() says why */
 static enum rsc_fsck_verdict e2fsck_repair(int st)
 {
 	if (st >= 8)
@@ -80,6 +82,8 @@ struct checker {
 	/* words of its output that turn a failure into damage: it read the device, and the
 	 * superblock is no valid one (the boot's fsck refuses it the same way) */
 	const char *refused;
+	/* REPAIR: the option that makes it keep an undo file (e2fsck -z FILE), or NULL */
+	const char *undo_opt;
 };
 
 static const struct checker checkers[] = {
@@ -93,7 +97,8 @@ static const struct checker checkers[] = {
 	  DEEP_TIMEOUT_MS,
 	  NULL,
 	  NULL,
-	  "does not describe a valid ext2/ext3/ext4" },
+	  "does not describe a valid ext2/ext3/ext4",
+	  NULL },
 	{ " ext2 ext3 ext4 ",
 	  RSC_FSCK_REPAIR,
 	  "e2fsck",
@@ -104,7 +109,8 @@ static const struct checker checkers[] = {
 	  NO_TIMEOUT,
 	  NULL,
 	  NULL,
-	  NULL },
+	  NULL,
+	  "-z" },
 	{ " ext2 ext3 ext4 ",
 	  RSC_FSCK_BACKUP,
 	  "e2image",
@@ -115,6 +121,19 @@ static const struct checker checkers[] = {
 	  DEEP_TIMEOUT_MS,
 	  NULL,
 	  "e2image -r FILE DEVICE",
+	  NULL,
+	  NULL },
+	{ " ext2 ext3 ext4 ",
+	  RSC_FSCK_ROLLBACK,
+	  "e2undo",
+	  "e2fsprogs",
+	  false,
+	  { "e2undo", "@FILE", "@DEV" },
+	  zero_done,
+	  NO_TIMEOUT,
+	  NULL,
+	  NULL,
+	  NULL,
 	  NULL },
 	{ " xfs ",
 	  RSC_FSCK_REPAIR,
@@ -125,6 +144,7 @@ static const struct checker checkers[] = {
 	  xfs_repair_verdict,
 	  NO_TIMEOUT,
 	  "couldn't initialize XFS library",
+	  NULL,
 	  NULL,
 	  NULL },
 	{ " xfs ",
@@ -137,6 +157,7 @@ static const struct checker checkers[] = {
 	  DEEP_TIMEOUT_MS,
 	  NULL,
 	  "xfs_mdrestore FILE DEVICE",
+	  NULL,
 	  NULL },
 	{ " xfs ",
 	  RSC_FSCK_DEEP,
@@ -148,6 +169,7 @@ static const struct checker checkers[] = {
 	  DEEP_TIMEOUT_MS,
 	  "couldn't initialize XFS library",
 	  NULL,
+	  NULL,
 	  NULL },
 	{ " btrfs ",
 	  RSC_FSCK_DEEP,
@@ -158,6 +180,7 @@ static const struct checker checkers[] = {
 	  zero_or_one,
 	  DEEP_TIMEOUT_MS,
 	  "cannot open",
+	  NULL,
 	  NULL,
 	  NULL },
 };
@@ -208,6 +231,13 @@ bool rsc_fsck_changed(const struct rsc_fsck_result *res)
 	if (res->tool && strcmp(res->tool, "e2fsck") == 0)
 		return (res->status & 3) != 0;
 	return res->verdict == RSC_FSCK_REPAIRED;
+}
+
+bool rsc_fsck_interrupted(const struct rsc_fsck_result *res)
+{
+	if (res->mode != RSC_FSCK_REPAIR || !res->tool || strcmp(res->tool, "e2fsck") != 0)
+		return false;
+	return res->killed || (res->status >= 0 && (res->status & 32));
 }
 
 const char *rsc_fsck_verdict_name(enum rsc_fsck_verdict v)
@@ -273,11 +303,70 @@ static int build_argv(const struct checker *c, const char *dev, const char *file
 			argv[n++] = (char *)"-C";
 			argv[n++] = (char *)"3";
 		}
+		if (i == 1 && c->undo_opt && file) { /* so does the undo file's, printed */
+			argv[n++] = (char *)c->undo_opt;
+			argv[n++] = (char *)file;
+			r |= rsc_buf_printf(cmd, " %s %s", c->undo_opt, file);
+		}
 		argv[n++] = (char *)w;
 		r |= rsc_buf_printf(cmd, "%s%s", i ? " " : "", w);
 	}
 	argv[n] = NULL;
 	return r < 0 ? -ENOMEM : 0;
+}
+
+/*
+ * Write back what a tool left in the device's page cache. e2undo does not
+ * fsync; when the last descriptor of an autoclear loop device closed, those
+ * pages were dropped, not written (measured: Linux 6.18, the superblock e2undo
+ * had put back was lost). The repair and the rollback end with this.
+ */
+static int flush_device(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0)
+		return 0; /* no device (it went away): no page cache of it to write back */
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* The verdict of a run that ended with r (rsc_spawn_run) and flushed (flush_device). */
+static int judge(const struct checker *c, struct rsc_fsck_result *res, int r, int flushed)
+{
+	if (r == -EFBIG) {
+		res->truncated = true;
+		r = 0;
+	}
+	if (r == -ENOENT)
+		return failed(res, "%s is not installed on this helper", c->package);
+	if (r == -ETIMEDOUT)
+		return failed(res, "%s did not finish within its time limit and was stopped",
+			      c->tool);
+	if (r == -ECHILD) {
+		res->killed = true;
+		return failed(res, "%s was killed by a signal", c->tool);
+	}
+	if (r < 0)
+		return failed(res, "%s could not be run", c->tool);
+	if (flushed < 0)
+		return failed(res, "what %s wrote could not be flushed to the device: %s", c->tool,
+			      strerror(-flushed));
+	res->verdict = c->verdict(res->status);
+	if (res->verdict == RSC_FSCK_FAILED && c->refused && strstr(res->output, c->refused))
+		res->verdict = RSC_FSCK_DAMAGED;
+	if (res->verdict == RSC_FSCK_DAMAGED && c->cannot_open &&
+	    strstr(res->output, c->cannot_open))
+		return failed(res, "%s could not open the device", c->tool);
+	if (res->verdict == RSC_FSCK_FAILED) {
+		if (failed(res, "%s stopped with exit status %d (an operational error)", c->tool,
+			   res->status) < 0)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, const char *file,
@@ -291,7 +380,7 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 	char *argv[12];
 	struct stat st;
 	long t0;
-	int r;
+	int r, flushed;
 
 	memset(res, 0, sizeof(*res));
 	res->mode = mode;
@@ -303,6 +392,14 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 	if (mode == RSC_FSCK_BACKUP && (!file || lstat(file, &st) == 0))
 		return failed(res, "the backup file %s exists already; name a new one",
 			      file ? file : "(none)");
+	/* e2fsck -z appends to an undo file that exists: only a new one says what this run did */
+	if (mode == RSC_FSCK_REPAIR && file && (!c->undo_opt || lstat(file, &st) == 0))
+		return failed(res,
+			      c->undo_opt ? "the undo file %s exists already"
+					  : "%s: no undo file is known for this checker",
+			      file);
+	if (mode == RSC_FSCK_ROLLBACK && (!file || lstat(file, &st) < 0 || !S_ISREG(st.st_mode)))
+		return failed(res, "the undo file %s is missing", file ? file : "(none)");
 	how.timeout_ms = c->timeout_ms;
 	if (c->progress && progress) {
 		how.on_line = draw_progress;
@@ -314,6 +411,7 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 	res->command = rsc_buf_steal(&cmd);
 	t0 = rsc_now_ms();
 	r = rsc_spawn_run(argv, &how, &out, &res->status);
+	flushed = mode == RSC_FSCK_REPAIR || mode == RSC_FSCK_ROLLBACK ? flush_device(dev) : 0;
 	res->elapsed_ms = rsc_now_ms() - t0;
 	if (how.on_line)
 		fprintf(progress, "\r%60s\r", "");
@@ -322,33 +420,10 @@ int rsc_fsck_run(const char *fstype, const char *dev, enum rsc_fsck_mode mode, c
 		res->output = strdup("");
 	if (!res->output)
 		return -ENOMEM;
-	if (r == -EFBIG) {
-		res->truncated = true;
-		r = 0;
-	}
-	if (r == -ENOENT)
-		return failed(res, "%s is not installed on this helper", c->package);
-	if (r == -ETIMEDOUT)
-		return failed(res, "%s did not finish within its time limit and was stopped",
-			      c->tool);
-	if (r == -ECHILD)
-		return failed(res, "%s was killed by a signal", c->tool);
-	if (r < 0)
-		return failed(res, "%s could not be run", c->tool);
-	res->verdict = c->verdict(res->status);
-	if (res->verdict == RSC_FSCK_FAILED && c->refused && strstr(res->output, c->refused))
-		res->verdict = RSC_FSCK_DAMAGED;
-	if (res->verdict == RSC_FSCK_DAMAGED && c->cannot_open &&
-	    strstr(res->output, c->cannot_open))
-		return failed(res, "%s could not open the device", c->tool);
-	if (res->verdict == RSC_FSCK_FAILED) {
-		if (failed(res, "%s stopped with exit status %d (an operational error)", c->tool,
-			   res->status) < 0)
-			return -ENOMEM;
-	}
-	if (mode == RSC_FSCK_BACKUP && res->verdict != RSC_FSCK_DONE && file)
-		unlink(file); /* a partial backup must not look like a good one */
-	return 0;
+	r = judge(c, res, r, flushed);
+	if (mode == RSC_FSCK_BACKUP && res->verdict != RSC_FSCK_DONE)
+		unlink(file); /* a partial backup (killed too) must not look like a good one */
+	return r;
 }
 
 /* Lines that are the checker's chatter, not a problem or a change. */

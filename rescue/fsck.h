@@ -2,9 +2,10 @@
 /*
  * fsck.h - the filesystems' own checkers, run on an unmounted device: the
  * deep read-only check (check --deep: e2fsck -fn, xfs_repair -n, btrfs check
- * --readonly), the metadata backup before a repair (e2image -Q) and the
- * repair itself (e2fsck -fy). One table row per checker (fsck.c); the
- * caller guarantees the device is not mounted (volume.h's pre-mount hook).
+ * --readonly), the metadata backup before a repair (e2image -Q), the
+ * repair itself (e2fsck -fy, keeping an undo file) and its rollback
+ * (e2undo). One table row per checker (fsck.c); the caller guarantees the
+ * device is not mounted (volume.h's pre-mount hook).
  */
 #ifndef RSC_FSCK_H
 #define RSC_FSCK_H
@@ -13,9 +14,10 @@
 #include <stdio.h>
 
 enum rsc_fsck_mode {
-	RSC_FSCK_DEEP,	 /* read-only: change nothing, say what is wrong */
-	RSC_FSCK_REPAIR, /* repair everything the checker can */
-	RSC_FSCK_BACKUP, /* save the metadata to a file (e2image -Q) */
+	RSC_FSCK_DEEP,	   /* read-only: change nothing, say what is wrong */
+	RSC_FSCK_REPAIR,   /* repair everything the checker can */
+	RSC_FSCK_BACKUP,   /* save the metadata to a file (e2image -Q) */
+	RSC_FSCK_ROLLBACK, /* put back what a repair changed, from its undo file (e2undo) */
 };
 
 enum rsc_fsck_verdict {
@@ -36,6 +38,7 @@ struct rsc_fsck_result {
 	int status;	  /* its exit status, -1 when it did not exit */
 	char *output;	  /* what it printed, stdout and stderr, at most 1 MiB (owned) */
 	bool truncated;	  /* output was longer */
+	bool killed;	  /* it ended by a signal (status -1) */
 	char *reason;	  /* FAILED: one sentence (owned) */
 	long elapsed_ms;
 };
@@ -51,7 +54,9 @@ const char *rsc_fsck_restore_hint(const char *fstype);
 
 /*
  * Run the checker of fstype on the unmounted device dev in mode. file is
- * the backup file (RSC_FSCK_BACKUP only; it must not exist). With progress
+ * the backup file (RSC_FSCK_BACKUP; it must not exist), the undo file the
+ * repair keeps (RSC_FSCK_REPAIR, e2fsck -z; NULL for none; it must not
+ * exist), or the undo file to replay (RSC_FSCK_ROLLBACK). With progress
  * (a terminal) a progress line is drawn there while e2fsck works. Returns
  * 0 with *res filled (any verdict, FAILED included), or -ENOMEM.
  */
@@ -71,6 +76,12 @@ char *rsc_fsck_problems(const struct rsc_fsck_result *res, unsigned max);
  * (status 2) changed nothing.
  */
 bool rsc_fsck_changed(const struct rsc_fsck_result *res);
+
+/*
+ * Whether a repair stopped half-way: e2fsck cancelled (status bit 32, after a
+ * SIGINT) or killed by a signal. What it changed until then is in its undo file.
+ */
+bool rsc_fsck_interrupted(const struct rsc_fsck_result *res);
 
 /* "clean", "damaged", … for reports. */
 const char *rsc_fsck_verdict_name(enum rsc_fsck_verdict v);

@@ -766,12 +766,15 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 			return r;
 		source = p->pub.loopdev;
 	}
+	/* installed before the hook: a repair there holds signals (rsc_signals_defer) */
+	sig_install();
 	if (p->hook) {
 		r = p->hook(&p->pub, source, p->hook_arg, why);
-		if (r < 0)
+		if (r < 0) {
+			sig_uninstall();
 			return r;
+		}
 	}
-	sig_install();
 	/* A signal between mkdtemp and sig_slot_take would leave the directory behind. */
 	sigemptyset(&block);
 	for (size_t i = 0; i < ARRAY_SIZE(sig_list); i++)

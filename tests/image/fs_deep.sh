@@ -111,7 +111,8 @@ else
 fi
 log=$(debugfs -R 'ls /var/log/sshrescue' "$T/fixed.img" 2>/dev/null | grep -o 'fsck-[0-9TZ]*\.log')
 [ -n "$log" ] && debugfs -R "cat /var/log/sshrescue/$log" "$T/fixed.img" 2>/dev/null |
-	grep -q 'command: e2fsck -f -y' && ok "repair: its log is on the victim ($log)" ||
+	grep -q "command: e2fsck -z $T/meta.e2undo -f -y" &&
+	ok "repair: its log is on the victim ($log), e2fsck kept an undo file" ||
 	bad "repair: no log on the victim"
 img_run check --json "$T/fixed.img"
 jq -e '[.findings[] | select(.code | startswith("fs."))] | length == 0' "$OUT" >/dev/null &&

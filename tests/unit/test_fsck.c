@@ -7,7 +7,9 @@
  * command line (-C 3 only with a progress terminal), the progress lines read
  * from fd 3, the output kept with stderr, the filter of the checker's
  * chatter, a missing checker, an existing backup file, a failed backup
- * removed. The real checkers are the oracle of tests/image/fs_deep.sh.
+ * removed, the repair's undo file (-z) and its rollback (e2undo), and what
+ * counts as a repair stopped half-way. The real checkers are the oracle of
+ * tests/image/fs_deep.sh and tests/image/fsck_rollback.sh.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -63,7 +65,9 @@ static int setup(void **state)
 			 "echo '2 100 100 /dev/x' >&3; fi\n"
 			 "exit ${FAKE_STATUS:-0}");
 	script("e2image", "echo 'e2image 1.47.0'; [ \"${FAKE_STATUS:-0}\" = 0 ] || "
-			  "{ echo partial > \"$3\"; exit 1; }; echo image > \"$3\"");
+			  "{ echo partial > \"$3\"; exit 1; }; echo image > \"$3\"; "
+			  "[ -z \"$FAKE_KILL\" ] || kill -KILL $$");
+	script("e2undo", "echo \"e2undo args: $*\"; exit ${FAKE_STATUS:-0}");
 	script("xfs_repair", "echo 'Phase 1 - find and verify superblock...' >&2\n"
 			     "echo 'agf_freeblks 100, counted 90 in ag 0' >&2\n"
 			     "exit ${FAKE_STATUS:-0}");
@@ -289,6 +293,91 @@ static void test_backup(void **state)
 	assert_int_equal(stat(file, &st), -1);
 	assert_int_equal(errno, ENOENT);
 	rsc_fsck_result_free(&res);
+	/* nor does one killed half-way (a ^C reaches e2image too) */
+	setenv("FAKE_KILL", "1", 1);
+	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_BACKUP, file, NULL, &res), 0);
+	unsetenv("FAKE_KILL");
+	assert_true(res.killed);
+	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
+	assert_int_equal(stat(file, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	rsc_fsck_result_free(&res);
+}
+
+/* The repair keeps an undo file (-z FILE, printed), which must be new; e2undo replays one. */
+static void test_undo_and_rollback(void **state)
+{
+	struct rsc_fsck_result res;
+	char file[256], want[600];
+
+	(void)state;
+	snprintf(file, sizeof(file), "%s/fs.e2undo", dir);
+	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_REPAIR, file, NULL, &res), 0);
+	snprintf(want, sizeof(want), "e2fsck -z %s -f -y /dev/fake", file);
+	assert_string_equal(res.command, want);
+	snprintf(want, sizeof(want), "args: -z %s -f -y /dev/fake\n", file);
+	assert_non_null(strstr(res.output, want));
+	assert_false(rsc_fsck_interrupted(&res));
+	rsc_fsck_result_free(&res);
+	/* the rollback needs the file: missing, refused before anything runs */
+	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_ROLLBACK, file, NULL, &res), 0);
+	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
+	assert_non_null(strstr(res.reason, "is missing"));
+	assert_null(res.command);
+	rsc_fsck_result_free(&res);
+	script("fs.e2undo", "undo");
+	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_ROLLBACK, file, NULL, &res), 0);
+	assert_int_equal(res.verdict, RSC_FSCK_DONE);
+	snprintf(want, sizeof(want), "e2undo %s /dev/fake", file);
+	assert_string_equal(res.command, want);
+	rsc_fsck_result_free(&res);
+	setenv("FAKE_STATUS", "1", 1);
+	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_ROLLBACK, file, NULL, &res), 0);
+	unsetenv("FAKE_STATUS");
+	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
+	rsc_fsck_result_free(&res);
+	/* an undo file that exists already: e2fsck would add to it, so it is refused */
+	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_REPAIR, file, NULL, &res), 0);
+	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
+	assert_non_null(strstr(res.reason, "exists already"));
+	rsc_fsck_result_free(&res);
+	/* xfs_repair has no undo file, and no rollback is known for xfs */
+	assert_int_equal(rsc_fsck_run("xfs", "/dev/fake", RSC_FSCK_REPAIR, file, NULL, &res), 0);
+	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
+	assert_non_null(strstr(res.reason, "no undo file is known"));
+	rsc_fsck_result_free(&res);
+	assert_true(rsc_fsck_supported("ext3", RSC_FSCK_ROLLBACK));
+	assert_false(rsc_fsck_supported("xfs", RSC_FSCK_ROLLBACK));
+	unlink_in_dir("fs.e2undo");
+}
+
+/* Stopped half-way: e2fsck's bit 32 (cancelled, alone or with 4), or killed by a signal. */
+static void test_interrupted(void **state)
+{
+	static const struct {
+		int status;
+		bool stopped;
+	} cases[] = { { 0, false }, { 1, false }, { 4, false }, { 8, false },
+		      { 32, true }, { 36, true }, { 33, true } };
+	struct rsc_fsck_result res;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		run_status("ext4", RSC_FSCK_REPAIR, cases[i].status, &res);
+		assert_int_equal(rsc_fsck_interrupted(&res), cases[i].stopped);
+		rsc_fsck_result_free(&res);
+	}
+	/* the read-only check is never "stopped half-way": it changed nothing */
+	run_status("ext4", RSC_FSCK_DEEP, 32, &res);
+	assert_false(rsc_fsck_interrupted(&res));
+	rsc_fsck_result_free(&res);
+	/* killed by a signal */
+	script("e2fsck", "kill -KILL $$");
+	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_REPAIR, NULL, NULL, &res), 0);
+	assert_true(res.killed);
+	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
+	assert_true(rsc_fsck_interrupted(&res));
+	rsc_fsck_result_free(&res);
 }
 
 int main(void)
@@ -298,8 +387,10 @@ int main(void)
 		cmocka_unit_test(test_refused_superblock),
 		cmocka_unit_test(test_output_and_filter),
 		cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_undo_and_rollback),
 		cmocka_unit_test(test_missing_and_unknown),
 		cmocka_unit_test(test_backup),
+		cmocka_unit_test(test_interrupted), /* last: it replaces the stand-in e2fsck */
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -49,7 +49,7 @@ install()
 {
 	inst_binary "$(sshrescue_bin)" /usr/sbin/sshrescue
 	# what sshrescue runs: new host keys, files from a .deb, the filesystem checkers
-	inst_multiple -o ssh-keygen dpkg-deb e2fsck e2image xfs_repair
+	inst_multiple -o ssh-keygen dpkg-deb e2fsck e2image e2undo xfs_repair
 	inst_simple "$(sshrescue_run)" /usr/lib/sshrescue/hook-run.sh
 	inst_multiple sh awk cat cp mkdir chmod rm date cut mount sync sleep
 	inst_hook pre-pivot 90 "$moddir/sshrescue-pre-pivot.sh"
