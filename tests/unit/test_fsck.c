@@ -264,6 +264,19 @@ static void test_missing_and_unknown(void **state)
 	assert_false(rsc_fsck_supported(NULL, RSC_FSCK_DEEP));
 }
 
+/* rsc_fsck_run refuses before anything runs: FAILED, the reason has words, no command. */
+static void assert_refused(const char *fstype, enum rsc_fsck_mode mode, const char *file,
+			   const char *words)
+{
+	struct rsc_fsck_result res;
+
+	assert_int_equal(rsc_fsck_run(fstype, "/dev/fake", mode, file, NULL, &res), 0);
+	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
+	assert_non_null(strstr(res.reason, words));
+	assert_null(res.command);
+	rsc_fsck_result_free(&res);
+}
+
 static void test_backup(void **state)
 {
 	struct rsc_fsck_result res;
@@ -279,11 +292,7 @@ static void test_backup(void **state)
 	assert_int_equal(stat(file, &st), 0);
 	rsc_fsck_result_free(&res);
 	/* the file exists now: refused before anything runs */
-	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_BACKUP, file, NULL, &res), 0);
-	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
-	assert_non_null(strstr(res.reason, "exists already"));
-	assert_null(res.command);
-	rsc_fsck_result_free(&res);
+	assert_refused("ext4", RSC_FSCK_BACKUP, file, "exists already");
 	/* a failed backup leaves no file that looks like one */
 	assert_int_equal(unlink(file), 0);
 	setenv("FAKE_STATUS", "1", 1);
@@ -320,11 +329,7 @@ static void test_undo_and_rollback(void **state)
 	assert_false(rsc_fsck_interrupted(&res));
 	rsc_fsck_result_free(&res);
 	/* the rollback needs the file: missing, refused before anything runs */
-	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_ROLLBACK, file, NULL, &res), 0);
-	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
-	assert_non_null(strstr(res.reason, "is missing"));
-	assert_null(res.command);
-	rsc_fsck_result_free(&res);
+	assert_refused("ext4", RSC_FSCK_ROLLBACK, file, "is missing");
 	script("fs.e2undo", "undo");
 	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_ROLLBACK, file, NULL, &res), 0);
 	assert_int_equal(res.verdict, RSC_FSCK_DONE);
@@ -337,15 +342,9 @@ static void test_undo_and_rollback(void **state)
 	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
 	rsc_fsck_result_free(&res);
 	/* an undo file that exists already: e2fsck would add to it, so it is refused */
-	assert_int_equal(rsc_fsck_run("ext4", "/dev/fake", RSC_FSCK_REPAIR, file, NULL, &res), 0);
-	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
-	assert_non_null(strstr(res.reason, "exists already"));
-	rsc_fsck_result_free(&res);
+	assert_refused("ext4", RSC_FSCK_REPAIR, file, "exists already");
 	/* xfs_repair has no undo file, and no rollback is known for xfs */
-	assert_int_equal(rsc_fsck_run("xfs", "/dev/fake", RSC_FSCK_REPAIR, file, NULL, &res), 0);
-	assert_int_equal(res.verdict, RSC_FSCK_FAILED);
-	assert_non_null(strstr(res.reason, "no undo file is known"));
-	rsc_fsck_result_free(&res);
+	assert_refused("xfs", RSC_FSCK_REPAIR, file, "no undo file is known");
 	assert_true(rsc_fsck_supported("ext3", RSC_FSCK_ROLLBACK));
 	assert_false(rsc_fsck_supported("xfs", RSC_FSCK_ROLLBACK));
 	unlink_in_dir("fs.e2undo");
