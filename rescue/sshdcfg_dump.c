@@ -153,13 +153,13 @@ static int dump_algs(struct dumper *d, int kw, int name, size_t n)
 	int version = d->cfg->version;
 
 	for (size_t i = 0; i < ARRAY_SIZE(alg_keywords); i++) {
-		const char *def = sshd_alg_default(alg_keywords[i].def, version, d->cfg->vendors);
 		_cleanup_free_ char *list = NULL;
-		const char *spec;
+		const char *def, *spec;
 		int r;
 
 		if ((int)alg_keywords[i].kw != kw)
 			continue;
+		def = sshd_alg_default(alg_keywords[i].def, version, d->cfg->vendors);
 		if (n == 0) {
 			if (def)
 				put(d, name, def);

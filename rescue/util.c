@@ -86,14 +86,22 @@ static int buf_add_escaped_mem(struct rsc_buf *b, const unsigned char *p, size_t
 	static const char hex[] = "0123456789abcdef";
 	int r = 0;
 
-	for (size_t i = 0; i < len && r == 0; i++) {
-		unsigned char c = p[i];
+	for (size_t i = 0; i < len && r == 0;) {
+		size_t n = 0;
+		unsigned char c;
 
-		if (c == '\\')
+		/* a run of printable bytes goes in at once */
+		while (i + n < len && p[i + n] >= 0x20 && p[i + n] < 0x7f && p[i + n] != '\\')
+			n++;
+		if (n > 0) {
+			r = rsc_buf_add(b, p + i, n);
+			i += n;
+			continue;
+		}
+		c = p[i++];
+		if (c == '\\') {
 			r = rsc_buf_add(b, "\\\\", 2);
-		else if (c >= 0x20 && c < 0x7f)
-			r = rsc_buf_add(b, &c, 1);
-		else {
+		} else {
 			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
 
 			r = rsc_buf_add(b, esc, sizeof(esc));
