@@ -56,22 +56,12 @@ void rsc_devs_free(struct rsc_dev *devs, int n)
 	free(devs);
 }
 
-/* The first line of a small sysfs file, or NULL. Caller frees. */
+/* The first line of a small sysfs file, or NULL (none, or empty). Caller frees. */
 static char *sys_line(const char *path)
 {
 	char buf[256];
-	ssize_t k;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return NULL;
-	k = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (k <= 0)
-		return NULL;
-	buf[k] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf[0] ? strdup(buf) : NULL;
+	return rsc_read_sys_line(path, buf, sizeof(buf)) > 0 ? strdup(buf) : NULL;
 }
 
 char *rsc_dm_name(const char *name)

@@ -173,6 +173,28 @@ int rsc_parse_ulong(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+ssize_t rsc_read_sys_line(const char *path, char *buf, size_t size)
+{
+	ssize_t k;
+	int fd;
+
+	if (size == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	k = read(fd, buf, size - 1);
+	if (k < 0)
+		k = -errno;
+	close(fd);
+	if (k < 0)
+		return k;
+	buf[k] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return (ssize_t)strlen(buf);
+}
+
 int rsc_read_helper_file(const char *path, size_t cap, char **data, size_t *len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);

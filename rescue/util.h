@@ -101,6 +101,13 @@ char *rsc_path_join(const char *dir, const char *name);
  */
 int rsc_read_helper_file(const char *path, size_t cap, char **data, size_t *len);
 
+/*
+ * The first line of a small file of the helper's /sys (or /proc) into buf, without its
+ * newline, NUL-terminated; what does not fit in size - 1 bytes is cut. Returns its length
+ * (0: an empty line) or -errno.
+ */
+ssize_t rsc_read_sys_line(const char *path, char *buf, size_t size);
+
 /* true if s starts with prefix */
 static inline bool rsc_startswith(const char *s, const char *prefix)
 {

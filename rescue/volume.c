@@ -338,24 +338,14 @@ static bool image_is_running_root(const struct stat *img)
 {
 	char path[64], buf[PATH_MAX];
 	struct stat st, bst;
-	ssize_t n;
-	int fd, k;
+	int k;
 
 	if (stat("/", &st) < 0 || major(st.st_dev) != LOOP_MAJOR)
 		return false;
 	k = snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/loop/backing_file", major(st.st_dev),
 		     minor(st.st_dev));
-	if (k < 0 || (size_t)k >= sizeof(path))
+	if (k < 0 || (size_t)k >= sizeof(path) || rsc_read_sys_line(path, buf, sizeof(buf)) <= 0)
 		return false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
 	return stat(buf, &bst) == 0 && bst.st_dev == img->st_dev && bst.st_ino == img->st_ino;
 }
 

@@ -4,7 +4,7 @@
  * through before it reaches a terminal or a report (rescue/util.c): bytes
  * 0x20-0x7e stay, a backslash doubles, anything else becomes \xHH; runs of
  * plain bytes between escapes, NUL bytes inside a buffer, appending to a
- * buffer that holds text already.
+ * buffer that holds text already. And the one-line reader of /sys files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <errno.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -79,12 +82,36 @@ static void test_buf_add_escaped(void **state)
 	rsc_buf_free(&b);
 }
 
+static void test_read_sys_line(void **state)
+{
+	char path[] = "/tmp/rsc-util.XXXXXX", buf[8];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "loop7\nmore\n", 11), 11);
+	assert_int_equal(rsc_read_sys_line(path, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "loop7");
+	/* cut to the buffer */
+	assert_int_equal(rsc_read_sys_line(path, buf, 4), 3);
+	assert_string_equal(buf, "loo");
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(rsc_read_sys_line(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	close(fd);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rsc_read_sys_line(path, buf, sizeof(buf)), -ENOENT);
+	assert_string_equal(buf, "");
+	assert_int_equal(rsc_read_sys_line(path, buf, 0), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_mem),
 		cmocka_unit_test(test_buf_add_escaped),
+		cmocka_unit_test(test_read_sys_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
