@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * volume_int.h - between volume.c and volume_beside.c: the filesystems of
- * the victim's fstab mounted beside its root.
+ * volume_int.h - between volume.c, volume_beside.c (the filesystems of the
+ * victim's fstab mounted beside its root) and volume_helper.c (what the
+ * helper has mounted).
  */
 #ifndef RSC_VOLUME_INT_H
 #define RSC_VOLUME_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -30,5 +32,10 @@ int rsc_volume_mount_beside(struct rsc_beside *side, size_t max, struct rsc_root
 
 /* Unmount and close them, last first. */
 void rsc_volume_unmount_beside(struct rsc_beside *side, size_t n);
+
+struct stat;
+
+/* true if the image file img backs the loop device that holds the helper's "/". */
+bool rsc_image_is_running_root(const struct stat *img);
 
 #endif
