@@ -33,8 +33,10 @@ extern const struct rsc_check chk_packages;
 extern const struct rsc_check *const rsc_checks[];
 
 /*
- * Run every check on ctx. A family that fails is named in err (may be NULL)
- * and the others still run. Returns 0, or the first -errno.
+ * Run every check on ctx. A family that fails is named in err (may be NULL),
+ * becomes a finding (fs.read.error for a read the kernel refused as damaged,
+ * else check.failed) and the others still run. Returns 0, the first -errno,
+ * or -ENOMEM at once.
  */
 int rsc_run_checks(struct rsc_ctx *ctx, FILE *err);
 

@@ -318,6 +318,18 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 #include "problems_binary.def"
 #include "problems_pkg.def"
 #include "problems_fs.def"
+	[PR_CHECK_FAILED] = {
+		.code = "check.failed",
+		.severity = RSC_SEV_ERROR,
+		.title = "a check could not run to its end",
+		.explain = "One family of checks stopped with an error (the evidence names it and "
+			   "the error): what it would have found is missing from this report, so a "
+			   "report without other errors does not mean that a login works.",
+		.symptom = "unknown",
+		.sshd_log = NULL,
+		.fix = "read the error; run check again with the cause removed (a file of the "
+		       "victim that cannot be read, memory)",
+	},
 };
 
 const struct rsc_problem *rsc_problem(enum rsc_pid id)

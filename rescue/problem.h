@@ -117,6 +117,9 @@ enum rsc_pid {
 	PR_FS_DEEP_FAILED,
 	PR_FS_UUID_CLONE,
 	PR_FS_UNREADABLE,
+	PR_FS_READ_ERROR,
+	/* problem.c: a check that could not run to its end */
+	PR_CHECK_FAILED,
 	RSC_NPROBLEMS
 };
 
