@@ -58,6 +58,16 @@ static void test_cap_and_nul(void **state)
 	assert_int_equal(rsc_fstab_parse(in, (size_t)(p - in), &t), 0);
 	assert_int_equal(t.n, RSC_FSTAB_MAX);
 	assert_int_equal(t.skipped, 10);
+	/* every entry is whole after the array grew (doubling from 16) */
+	assert_true(t.cap >= t.n && t.cap < 2 * t.n);
+	for (size_t i = 0; i < t.n; i += 1023) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "/b%05zu", i);
+		assert_string_equal(t.e[i].file, want);
+		assert_int_equal(t.e[i].line, i + 1);
+	}
+	assert_string_equal(t.e[t.n - 1].file, "/b04095");
 	rsc_fstab_free(&t);
 	free(in);
 	/* a NUL inside a field: the line is refused, the next one read */
