@@ -61,7 +61,7 @@ static void test_cap_and_nul(void **state)
 	/* every entry is whole after the array grew (doubling from 16) */
 	assert_true(t.cap >= t.n && t.cap < 2 * t.n);
 	for (size_t i = 0; i < t.n; i += 1023) {
-		char want[16];
+		char want[32];
 
 		snprintf(want, sizeof(want), "/b%05zu", i);
 		assert_string_equal(t.e[i].file, want);
