@@ -73,23 +73,6 @@ int jnl_utc_now(bool compact, char *buf, size_t size)
 	return n ? 0 : -EINVAL;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Append text to the manifest and make it durable: file, then its directory. */
 static int manifest_append(struct rsc_journal *j, const struct rsc_buf *b)
 {
@@ -99,7 +82,7 @@ static int manifest_append(struct rsc_journal *j, const struct rsc_buf *b)
 		return -EIO;
 	r = rsc_fault("journal write");
 	if (r == 0)
-		r = write_all(j->fd, b->data, b->len);
+		r = rsc_write_all(j->fd, b->data, b->len);
 	if (r == 0)
 		r = rsc_fault("journal fsync");
 	if (r == 0 && fsync(j->fd) < 0)

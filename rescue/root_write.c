@@ -31,26 +31,6 @@
 
 /* ---- writing ------------------------------------------------------------ */
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* fsync a directory given by an O_PATH fd (fsync needs a real open). */
 static int fsync_dir(int dfd)
 {
@@ -189,7 +169,7 @@ int rsc_root_write_file(struct rsc_root *r, const char *path, const void *data, 
 		return fd;
 	k = rsc_fault("write");
 	if (k >= 0)
-		k = write_all(fd, data, len);
+		k = rsc_write_all(fd, data, len);
 	/* chown first: it clears set-id bits, the chmod after it sets them for good */
 	if (k >= 0)
 		k = rsc_fault("chown");

@@ -195,6 +195,25 @@ ssize_t rsc_read_sys_line(const char *path, char *buf, size_t size)
 	return (ssize_t)strlen(buf);
 }
 
+int rsc_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int rsc_read_helper_file(const char *path, size_t cap, char **data, size_t *len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);

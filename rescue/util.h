@@ -108,6 +108,9 @@ int rsc_read_helper_file(const char *path, size_t cap, char **data, size_t *len)
  */
 ssize_t rsc_read_sys_line(const char *path, char *buf, size_t size);
 
+/* Write all len bytes to fd, again after EINTR and short writes. 0, or -errno (-EIO: 0 written). */
+int rsc_write_all(int fd, const void *data, size_t len);
+
 /* true if s starts with prefix */
 static inline bool rsc_startswith(const char *s, const char *prefix)
 {
