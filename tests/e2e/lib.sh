@@ -420,7 +420,7 @@ try_login()
 		ssh -F /dev/null -i "$_key" -p "$E2E_PORT" -o BatchMode=yes \
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 		-o IdentitiesOnly=yes -o ConnectTimeout=5 -o LogLevel=ERROR "$@" \
-		"$_user@127.0.0.1" id -un > "$E2E_TMP/login.out" 2>&1 < /dev/null
+		"$_user@127.0.0.1" id -un > "$E2E_TMP/login.out" 2> "$E2E_TMP/login.err" < /dev/null
 	_rc=$?
 	# sshd's children log the end of the connection after the client has gone.
 	_i=0
@@ -432,8 +432,9 @@ try_login()
 		_i=$((_i + 1))
 	done
 	E2E_LOGIN_LOG=$(tail -n +$((_before + 1)) "$E2E_SSHD_LOG")
-	E2E_LOGIN_OUT=$(cat "$E2E_TMP/login.out")
-	# The session may print warnings (e.g. "Could not chdir to home directory") first.
+	E2E_LOGIN_OUT=$(cat "$E2E_TMP/login.out" "$E2E_TMP/login.err")
+	# The session's warnings (e.g. "Could not chdir to home directory") come on stderr, before
+	# or after the output (the two streams race: seen once in CI): only stdout is judged.
 	[ "$_rc" -eq 0 ] && [ "$(tail -n 1 "$E2E_TMP/login.out")" = "$_user" ]
 }
 
