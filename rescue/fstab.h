@@ -23,7 +23,7 @@ struct rsc_fstab_entry {
 
 struct rsc_fstab {
 	struct rsc_fstab_entry *e;
-	size_t n, cap; /* cap: entries e has room for */
+	size_t n, cap;	/* cap: entries e has room for */
 	size_t skipped; /* lines that are not an entry (fewer than 3 fields, past the cap) */
 };
 
