@@ -217,19 +217,33 @@ static int open_nolink(struct rsc_root *r, const char *path, struct stat *st)
 	return TAKE_FD(fd);
 }
 
-int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode)
+/*
+ * The O_PATH fd of path for a chmod or chown (point names its fault point): no
+ * symlink, and no regular file with other links (the same inode elsewhere:
+ * another user's file, /etc/shadow: -EMLINK).
+ */
+static int open_for_meta(struct rsc_root *r, const char *path, const char *point)
 {
 	_cleanup_close_ int fd = -1;
-	char proc[64];
 	struct stat st;
 
 	fd = open_nolink(r, path, &st);
 	if (fd < 0)
 		return fd;
 	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
-		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
-	if (rsc_fault("chmod") < 0)
+		return -EMLINK;
+	if (rsc_fault(point) < 0)
 		return -EIO;
+	return TAKE_FD(fd);
+}
+
+int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode)
+{
+	_cleanup_close_ int fd = open_for_meta(r, path, "chmod");
+	char proc[64];
+
+	if (fd < 0)
+		return fd;
 	/* fchmodat2 acts on the inode of an O_PATH fd; older kernels need /proc. */
 	if (syscall(SYS_fchmodat2, fd, "", (unsigned)(mode & 07777), AT_EMPTY_PATH) == 0)
 		return 0;
@@ -244,16 +258,10 @@ int rsc_root_chmod(struct rsc_root *r, const char *path, mode_t mode)
 
 int rsc_root_chown(struct rsc_root *r, const char *path, uid_t uid, gid_t gid)
 {
-	_cleanup_close_ int fd = -1;
-	struct stat st;
+	_cleanup_close_ int fd = open_for_meta(r, path, "chown");
 
-	fd = open_nolink(r, path, &st);
 	if (fd < 0)
 		return fd;
-	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
-		return -EMLINK; /* the same inode elsewhere: another user's file, /etc/shadow */
-	if (rsc_fault("chown") < 0)
-		return -EIO;
 	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
