@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -195,7 +194,6 @@ static void passwd_overlong_and_many(void **state)
 {
 	struct rsc_buf b = { 0 };
 	struct rsc_victim *v;
-	clock_t t0 = clock();
 
 	assert_int_equal(rsc_buf_adds(&b, "long:x:1:1:"), 0);
 	for (int i = 0; i < 70000; i++)
@@ -213,8 +211,7 @@ static void passwd_overlong_and_many(void **state)
 	assert_note(v, "further malformed lines are not listed");
 	assert_int_equal(rsc_victim_user_by_name(v, "u39999")->uid, 49999);
 	assert_int_equal(rsc_victim_user_by_name(v, "u0")->uid, 10000); /* first wins */
-	/* the duplicate check is hashed: 50000 lines parse in well under a few seconds */
-	assert_true((clock() - t0) < 5 * CLOCKS_PER_SEC);
+	/* how fast the hashed duplicate check is: tests/bench/users.sh, not a timed unit test */
 	rsc_victim_free(v);
 	rsc_buf_free(&b);
 }

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -108,8 +107,6 @@ static void many_users(void **state)
 	size_t n = 200000, len = 0;
 	char *text = malloc(n * 48);
 	struct rsc_victim *v;
-	struct timespec a, b;
-	double ms;
 
 	(void)state;
 	assert_non_null(text);
@@ -119,7 +116,7 @@ static void many_users(void **state)
 	v = parsed(text, NULL);
 	free(text);
 	assert_int_equal(v->nusers, n);
-	clock_gettime(CLOCK_MONOTONIC, &a);
+	/* every name and uid found: how fast is measured by tests/bench/users.sh */
 	for (size_t i = 0; i < n; i++) {
 		char name[24];
 
@@ -127,10 +124,6 @@ static void many_users(void **state)
 		assert_ptr_equal(rsc_victim_user_by_name(v, name), &v->users[i]);
 		assert_ptr_equal(rsc_victim_user_by_uid(v, (uid_t)(20000 + i)), &v->users[i]);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-	/* linear: 4e10 comparisons, minutes; hashed: well under a second even under ASan */
-	assert_true(ms < 5000);
 	rsc_victim_free(v);
 }
 
