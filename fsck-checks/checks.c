@@ -18,13 +18,17 @@ const struct rsc_check *const rsc_checks[] = {
  * report: fs.read.error when the kernel answered with damage (EBADMSG is
  * EFSBADCRC, EUCLEAN is EFSCORRUPTED in ext4 and XFS), else check.failed.
  */
+bool rsc_err_is_damage(int err)
+{
+	return err == -EIO || err == -EBADMSG || err == -EUCLEAN;
+}
+
 static int report_failed(struct rsc_ctx *ctx, const struct rsc_check *c, int err)
 {
-	bool damage = err == -EIO || err == -EBADMSG || err == -EUCLEAN;
 	char ev[160];
 
 	snprintf(ev, sizeof(ev), "the %s check stopped: %s", c->name, strerror(-err));
-	return rsc_report(ctx, damage ? PR_FS_READ_ERROR : PR_CHECK_FAILED,
+	return rsc_report(ctx, rsc_err_is_damage(err) ? PR_FS_READ_ERROR : PR_CHECK_FAILED,
 			  &(struct rsc_detail){ .path = "/", .evidence = ev });
 }
 

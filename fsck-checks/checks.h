@@ -7,6 +7,7 @@
 #ifndef RSC_CHECKS_H
 #define RSC_CHECKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -39,5 +40,8 @@ extern const struct rsc_check *const rsc_checks[];
  * or -ENOMEM at once.
  */
 int rsc_run_checks(struct rsc_ctx *ctx, FILE *err);
+
+/* Does the -errno err mean damage (EIO, EBADMSG, EUCLEAN), so fs.read.error and not check.failed? */
+bool rsc_err_is_damage(int err);
 
 #endif

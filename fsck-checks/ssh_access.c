@@ -88,6 +88,32 @@ static int report_stat(struct user_run *ur, enum rsc_pid id, const char *path, c
 	return rsc_report(ur->ctx, id, &d);
 }
 
+/*
+ * Reading path for u failed with err, not as "no such file": sshd fails there too
+ * ("Could not open user ... authorized keys ...: Bad message"). It is u's finding,
+ * not only the check's, or the verdict would say "no authorized keys":
+ * fs.read.error for damage, check.failed for anything else. 0 or -ENOMEM.
+ */
+static int report_unreadable(struct rsc_ctx *ctx, const struct rsc_user *u, const char *path,
+			     int err)
+{
+	_cleanup_free_ char *ev = NULL;
+	struct rsc_detail d = { .user = u->name, .path = path };
+
+	if (err == -ENOMEM)
+		return err;
+	if (asprintf(&ev, "reading %s for %s: %s", path, u->name, strerror(-err)) < 0)
+		return -ENOMEM;
+	d.evidence = ev;
+	return rsc_report(ctx, rsc_err_is_damage(err) ? PR_FS_READ_ERROR : PR_CHECK_FAILED, &d);
+}
+
+/* A stat error that is an answer ("not there"), not a failure to read. */
+static bool is_absent(int err)
+{
+	return err == -ENOENT || err == -ENOTDIR || err == -ELOOP || err == -ENAMETOOLONG;
+}
+
 /* May the user (with the victim's groups) read (4) or search (1) this inode? */
 static bool user_may(const struct rsc_victim *v, const struct rsc_user *u, const struct stat *st,
 		     unsigned want)
@@ -381,7 +407,7 @@ static int check_keys_file(struct user_run *ur, const char *file)
 		return report_line(ur, PR_SSH_KEYS_BADLINE, canon, 0,
 				   "larger than 4 MiB; not read");
 	if (r < 0)
-		return 0;
+		return is_absent(r) ? 0 : r; /* vanished, or a read error the caller reports */
 	r = check_content(ur, canon, data, len);
 	if (r < 0)
 		return r;
@@ -490,8 +516,8 @@ static int check_shell(struct rsc_ctx *ctx, const struct rsc_user *u)
 	int r;
 
 	r = rsc_root_stat(ctx->root, shell, &st, 0); /* relative: from /, sshd's cwd */
-	if (r == -ENOMEM)
-		return r;
+	if (r < 0 && !is_absent(r))
+		return report_unreadable(ctx, u, shell, r);
 	if (r < 0) {
 		d.evidence = "no such file in the victim";
 		return rsc_report(ctx, PR_SSH_SHELL_MISSING, &d);
@@ -534,7 +560,7 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 	const struct rsc_victim *v = ctx->victim;
 	struct user_run ur = { .ctx = ctx, .v = v, .u = u };
 	_cleanup_free_ char *sshdir = NULL;
-	bool login = is_login_account(v, u), home_ok;
+	bool login = is_login_account(v, u), home_ok = false;
 	_cleanup_(strv_freep) char **akf = NULL;
 	size_t nakf = 0;
 	struct stat st;
@@ -549,8 +575,12 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 	ur.state = rsc_ctx_user(ctx, u->name, u->uid);
 	if (!ur.state)
 		return -ENOMEM;
-	home_ok = u->home && u->home[0] == '/' && rsc_root_stat(ctx->root, u->home, &st, 0) == 0 &&
-		  S_ISDIR(st.st_mode);
+	if (u->home && u->home[0] == '/') {
+		r = rsc_root_stat(ctx->root, u->home, &st, 0);
+		if (r < 0 && !is_absent(r))
+			return report_unreadable(ctx, u, u->home, r);
+		home_ok = r == 0 && S_ISDIR(st.st_mode);
+	}
 	if (!home_ok && !login)
 		return 0;
 	r = check_shell(ctx, u);
@@ -571,6 +601,9 @@ static int check_user(struct rsc_ctx *ctx, const struct rsc_user *u)
 		if (rsc_victim_expand_akf(u, akf[i], &file) < 0)
 			continue;
 		r = check_keys_file(&ur, file);
+		/* sshd goes on with the next file; so do we, with this one reported */
+		if (r < 0)
+			r = report_unreadable(ctx, u, file, r);
 	}
 	if (r == 0 && !home_ok) {
 		struct rsc_detail d = { .user = u->name, .path = u->home ? u->home : "" };

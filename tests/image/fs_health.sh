@@ -4,6 +4,8 @@
 # and broken with debugfs -w (superblock fields) or filled through a loop mount in a private
 # mount namespace: each image gives exactly the expected codes in `check --json`, exit bit 4
 # only with an error-level code, the usage figures of the superblock, and an unchanged sha256.
+# Last, a damaged directory block (a bad checksum): the ssh-access check reports it as the
+# user's fs.read.error, on the files sshd cannot open either, and goes on.
 # ok and bad always succeed: "A && ok || bad" is an if-then-else here.
 # shellcheck disable=SC2015
 . "$(dirname "$0")/imagelib"
@@ -138,5 +140,34 @@ jq -e "$FS.source == \"statvfs\" and ($FS.health_checked | not) and
 img_run check "$T/errors.img"
 grep -q '^Filesystem /: ext4, 32.0 MiB' "$OUT" && ok "text report: the Filesystem line" ||
 	bad "text report: $(head -n 4 "$OUT")"
+
+# 10. The directory block of alice's ~/.ssh fails its checksum (its entries are intact): the
+# kernel answers "Bad message" to the lookup of authorized_keys, as it does to sshd. That is
+# alice's finding, on that path; her verdict is not "no authorized keys"; the others are judged.
+cp "$T/clean.img" "$T/dircsum.img"
+blk=$(debugfs -R "blocks /home/alice/.ssh" "$T/dircsum.img" 2>/dev/null | tr -d ' \n')
+bs=$(dumpe2fs -h "$T/dircsum.img" 2>/dev/null | sed -n 's/^Block size: *//p')
+img_break "$T/dircsum.img" "zap_block -o $((bs - 4)) -l 4 -p 0x5a $blk" || bad "debugfs zap_block"
+sha=$(img_sha "$T/dircsum.img")
+img_run check --json "$T/dircsum.img"
+[ "$RC" -eq 4 ] && ok "dir csum: status 4" || bad "dir csum: status $RC ($(cat "$ERR"))"
+# (sshd's default AuthorizedKeysFile is two files in that directory: one finding for each)
+jq -e '[.findings[] | select(.code == "fs.read.error")] | length == 2 and all(.user == "alice"
+	and (.evidence | test("Bad message"))) and ([.[].path] | sort ==
+	["/home/alice/.ssh/authorized_keys", "/home/alice/.ssh/authorized_keys2"])' \
+	"$OUT" >/dev/null 2>&1 && ok "dir csum: fs.read.error for alice on each of her keys files" ||
+	bad "dir csum: $(jq -c '[.findings[] | {code, user, path}]' "$OUT" 2>/dev/null)"
+jq -e '([.findings[] | select(.code == "check.failed")] | length == 0) and
+	([.users[] | select(.name == "alice")][0].key_login == false) and
+	([.users[] | select(.name == "root")] | length == 1)' "$OUT" >/dev/null 2>&1 &&
+	ok "dir csum: no check.failed, alice cannot log in, root still judged" ||
+	bad "dir csum: $(jq -c '.users' "$OUT" 2>/dev/null)"
+[ "$(img_sha "$T/dircsum.img")" = "$sha" ] && ok "dir csum: sha256 unchanged" ||
+	bad "dir csum: check changed the image"
+img_run check "$T/dircsum.img"
+grep -q '^  alice cannot log in with a key: the kernel refused .*authorized_keys (fs.read.error)$' \
+	"$OUT" && ok "dir csum: the verdict line names the damage" ||
+	bad "dir csum: verdict $(grep -A3 '^Verdict' "$OUT")"
+img_no_leaks "$T/dircsum.img" "dir csum"
 
 img_finish
