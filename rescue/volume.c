@@ -25,10 +25,10 @@
  * Every mount lives in a private mount namespace of this process: nobody else
  * sees it and it disappears with the process even on SIGKILL. Loop devices are
  * LO_FLAGS_AUTOCLEAR, so they detach when the mount and our descriptor are
- * gone. SIGINT/SIGTERM/SIGHUP unmount and remove the temporary mountpoint,
- * except while changes are made (rsc_signals_defer()): then the signal is
- * noted, the change in progress completes, and the caller stops after it
- * and unmounts the normal way.
+ * gone. SIGINT/SIGTERM/SIGHUP unmount and remove the temporary mountpoint
+ * (volume_signal.c), except while changes are made (rsc_signals_defer()):
+ * then the signal is noted, the change in progress completes, and the
+ * caller stops after it and unmounts the normal way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,116 +62,20 @@
 #include "volume.h"
 #include "volume_int.h"
 
-#define LOOP_ATTACH_TRIES   16
-#define MOUNTPOINT_TEMPLATE "/run/sshrescue.XXXXXX"
-#define SIG_SLOTS	    8 /* the root and what its fstab has beside it */
-#define LISTED_NAMES	    8
+#define LOOP_ATTACH_TRIES 16
+#define LISTED_NAMES	  8
 
 /* The public struct plus what only this file needs. */
 struct volume_priv {
 	struct rsc_volume pub;
 	int loop_fd;  /* our descriptor of the loop device, -1 if none */
-	int sig_slot; /* index in sig_mp[], -1 if none */
+	int sig_slot; /* rsc_vsig_slot_take()'s, -1 if none */
 	rsc_volume_hook *hook;
 	void *hook_arg;
 	uint64_t offset, sizelimit; /* of the partition in the target, bytes; 0 0: the whole */
 	struct rsc_beside side[RSC_BESIDE_MAX]; /* the fstab's /var, /home, … beside the root */
 	size_t nside;
 };
-
-/*
- * Signal cleanup. The handler may only use what is here: fixed buffers
- * written before the slot is marked used, and plain system calls (umount2,
- * rmdir, _exit are thin syscall wrappers, safe in a handler).
- */
-static char sig_mp[SIG_SLOTS][sizeof(MOUNTPOINT_TEMPLATE)];
-static volatile sig_atomic_t sig_used[SIG_SLOTS];
-static const int sig_list[] = { SIGINT, SIGTERM, SIGHUP };
-static struct sigaction sig_old[ARRAY_SIZE(sig_list)];
-static bool sig_installed[ARRAY_SIZE(sig_list)];
-static int sig_users;
-
-static volatile sig_atomic_t sig_defer, sig_pending;
-
-void rsc_signals_defer(bool on)
-{
-	sig_defer = on;
-}
-
-int rsc_signal_pending(void)
-{
-	return sig_pending;
-}
-
-static void on_signal(int sig)
-{
-	if (sig_defer) {
-		sig_pending = sig; /* the change in progress completes; the caller stops after it */
-		return;
-	}
-	for (int i = 0; i < SIG_SLOTS; i++) {
-		if (!sig_used[i])
-			continue;
-		umount2(sig_mp[i], MNT_DETACH);
-		rmdir(sig_mp[i]);
-	}
-	/* Our loop descriptors close with the process; autoclear detaches them. */
-	_exit(128 + sig);
-}
-
-static void sig_install(void)
-{
-	if (sig_users++ > 0)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(sig_list); i++) {
-		struct sigaction sa = { .sa_handler = on_signal };
-
-		sig_installed[i] = false;
-		if (sigaction(sig_list[i], NULL, &sig_old[i]) < 0)
-			continue;
-		/* Respect an ignored signal (nohup): it would not have killed us. */
-		if (!(sig_old[i].sa_flags & SA_SIGINFO) && sig_old[i].sa_handler == SIG_IGN)
-			continue;
-		sigemptyset(&sa.sa_mask);
-		for (size_t j = 0; j < ARRAY_SIZE(sig_list); j++)
-			sigaddset(&sa.sa_mask, sig_list[j]);
-		if (sigaction(sig_list[i], &sa, NULL) == 0)
-			sig_installed[i] = true;
-	}
-}
-
-static void sig_uninstall(void)
-{
-	if (sig_users == 0 || --sig_users > 0)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(sig_list); i++) {
-		if (sig_installed[i])
-			sigaction(sig_list[i], &sig_old[i], NULL);
-		sig_installed[i] = false;
-	}
-}
-
-/* Remember mp for the handler; returns the slot or -1 when all are taken. */
-static int sig_slot_take(const char *mp)
-{
-	if (strlen(mp) >= sizeof(sig_mp[0]))
-		return -1;
-	for (int i = 0; i < SIG_SLOTS; i++) {
-		if (sig_used[i])
-			continue;
-		memcpy(sig_mp[i], mp, strlen(mp) + 1);
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		sig_used[i] = 1;
-		return i;
-	}
-	return -1;
-}
-
-static void sig_slot_drop(int slot)
-{
-	if (slot >= 0 && slot < SIG_SLOTS)
-		sig_used[slot] = 0;
-}
 
 /* Replace *why with one formatted sentence; returns r for a tail call. */
 _printf_(3, 4) static int fail(struct rsc_buf *why, int r, const char *fmt, ...)
@@ -581,8 +485,8 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 	bool live = S_ISBLK(st->st_mode) ? rsc_dev_is_running_root(st->st_rdev)
 					 : rsc_image_is_running_root(st);
 	const char *source = NULL;
-	char mp[] = MOUNTPOINT_TEMPLATE;
-	sigset_t block, old;
+	char mp[] = RSC_MOUNTPOINT_TEMPLATE;
+	sigset_t old;
 	struct statvfs sv;
 	int r;
 
@@ -610,27 +514,24 @@ static int open_device(struct volume_priv *p, int fd, const struct stat *st, uns
 		source = p->pub.loopdev;
 	}
 	/* installed before the hook: a repair there holds signals (rsc_signals_defer) */
-	sig_install();
+	rsc_vsig_install();
 	if (p->hook) {
 		r = p->hook(&p->pub, source, p->hook_arg, why);
 		if (r < 0) {
-			sig_uninstall();
+			rsc_vsig_uninstall();
 			return r;
 		}
 	}
-	/* A signal between mkdtemp and sig_slot_take would leave the directory behind. */
-	sigemptyset(&block);
-	for (size_t i = 0; i < ARRAY_SIZE(sig_list); i++)
-		sigaddset(&block, sig_list[i]);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	/* A signal between mkdtemp and rsc_vsig_slot_take would leave the directory behind. */
+	rsc_vsig_block(&old);
 	if (!mkdtemp(mp)) {
 		r = -errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		r = fail(why, r, "cannot create a mountpoint under /run: %s", strerror(-r));
-		sig_uninstall();
+		rsc_vsig_uninstall();
 		return r;
 	}
-	p->sig_slot = sig_slot_take(mp);
+	p->sig_slot = rsc_vsig_slot_take(mp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	p->pub.mountpoint = strdup(mp);
 	if (!p->pub.mountpoint) {
@@ -663,9 +564,9 @@ fail_rmdir:
 	rmdir(mp);
 	free(p->pub.mountpoint);
 	p->pub.mountpoint = NULL;
-	sig_slot_drop(p->sig_slot);
+	rsc_vsig_slot_drop(p->sig_slot);
 	p->sig_slot = -1;
-	sig_uninstall();
+	rsc_vsig_uninstall();
 	return r;
 }
 
@@ -779,9 +680,9 @@ int rsc_volume_close(struct rsc_volume *v)
 		if (rmdir(v->mountpoint) < 0)
 			fprintf(stderr, "sshrescue: cannot remove the mountpoint %s: %s\n",
 				v->mountpoint, strerror(errno));
-		sig_slot_drop(p->sig_slot);
+		rsc_vsig_slot_drop(p->sig_slot);
 		p->sig_slot = -1;
-		sig_uninstall();
+		rsc_vsig_uninstall();
 	}
 	loop_detach(p);
 	volume_free(p);
