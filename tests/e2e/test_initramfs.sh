@@ -19,6 +19,8 @@
 #      image   sshrescue check on the host finds it repaired; /var/log/sshrescue/ on it holds
 #              the report, text and JSON
 #      after   the victim's sshd, booted from the repaired image in a VM, accepts the keys
+#   Between 3 and 4, a root in an LVM logical volume: an image built --with-lvm-luks activates
+#   it by itself, fixes it, and the victim's sshd then accepts the keys from the LV's bytes.
 #
 # usage: sh test_initramfs.sh SSHRESCUE BUILDDIR [SCENARIO...]
 # Default scenarios: dir-0777 keys-0666 sshd-hostkeys-gone sshd-bogus-keyword. The kernel is
@@ -134,6 +136,7 @@ rescue_boot()
 		rm -f "$_in"
 		mkfifo "$_in" || e2e_die "mkfifo $_in"
 	fi
+	: > "$_out.log" # before qemu starts: the loop below reads it at once
 	_start=$(date +%s.%N)
 	# -nic none: no default NIC, whose boot ROM (iPXE) would wait a few seconds for nothing
 	setpriv --pdeathsig TERM qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
@@ -315,6 +318,90 @@ _n=$(debugfs -R 'ls -p /home' "$SEP/root.img" 2> /dev/null |
 e2e_judge "separate /home" "$SEP/rescue.txt" 25 \
 	"separate /home ($FIRST, fstab LABEL=e2e-home on a second disk): found, fixed there," \
 	"report after $RB_TO_END s, saved, powered off"
+
+# A root in an LVM logical volume (Ubuntu's and many installers' default): the first scenario's
+# broken image in e2evg/root, made here without device-mapper (lvm's activation off: metadata
+# only, the image dd'd at the LV's place on the PV). The image built --with-lvm-luks activates
+# the volume group by itself (sshrescue.activate= is yes by default), finds the root in it and
+# fixes it; then the LV's bytes, taken out of the PV, boot the victim's sshd, which accepts.
+LV=$E2E_TMP/lvm
+mkdir -p "$LV" || e2e_die "mkdir"
+_lvmc='global { activation = 0 } devices { obtain_device_list_from_udev = 0
+	use_devicesfile = 0 } activation { udev_sync = 0 udev_rules = 0 }'
+_isz=$(wc -c < "$IMG")
+lvm_pv()
+{
+	truncate -s $((_isz + 8 * 1048576)) "$LV/pv.img" || return 1
+	_l=$(losetup -f --show "$LV/pv.img") || return 1
+	LVM_SUPPRESS_FD_WARNINGS=1 DM_DISABLE_UDEV=1 lvm vgcreate -q --config "$_lvmc" \
+		--devices "$_l" e2evg "$_l" &&
+		LVM_SUPPRESS_FD_WARNINGS=1 DM_DISABLE_UDEV=1 lvm lvcreate -q --config "$_lvmc" \
+			--devices "$_l" -an -Zn -n root -l 100%FREE e2evg &&
+		LVM_SUPPRESS_FD_WARNINGS=1 lvm pvs --config "$_lvmc" --devices "$_l" --noheadings \
+			--units b --nosuffix -o pe_start > "$LV/pe_start" &&
+		LVM_SUPPRESS_FD_WARNINGS=1 lvm lvs --config "$_lvmc" --devices "$_l" --noheadings \
+			--units b --nosuffix -o seg_pe_ranges,vg_extent_size e2evg > "$LV/seg"
+	_r=$?
+	losetup -d "$_l"
+	return $_r
+}
+if ! command -v lvm > /dev/null 2>&1; then
+	e2e_fail "LVM root: lvm is not installed (tools/deps.sh: lvm2)"
+elif ! lvm_pv > "$LV/setup.log" 2>&1; then
+	e2e_fail "LVM root: making the physical volume: $(tr '\n' ' ' < "$LV/setup.log")"
+else
+	# the LV's first byte: the PV's first extent plus the LV's first extent (0 here)
+	_pe=$(tr -d ' ' < "$LV/pe_start")
+	_first=$(sed -n 's/^ *[^ ]*:\([0-9]*\)-[0-9]* .*/\1/p' "$LV/seg")
+	_ext=$(awk '{ print $2 }' "$LV/seg")
+	_off=$((_pe + _first * _ext))
+	dd if="$IMG" of="$LV/pv.img" bs=1M seek="$_off" oflag=seek_bytes conv=notrunc,sparse \
+		status=none || e2e_die "dd into the LV"
+	if ! sh "$IRD_SRC/build.sh" --sshrescue "$BIN" --kernel "$KVER" --with-lvm-luks \
+		--compress gzip -o "$LV/rescue.img" > "$LV/build.log" 2>&1; then
+		e2e_fail "LVM root: build.sh --with-lvm-luks: $(tail -n 3 "$LV/build.log")"
+	else
+		RB_INITRD=$LV/rescue.img
+		rescue_boot "$LV/pv.img" "$LV/rescue" 'sshrescue.mode=fix sshrescue.then=poweroff'
+		RB_INITRD=
+		_why=
+		grep -q 'LVM physical volumes on the disks: sshrescue devices --activate' \
+			"$LV/rescue.txt" || _why="$_why no activation;"
+		grep -q '/dev/vda: volume group e2evg activated (vgchange -ay e2evg): /dev/mapper/e2evg-root' \
+			"$LV/rescue.txt" || _why="$_why e2evg not activated;"
+		grep -q 'victim root: /dev/mapper/e2evg-root (ext4), the only Linux root' \
+			"$LV/rescue.txt" || _why="$_why the root was not found in the LV;"
+		for _c in $EXPECT; do
+			grep -qF "[${_c%@*}]" "$LV/rescue.txt" || _why="$_why $_c not in the report;"
+		done
+		sed -n '/^== check after the fix/,/^==== sshrescue report: END/p' "$LV/rescue.txt" |
+			grep -q '^0 errors' || _why="$_why errors left after the fix;"
+		grep -q 'report written to the victim' "$LV/rescue.txt" ||
+			_why="$_why report not saved;"
+		[ -n "$RB_HALTED" ] || _why="$_why the VM did not power off by itself;"
+		e2e_judge "LVM root" "$LV/rescue.txt" 30 \
+			"LVM root ($FIRST in e2evg/root): activated by /init, found, fixed," \
+			"report after $RB_TO_END s, saved, powered off"
+		# the LV's bytes as an image of their own: repaired, and the victim's sshd accepts
+		dd if="$LV/pv.img" of="$LV/lv.img" bs=1M skip="$_off" count="$_isz" \
+			iflag=skip_bytes,count_bytes conv=sparse status=none || e2e_die "dd out of the LV"
+		_why=
+		e2e_rescue check --json "$LV/lv.img"
+		rescue_json_has '[.findings[] | select(.severity == "error")] | length == 0' ||
+			_why="$_why check on the host (status $E2E_RC) still finds errors;"
+		debugfs -R 'cat /var/log/sshrescue/last.txt' "$LV/lv.img" 2> /dev/null |
+			grep -q '^sshrescue rescue report, fix mode' || _why="$_why no report on the LV;"
+		# shellcheck disable=SC2086 # LOGIN: user names
+		_bad=$(vm_logins "$LV/lv.img" "$LV/after.log" accepted $LOGIN)
+		[ -z "$_bad" ] || _why="$_why the victim's sshd refused:$_bad;"
+		if [ -z "$_why" ]; then
+			e2e_pass "LVM root after: the LV holds the repair and the report; the victim's" \
+				"sshd in a VM ($(head -n 1 "$LV/after.log.result")) accepts $LOGIN"
+		else
+			e2e_fail "LVM root after:${_why%;}"
+		fi
+	fi
+fi
 
 # --- 4: each scenario: refused, rescued, accepted ---
 TIMES=
