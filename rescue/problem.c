@@ -322,9 +322,10 @@ static const struct rsc_problem problems[RSC_NPROBLEMS] = {
 		.code = "check.failed",
 		.severity = RSC_SEV_ERROR,
 		.title = "a check could not run to its end",
-		.explain = "One family of checks stopped with an error (the evidence names it and "
-			   "the error): what it would have found is missing from this report, so a "
-			   "report without other errors does not mean that a login works.",
+		.explain = "One family of checks stopped with an error, or could not read one "
+			   "user's file (the evidence names the family or the file, and the error): "
+			   "what it would have found is missing from this report, so a report "
+			   "without other errors does not mean that a login works.",
 		.symptom = "unknown",
 		.sshd_log = NULL,
 		.fix = "read the error; run check again with the cause removed (a file of the "
