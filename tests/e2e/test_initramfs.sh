@@ -20,7 +20,8 @@
 #              the report, text and JSON
 #      after   the victim's sshd, booted from the repaired image in a VM, accepts the keys
 #   Between 3 and 4, a root in an LVM logical volume: an image built --with-lvm-luks activates
-#   it by itself, fixes it, and the victim's sshd then accepts the keys from the LV's bytes.
+#   it by itself; check mode leaves the PV's sha256 as it was; fix mode fixes it, and the
+#   victim's sshd then accepts the keys from the LV's bytes.
 #
 # usage: sh test_initramfs.sh SSHRESCUE BUILDDIR [SCENARIO...]
 # Default scenarios: dir-0777 keys-0666 sshd-hostkeys-gone sshd-bogus-keyword. The kernel is
@@ -362,6 +363,20 @@ else
 		e2e_fail "LVM root: build.sh --with-lvm-luks: $(tail -n 3 "$LV/build.log")"
 	else
 		RB_INITRD=$LV/rescue.img
+		# check mode: the activation and the check write nothing on the PV
+		_sha0=$(sha256sum < "$LV/pv.img" | cut -d ' ' -f 1)
+		rescue_boot "$LV/pv.img" "$LV/check" 'sshrescue.mode=check sshrescue.then=poweroff'
+		_why=
+		grep -q '/dev/vda: volume group e2evg activated' "$LV/check.txt" ||
+			_why="$_why e2evg not activated;"
+		grep -q '^==== sshrescue report: END (mode check, status 4) ====$' "$LV/check.txt" ||
+			_why="$_why no check report with status 4;"
+		[ "$(sha256sum < "$LV/pv.img" | cut -d ' ' -f 1)" = "$_sha0" ] ||
+			_why="$_why check mode changed the PV;"
+		[ -n "$RB_HALTED" ] || _why="$_why the VM did not power off by itself;"
+		e2e_judge "LVM root, check mode" "$LV/check.txt" 20 \
+			"LVM root, check mode: e2evg activated, report (status 4) after $RB_TO_END s," \
+			"the PV's sha256 unchanged"
 		rescue_boot "$LV/pv.img" "$LV/rescue" 'sshrescue.mode=fix sshrescue.then=poweroff'
 		RB_INITRD=
 		_why=
