@@ -76,13 +76,18 @@ void vic_strv_free(struct vic_strv *s)
 	s->n = s->cap = 0;
 }
 
+bool vic_notes_full(const struct rsc_victim *v)
+{
+	return v->nnotes > MAX_NOTES;
+}
+
 int vic_note(struct rsc_victim *v, const char *fmt, ...)
 {
 	char *s = NULL;
 	va_list ap;
 	int r;
 
-	if (v->nnotes > MAX_NOTES)
+	if (vic_notes_full(v))
 		return 0;
 	if (v->nnotes == MAX_NOTES) {
 		s = strdup("further malformed lines are not listed");

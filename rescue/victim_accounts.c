@@ -40,6 +40,8 @@ static int line_note(const struct acct_line *a, const char *fmt, ...)
 	va_list ap;
 	int r;
 
+	if (vic_notes_full(a->v))
+		return 0; /* not formatted: a hostile file has a million such lines */
 	va_start(ap, fmt);
 	r = vasprintf(&msg, fmt, ap);
 	va_end(ap);

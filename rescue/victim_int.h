@@ -46,6 +46,8 @@ void vic_strv_free(struct vic_strv *s);
  * Notes must not quote victim bytes. 0 or -ENOMEM.
  */
 int vic_note(struct rsc_victim *v, const char *fmt, ...) _printf_(2, 3);
+/* Is the list of notes full (its last one says further lines are not listed)? */
+bool vic_notes_full(const struct rsc_victim *v);
 
 /* Next line of [*p, end) without its '\n': true and [*line, *line + *len), false at the end. */
 bool vic_next_line(const char **p, const char *end, const char **line, size_t *len);
