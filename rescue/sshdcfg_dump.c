@@ -28,16 +28,32 @@ struct dumper {
 	const struct sshd_config *cfg;
 	const struct sshd_conn *conn;
 	FILE *out;
-	const struct sshd_entry *ent[EFFECTIVE_MAX];
+	struct rsc_buf esc; /* put()'s, reused: a dump has a line for each of ~100 keywords */
+	const struct sshd_entry *ent[EFFECTIVE_MAX]; /* sshd_config_effective() fills [0, n) */
 };
+
+/* The keyword's name in lowercase, as sshd -T prints it; the table is made once. */
+static const char *lower_name(int kw)
+{
+	static char names[KW_COUNT][64];
+	static bool made;
+
+	if (!made) {
+		for (int k = 0; k < KW_COUNT; k++)
+			sshd_kw_lower(k, names[k], sizeof(names[k]));
+		made = true;
+	}
+	return kw >= 0 && kw < KW_COUNT ? names[kw] : "?";
+}
 
 /* One line; the value is escaped like every victim string (printable ASCII stays as it is). */
 static void put(struct dumper *d, int kw, const char *value)
 {
-	_cleanup_free_ char *v = rsc_escape(value);
-	char name[64];
+	bool ok;
 
-	fprintf(d->out, "%s %s\n", sshd_kw_lower(kw, name, sizeof(name)), v ? v : "?");
+	rsc_buf_reset(&d->esc);
+	ok = rsc_buf_add(&d->esc, "", 0) == 0 && rsc_buf_add_escaped(&d->esc, value) == 0;
+	fprintf(d->out, "%s %s\n", lower_name(kw), ok ? d->esc.data : "?");
 }
 
 static const char *entry_value(const struct sshd_entry *e)
@@ -314,7 +330,7 @@ static int dump_keyword(struct dumper *d, int kw, int name)
 
 int sshd_config_dump(const struct sshd_config *cfg, const struct sshd_conn *conn, FILE *out)
 {
-	struct dumper *d = calloc(1, sizeof(*d));
+	struct dumper *d = malloc(sizeof(*d)); /* not zeroed: 32 KiB of ent[] a dump */
 	int r = 0;
 
 	if (!d)
@@ -322,6 +338,7 @@ int sshd_config_dump(const struct sshd_config *cfg, const struct sshd_conn *conn
 	d->cfg = cfg;
 	d->conn = conn;
 	d->out = out;
+	d->esc = (struct rsc_buf){ 0 };
 	dump_keyword(d, KW_Port, KW_Port);
 	for (int kw = 0; r == 0 && kw < KW_COUNT; kw++) {
 		int setting = sshd_kw[kw].canon;
@@ -339,6 +356,7 @@ int sshd_config_dump(const struct sshd_config *cfg, const struct sshd_conn *conn
 			continue;
 		r = dump_keyword(d, setting, kw);
 	}
+	rsc_buf_free(&d->esc);
 	free(d);
 	return r;
 }
