@@ -49,6 +49,12 @@ struct ut_tree {
 int ut_init(struct ut_tree *t, unsigned top);
 void ut_free(struct ut_tree *t);
 /* Append a directory (parent UT_NONE, no name). Returns its index or -ENOMEM. */
+/* a + b, or UINT64_MAX where it would wrap (a damaged inode's counts must not make a total small). */
+static inline uint64_t ut_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
 long ut_add_dir(struct ut_tree *t, uint32_t key, uint64_t bytes);
 /* Give dir its parent and name: the first entry naming it wins, a later one (or a name over
  * 255 bytes) gets -EEXIST. 0, -EEXIST or -ENOMEM. */

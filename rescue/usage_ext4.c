@@ -82,7 +82,8 @@ struct scan {
 	uint8_t level; /* of the node being read */
 	bool ftype;
 	uint64_t bad;
-	int ra_fd; /* the device again, for readahead hints only (-1: none) */
+	uint64_t max512; /* the filesystem's size in 512-byte sectors: no inode holds more */
+	int ra_fd;	 /* the device again, for readahead hints only (-1: none) */
 	struct ut_progress prog;
 };
 
@@ -211,6 +212,8 @@ static int note_inode(struct scan *s, ext2_ino_t ino, struct ext2_inode *in)
 			return -ENOMEM;
 	}
 	code = &s->codes[g][(ino - 1) % ipg];
+	if (b512 > s->max512)
+		b512 = s->max512; /* a damaged i_blocks may claim more than the filesystem has */
 	if (LINUX_S_ISDIR(in->i_mode)) {
 		idx = ut_add_dir(&s->t, ino, b512 * 512);
 		if (idx < 0)
@@ -222,6 +225,8 @@ static int note_inode(struct scan *s, ext2_ino_t ino, struct ext2_inode *in)
 	/* ext4_file_getattr() counts inline data as sectors, so tar and du see no sparse file */
 	if (LINUX_S_ISREG(in->i_mode) && (in->i_flags & EXT4_INLINE_DATA_FL))
 		b512 += (EXT2_I_SIZE(in) + 511) / 512;
+	if (b512 > s->max512)
+		b512 = s->max512; /* and inline data too */
 	if (in->i_links_count == 1 && b512 < CODE_MAX - 1) {
 		*code = (uint16_t)(b512 + 1);
 		return 0;
@@ -602,6 +607,10 @@ int rsc_usage_ext4(const char *dev, const struct rsc_usage_opts *o, struct rsc_u
 		return r;
 	}
 	s.ftype = ext2fs_has_feature_filetype(s.fs->super);
+	/* in sectors, and small enough that sectors * 512 is a byte count that does not wrap */
+	s.max512 = ext2fs_blocks_count(s.fs->super) > UINT64_MAX / 512 / (s.fs->blocksize / 512)
+			   ? UINT64_MAX / 512
+			   : ext2fs_blocks_count(s.fs->super) * (s.fs->blocksize / 512);
 	s.codes = calloc(s.fs->group_desc_count, sizeof(*s.codes));
 	buf = malloc((size_t)RUN_MAX * s.fs->blocksize);
 	if (!s.codes || !buf) {

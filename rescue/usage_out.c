@@ -12,6 +12,9 @@
 #include "usage.h"
 #include "util.h"
 
+/* JSON's integers are int64: a saturated total (UINT64_MAX) prints as the largest. */
+#define I64(v) json_object_new_int64((uint64_t)(v) > INT64_MAX ? INT64_MAX : (int64_t)(v))
+
 const char *rsc_usage_human(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
@@ -118,14 +121,12 @@ static json_object *items_json(const struct rsc_usage_item *it, size_t n)
 			return NULL;
 		}
 		json_object_object_add(o, "path", json_object_new_string(p));
-		json_object_object_add(o, "bytes", json_object_new_int64((int64_t)it[i].bytes));
-		json_object_object_add(o, "inodes", json_object_new_int64((int64_t)it[i].inodes));
+		json_object_object_add(o, "bytes", I64(it[i].bytes));
+		json_object_object_add(o, "inodes", I64(it[i].inodes));
 		json_object_array_add(a, o);
 	}
 	return a;
 }
-
-#define I64(v) json_object_new_int64((int64_t)(v))
 
 int rsc_usage_print_json(const struct rsc_usage *u, const char *target, FILE *out)
 {

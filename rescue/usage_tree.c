@@ -82,7 +82,7 @@ void ut_add_file(struct ut_tree *t, uint32_t dir, const char *name, size_t len, 
 {
 	size_t i;
 
-	t->dirs[dir].bytes += bytes;
+	t->dirs[dir].bytes = ut_sat_add(t->dirs[dir].bytes, bytes);
 	t->dirs[dir].inodes++;
 	if (bytes == 0 || len > 255 || (t->nfiles == t->top && t->files[t->top - 1].bytes >= bytes))
 		return;
@@ -223,8 +223,8 @@ int ut_finish(struct ut_tree *t, uint32_t root, struct rsc_usage *u)
 	for (size_t i = n; i-- > 1;) {
 		const struct ut_dir *d = &t->dirs[order[i]];
 
-		t->dirs[d->parent].bytes += d->bytes;
-		t->dirs[d->parent].inodes += d->inodes;
+		t->dirs[d->parent].bytes = ut_sat_add(t->dirs[d->parent].bytes, d->bytes);
+		t->dirs[d->parent].inodes = ut_sat_add(t->dirs[d->parent].inodes, d->inodes);
 	}
 	u->bytes = t->dirs[root].bytes;
 	u->inodes = t->dirs[root].inodes;
