@@ -13,16 +13,16 @@ const struct rsc_check *const rsc_checks[] = {
 	&chk_sshd_binary, &chk_sshd_lockout, &chk_login_gate, &chk_packages,  NULL,
 };
 
-/*
- * A check that stopped with an error is a finding, not a silent gap in the
- * report: fs.read.error when the kernel answered with damage (EBADMSG is
- * EFSBADCRC, EUCLEAN is EFSCORRUPTED in ext4 and XFS), else check.failed.
- */
+/* EBADMSG is EFSBADCRC, EUCLEAN is EFSCORRUPTED in ext4 and XFS. */
 bool rsc_err_is_damage(int err)
 {
 	return err == -EIO || err == -EBADMSG || err == -EUCLEAN;
 }
 
+/*
+ * A check that stopped with an error is a finding, not a silent gap in the
+ * report: fs.read.error when the kernel answered with damage, else check.failed.
+ */
 static int report_failed(struct rsc_ctx *ctx, const struct rsc_check *c, int err)
 {
 	char ev[160];

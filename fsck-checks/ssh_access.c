@@ -374,10 +374,8 @@ static int check_keys_file(struct user_run *ur, const char *file)
 
 	r = rsc_root_stat(ur->ctx->root, file, &st, 0);
 	/* sshd: silently no keys; also for a path longer than PATH_MAX, which it cannot open */
-	if (r == -ENOENT || r == -ENOTDIR || r == -ENAMETOOLONG)
-		return 0;
 	if (r < 0)
-		return r == -ELOOP ? 0 : r;
+		return is_absent(r) ? 0 : r;
 	r = rsc_root_realpath(ur->ctx->root, file, &canon);
 	if (r < 0)
 		return r == -ENOENT || r == -ELOOP || r == -ENAMETOOLONG ? 0 : r;
