@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_root.c - confinement of every victim path inside struct rsc_root.
+ * test_root.c - confinement of every victim path inside struct rsc_root:
+ * reads, opens, stat and readlink (the writes are in test_root_write.c).
  *
  * Every test runs twice: once with openat2(RESOLVE_IN_ROOT) and once with
  * the user-space component walk forced, and both must give the same answer.
- * The victim tree is hostile: absolute and relative symlinks aimed at the
- * helper's files, "/proc/self/root" links, loops, FIFOs, huge sparse files.
+ * The victim tree (rootfx.h) is hostile: absolute and relative symlinks aimed
+ * at the helper's files, "/proc/self/root" links, loops, FIFOs, huge sparse
+ * files.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,7 +24,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
@@ -33,96 +33,11 @@
 #include <cmocka.h>
 
 #include "root.h"
+#include "rootfx.h"
 #include "testutil.h"
 
-struct fx {
-	char *dir;  /* the victim root on the helper */
-	char *host; /* a directory of the helper that must stay untouched */
-	struct rsc_root *r;
-	bool walk;
-	int fdmark; /* the lowest free fd after setup: a leak moves it */
-};
-
-static int lowest_free_fd(void)
-{
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-	assert_true(fd >= 0);
-	close(fd);
-	return fd;
-}
-
-static int mode_openat2 = 0, mode_walk = 1;
-
-static int setup(void **state)
-{
-	struct fx *f;
-
-	if (geteuid() != 0)
-		return -1; /* chown and mknod need root */
-	f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->walk = *(int *)*state;
-	f->dir = tu_mkdtemp();
-	f->host = tu_mkdtemp();
-
-	tu_write(f->dir, "etc/shadow", "victim-shadow\n", 0640, 0, 42);
-	tu_write(f->dir, "etc/hostname", "victim-hostname\n", 0644, 0, 0);
-	tu_symlink(f->dir, "etc/passwd", "/etc/hostname");
-	tu_write(f->dir, "x", "victim-x\n", 0644, 0, 0);
-	tu_mkdir(f->dir, "srv/home/carol/.ssh", 0700, 1003, 1003);
-	tu_write(f->dir, "srv/home/carol/.ssh/authorized_keys", "ssh-ed25519 AAAA carol\n", 0600,
-		 1003, 1003);
-	/* nested symlinked dirs: /home/carol -> /users/carol, /users -> srv/home */
-	tu_mkdir(f->dir, "home", 0755, 0, 0);
-	tu_symlink(f->dir, "home/carol", "/users/carol");
-	tu_symlink(f->dir, "users", "srv/home");
-	/* a link to the helper's own directory: inside the victim it is dangling */
-	tu_symlink(f->dir, "hostlnk", f->host);
-
-	assert_int_equal(rsc_root_open(f->dir, &f->r), 0);
-	rsc_root_set_force_walk(f->r, f->walk);
-	f->fdmark = lowest_free_fd();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	assert_int_equal(lowest_free_fd(), f->fdmark);
-	rsc_root_free(f->r);
-	tu_rmtree(f->dir);
-	tu_rmtree(f->host);
-	free(f->dir);
-	free(f->host);
-	free(f);
-	return 0;
-}
-
-/* Read a victim file that must exist; returns its content. */
-static char *rd(struct fx *f, const char *path)
-{
-	char *data = NULL;
-	size_t len = 0;
-
-	assert_int_equal(rsc_root_read_file(f->r, path, 0, 0, &data, &len, NULL), 0);
-	assert_non_null(data);
-	assert_int_equal(strlen(data), len);
-	return data;
-}
-
-static void assert_read(struct fx *f, const char *path, const char *want)
-{
-	char *data = rd(f, path);
-
-	assert_string_equal(data, want);
-	free(data);
-}
-
 /* Read that must fail with err (and leave no data behind). */
-static void assert_read_err(struct fx *f, const char *path, int err)
+static void assert_read_err(struct rfx *f, const char *path, int err)
 {
 	char *data = NULL;
 	size_t len = 12345;
@@ -131,7 +46,7 @@ static void assert_read_err(struct fx *f, const char *path, int err)
 	assert_null(data);
 }
 
-static void assert_realpath(struct fx *f, const char *path, const char *want)
+static void assert_realpath(struct rfx *f, const char *path, const char *want)
 {
 	char *out = NULL;
 
@@ -156,79 +71,40 @@ static void assert_empty_dir(const char *dir)
 	assert_int_equal(n, 0);
 }
 
-/* No temporary file of rsc_root_write_file() is left in dir/rel. */
-static void assert_no_temp(struct fx *f, const char *rel)
-{
-	char *p = NULL;
-	DIR *d;
-	struct dirent *e;
-
-	assert_true(asprintf(&p, "%s/%s", f->dir, rel) > 0);
-	d = opendir(p);
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		assert_null(strstr(e->d_name, ".sshrescue-"));
-	closedir(d);
-	free(p);
-}
-
-static ino_t host_ino(struct fx *f, const char *rel)
-{
-	char *p = NULL;
-	struct stat st;
-
-	assert_true(asprintf(&p, "%s/%s", f->dir, rel) > 0);
-	assert_int_equal(lstat(p, &st), 0);
-	free(p);
-	return st.st_ino;
-}
-
-static bool host_exists(struct fx *f, const char *rel)
-{
-	char *p = NULL;
-	struct stat st;
-	bool ok;
-
-	assert_true(asprintf(&p, "%s/%s", f->dir, rel) > 0);
-	ok = lstat(p, &st) == 0;
-	free(p);
-	return ok;
-}
-
 /* ---- escapes ------------------------------------------------------------ */
 
 static void abs_symlink_reads_victim(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	struct stat st;
 
 	/* etc/passwd -> /etc/hostname: the victim's hostname, not the helper's */
-	assert_read(f, "/etc/passwd", "victim-hostname\n");
+	rfx_assert_read(f, "/etc/passwd", "victim-hostname\n");
 	tu_symlink(f->dir, "link", "/etc/shadow");
-	assert_read(f, "/link", "victim-shadow\n");
-	assert_read(f, "link", "victim-shadow\n");
+	rfx_assert_read(f, "/link", "victim-shadow\n");
+	rfx_assert_read(f, "link", "victim-shadow\n");
 	tu_mkdir(f->dir, "deep/a/b", 0755, 0, 0);
 	tu_symlink(f->dir, "deep/a/b/up", "/../../../../etc/shadow");
-	assert_read(f, "deep/a/b/up", "victim-shadow\n");
+	rfx_assert_read(f, "deep/a/b/up", "victim-shadow\n");
 	/* and it is the very inode of the victim's file */
 	assert_int_equal(rsc_root_stat(f->r, "/link", &st, 0), 0);
-	assert_int_equal(st.st_ino, host_ino(f, "etc/shadow"));
+	assert_int_equal(st.st_ino, rfx_host_ino(f, "etc/shadow"));
 	assert_true(S_ISREG(st.st_mode));
 }
 
 static void dotdot_stays_inside(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	struct stat st, rst;
 
 	tu_mkdir(f->dir, "a/b/c", 0755, 0, 0);
 	tu_symlink(f->dir, "a/b/c/rel", "../../../../../../etc/shadow");
-	assert_read(f, "a/b/c/rel", "victim-shadow\n");
-	assert_read(f, "/../../etc/shadow", "victim-shadow\n");
-	assert_read(f, "../../../etc/shadow", "victim-shadow\n");
-	assert_read(f, "a/../../../../etc/shadow", "victim-shadow\n");
-	assert_read(f, "a/b/c/../../../../../../etc/shadow", "victim-shadow\n");
-	assert_read(f, "/../../x", "victim-x\n");
+	rfx_assert_read(f, "a/b/c/rel", "victim-shadow\n");
+	rfx_assert_read(f, "/../../etc/shadow", "victim-shadow\n");
+	rfx_assert_read(f, "../../../etc/shadow", "victim-shadow\n");
+	rfx_assert_read(f, "a/../../../../etc/shadow", "victim-shadow\n");
+	rfx_assert_read(f, "a/b/c/../../../../../../etc/shadow", "victim-shadow\n");
+	rfx_assert_read(f, "/../../x", "victim-x\n");
 	/* ".." of the root is the root */
 	assert_int_equal(rsc_root_stat(f->r, "/", &rst, 0), 0);
 	assert_int_equal(rsc_root_stat(f->r, "/..", &st, 0), 0);
@@ -244,7 +120,7 @@ static void dotdot_stays_inside(void **state)
 
 static void symlink_loops(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	struct stat st;
 	char *out = NULL;
 
@@ -263,7 +139,7 @@ static void symlink_loops(void **state)
 }
 
 /* Make l1 -> target, l2 -> /l1, ... ln: reading ln follows n links. */
-static void chain(struct fx *f, int n)
+static void chain(struct rfx *f, int n)
 {
 	char name[32], target[32];
 
@@ -278,13 +154,13 @@ static void chain(struct fx *f, int n)
 
 static void symlink_hop_limit(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	char *out = NULL;
 	struct stat st;
 
 	chain(f, 41);
-	assert_read(f, "l39", "end\n");
-	assert_read(f, "l40", "end\n");
+	rfx_assert_read(f, "l39", "end\n");
+	rfx_assert_read(f, "l40", "end\n");
 	assert_read_err(f, "l41", -ELOOP);
 	assert_int_equal(rsc_root_stat(f->r, "l41", &st, 0), -ELOOP);
 	assert_int_equal(rsc_root_realpath(f->r, "l41", &out), -ELOOP);
@@ -303,7 +179,7 @@ static void symlink_hop_limit(void **state)
 			n += (size_t)snprintf(p + n, sizeof(p) - n, "/up");
 		assert_true(n + 16 < sizeof(p));
 		snprintf(p + n, sizeof(p) - n, "/file");
-		assert_read(f, p, "dfile\n");
+		rfx_assert_read(f, p, "dfile\n");
 		snprintf(p + n, sizeof(p) - n, "/up/file");
 		assert_read_err(f, p, -ELOOP);
 	}
@@ -311,7 +187,7 @@ static void symlink_hop_limit(void **state)
 
 static void magic_link_stays_inside(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	struct stat st;
 
 	/* the helper has these; the victim has no /proc at all */
@@ -323,14 +199,14 @@ static void magic_link_stays_inside(void **state)
 	assert_int_equal(rsc_root_open_at(f->r, "pfd", O_RDONLY, 0, 0), -ENOENT);
 	/* a victim with a plain directory of that name gets its own file */
 	tu_write(f->dir, "proc/self/root/etc/marker", "victim-proc\n", 0644, 0, 0);
-	assert_read(f, "pl/marker", "victim-proc\n");
+	rfx_assert_read(f, "pl/marker", "victim-proc\n");
 	assert_read_err(f, "pl/passwd", -ENOENT);
 	assert_realpath(f, "pl/marker", "/proc/self/root/etc/marker");
 }
 
 static void host_link_is_dangling(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	char *p = NULL;
 
 	/* hostlnk -> <helper dir>: resolved inside the victim it does not exist */
@@ -371,7 +247,7 @@ static void host_link_is_dangling(void **state)
 
 static void fifo_and_devices(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	struct stat st;
 	char *p = NULL;
 
@@ -400,7 +276,7 @@ static void fifo_and_devices(void **state)
  */
 static void open_ro_never_opens_devices(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	const char *specials[] = { "dev/zero", "dev/loop0", "fifo", "zerolink" };
 	struct stat st;
 	char *p = NULL, c;
@@ -442,7 +318,7 @@ static void open_ro_never_opens_devices(void **state)
 /* chmod and chown refuse a file with two names: carol's keys file that is /etc/shadow. */
 static void chmod_chown_refuse_hard_links(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	char *a = NULL, *b = NULL;
 
 	tu_mkdir(f->dir, "home/c/.ssh", 0700, 1003, 1003);
@@ -460,7 +336,7 @@ static void chmod_chown_refuse_hard_links(void **state)
 
 static void sparse_huge_file(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	char *p = NULL, *data = NULL;
 	struct stat st;
 	size_t len = 0;
@@ -502,7 +378,7 @@ static void sparse_huge_file(void **state)
 
 static void read_basics(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	char *data = NULL;
 	size_t len = 0;
 	struct stat st;
@@ -514,7 +390,7 @@ static void read_basics(void **state)
 	assert_int_equal(st.st_gid, 42);
 	free(data);
 	tu_write(f->dir, "empty", "", 0644, 0, 0);
-	assert_read(f, "empty", "");
+	rfx_assert_read(f, "empty", "");
 	assert_read_err(f, "etc", -EISDIR);
 	assert_read_err(f, "/", -EISDIR);
 	assert_read_err(f, "", -EISDIR);
@@ -528,7 +404,7 @@ static void read_basics(void **state)
 
 static void realpath_nested(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	char *out = NULL;
 	struct stat a, b;
 
@@ -554,328 +430,11 @@ static void realpath_nested(void **state)
 	assert_int_equal(a.st_ino, b.st_ino);
 }
 
-/* ---- writing ------------------------------------------------------------ */
-
-static void write_file_atomic(void **state)
-{
-	struct fx *f = *state;
-	mode_t old = umask(077);
-	uid_t uid;
-	gid_t gid;
-	ino_t before;
-	char *p;
-
-	assert_int_equal(rsc_root_write_file(f->r, "/etc/new", "hello\n", 6, 0644, 1234, 2345), 0);
-	p = tu_read(f->dir, "etc/new");
-	assert_string_equal(p, "hello\n");
-	free(p);
-	assert_int_equal(tu_mode(f->dir, "etc/new", &uid, &gid), S_IFREG | 0644);
-	assert_int_equal(uid, 1234);
-	assert_int_equal(gid, 2345);
-
-	/* replace: a new inode, set-id bits survive the chown */
-	before = host_ino(f, "etc/shadow");
-	assert_int_equal(rsc_root_write_file(f->r, "etc/shadow", "new\n", 4, 04750, 1234, 1234), 0);
-	p = tu_read(f->dir, "etc/shadow");
-	assert_string_equal(p, "new\n");
-	free(p);
-	assert_int_equal(tu_mode(f->dir, "etc/shadow", &uid, &gid), S_IFREG | 04750);
-	assert_int_equal(uid, 1234);
-	assert_int_equal(gid, 1234);
-	assert_true(host_ino(f, "etc/shadow") != before);
-
-	assert_int_equal(rsc_root_write_file(f->r, "etc/zero", "", 0, 0600, 0, 0), 0);
-	assert_read(f, "etc/zero", "");
-	assert_int_equal(tu_mode(f->dir, "etc/zero", NULL, NULL), S_IFREG | 0600);
-
-	/* through a symlinked parent and "..": still inside */
-	assert_int_equal(
-		rsc_root_write_file(f->r, "/home/carol/.ssh/../../../../x", "y\n", 2, 0600, 0, 0),
-		0);
-	p = tu_read(f->dir, "x");
-	assert_string_equal(p, "y\n");
-	free(p);
-	assert_int_equal(rsc_root_write_file(f->r, "home/carol/.ssh/authorized_keys", "k\n", 2,
-					     0600, 1003, 1003),
-			 0);
-	p = tu_read(f->dir, "srv/home/carol/.ssh/authorized_keys");
-	assert_string_equal(p, "k\n");
-	free(p);
-	assert_no_temp(f, "etc");
-	assert_no_temp(f, ".");
-	assert_no_temp(f, "srv/home/carol/.ssh");
-	umask(old);
-}
-
-static void write_file_refuses(void **state)
-{
-	struct fx *f = *state;
-	char *p;
-
-	/* etc/passwd is a symlink to /etc/hostname: neither may change */
-	assert_int_equal(rsc_root_write_file(f->r, "etc/passwd", "pwn\n", 4, 0644, 0, 0), -ELOOP);
-	assert_true(S_ISLNK(tu_mode(f->dir, "etc/passwd", NULL, NULL)));
-	p = tu_read(f->dir, "etc/hostname");
-	assert_string_equal(p, "victim-hostname\n");
-	free(p);
-	assert_int_equal(rsc_root_write_file(f->r, "etc", "d", 1, 0644, 0, 0), -EISDIR);
-	assert_int_equal(rsc_root_write_file(f->r, "etc/", "d", 1, 0644, 0, 0), -EISDIR);
-	assert_int_equal(rsc_root_write_file(f->r, "/", "d", 1, 0644, 0, 0), -EISDIR);
-	assert_int_equal(rsc_root_write_file(f->r, "nope/file", "d", 1, 0644, 0, 0), -ENOENT);
-	assert_int_equal(rsc_root_write_file(f->r, "etc/shadow/x", "d", 1, 0644, 0, 0), -ENOTDIR);
-	assert_no_temp(f, "etc");
-	assert_no_temp(f, ".");
-}
-
-static void write_file_failure_cleans_up(void **state)
-{
-	struct fx *f = *state;
-	struct rlimit old, small;
-	static char big[64 << 10];
-	void (*oldsig)(int);
-	char *p;
-	int r;
-
-	memset(big, 'A', sizeof(big));
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	small = old;
-	small.rlim_cur = 4096;
-	oldsig = signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-	r = rsc_root_write_file(f->r, "etc/shadow", big, sizeof(big), 0600, 0, 0);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, oldsig);
-	assert_int_equal(r, -EFBIG);
-	p = tu_read(f->dir, "etc/shadow");
-	assert_string_equal(p, "victim-shadow\n");
-	free(p);
-	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0640);
-	assert_no_temp(f, "etc");
-}
-
-/* ---- metadata ------------------------------------------------------------ */
-
-static void chmod_chown(void **state)
-{
-	struct fx *f = *state;
-	uid_t uid;
-	gid_t gid;
-
-	/* never through a symlink in the last component */
-	assert_int_equal(rsc_root_chmod(f->r, "etc/passwd", 0666), -ELOOP);
-	assert_int_equal(rsc_root_chown(f->r, "etc/passwd", 1234, 1234), -ELOOP);
-	assert_int_equal(tu_mode(f->dir, "etc/hostname", &uid, &gid), S_IFREG | 0644);
-	assert_int_equal(uid, 0);
-	assert_int_equal(gid, 0);
-	assert_int_equal(rsc_root_chmod(f->r, "hostlnk", 0777), -ELOOP);
-
-	assert_int_equal(rsc_root_chmod(f->r, "etc", 0711), 0);
-	assert_int_equal(tu_mode(f->dir, "etc", NULL, NULL), S_IFDIR | 0711);
-	assert_int_equal(rsc_root_chmod(f->r, "/etc/shadow", 04755), 0);
-	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 04755);
-	assert_int_equal(rsc_root_chmod(f->r, "/etc/shadow", 0), 0);
-	assert_int_equal(tu_mode(f->dir, "etc/shadow", NULL, NULL), S_IFREG | 0);
-	assert_int_equal(rsc_root_chown(f->r, "etc/shadow", 1234, 1234), 0);
-	assert_int_equal(tu_mode(f->dir, "etc/shadow", &uid, &gid), S_IFREG | 0);
-	assert_int_equal(uid, 1234);
-	assert_int_equal(gid, 1234);
-
-	/* symlinks in the middle are followed inside the root */
-	assert_int_equal(rsc_root_chmod(f->r, "/home/carol/.ssh", 0755), 0);
-	assert_int_equal(tu_mode(f->dir, "srv/home/carol/.ssh", NULL, NULL), S_IFDIR | 0755);
-	assert_int_equal(rsc_root_chown(f->r, "/home/carol/.ssh", 7, 8), 0);
-	assert_int_equal(tu_mode(f->dir, "srv/home/carol/.ssh", &uid, &gid), S_IFDIR | 0755);
-	assert_int_equal(uid, 7);
-	assert_int_equal(gid, 8);
-
-	/* a FIFO is changed without being opened */
-	tu_mkfifo(f->dir, "fifo", 0644);
-	alarm(5);
-	assert_int_equal(rsc_root_chmod(f->r, "fifo", 0600), 0);
-	assert_int_equal(rsc_root_chown(f->r, "fifo", 5, 6), 0);
-	alarm(0);
-	assert_int_equal(tu_mode(f->dir, "fifo", &uid, &gid), S_IFIFO | 0600);
-	assert_int_equal(uid, 5);
-	assert_int_equal(gid, 6);
-	assert_int_equal(rsc_root_chmod(f->r, "nope", 0600), -ENOENT);
-}
-
-/* ---- directories ---------------------------------------------------------- */
-
-static void mkdir_basics(void **state)
-{
-	struct fx *f = *state;
-	mode_t old = umask(077);
-	uid_t uid;
-	gid_t gid;
-
-	assert_int_equal(rsc_root_mkdir(f->r, "/newd", 0755, 1000, 1001), 0);
-	assert_int_equal(tu_mode(f->dir, "newd", &uid, &gid), S_IFDIR | 0755);
-	assert_int_equal(uid, 1000);
-	assert_int_equal(gid, 1001);
-	assert_int_equal(rsc_root_mkdir(f->r, "/newd", 0755, 0, 0), -EEXIST);
-	assert_int_equal(rsc_root_mkdir(f->r, "/", 0755, 0, 0), -EEXIST);
-	assert_int_equal(rsc_root_mkdir(f->r, "nope/d", 0755, 0, 0), -ENOENT);
-	/* a dangling symlink is not followed */
-	tu_symlink(f->dir, "dang", "/nowhere");
-	assert_int_equal(rsc_root_mkdir(f->r, "dang", 0755, 0, 0), -EEXIST);
-	assert_false(host_exists(f, "nowhere"));
-	/* through symlinked parents: inside the root */
-	tu_symlink(f->dir, "lnk", "/../../srv");
-	assert_int_equal(rsc_root_mkdir(f->r, "lnk/sub", 0700, 0, 0), 0);
-	assert_int_equal(tu_mode(f->dir, "srv/sub", NULL, NULL), S_IFDIR | 0700);
-	assert_int_equal(rsc_root_mkdir(f->r, "/home/carol/.ssh/../new/", 0750, 3, 4), 0);
-	assert_int_equal(tu_mode(f->dir, "srv/home/carol/new", &uid, &gid), S_IFDIR | 0750);
-	assert_int_equal(uid, 3);
-	/* the mode is exact: no set-gid from the parent */
-	tu_mkdir(f->dir, "sg", 02775, 0, 50);
-	assert_int_equal(rsc_root_mkdir(f->r, "sg/child", 0755, 0, 0), 0);
-	assert_int_equal(tu_mode(f->dir, "sg/child", NULL, NULL), S_IFDIR | 0755);
-	umask(old);
-}
-
-static void mkdir_p_basics(void **state)
-{
-	struct fx *f = *state;
-	uid_t uid;
-	gid_t gid;
-
-	assert_int_equal(rsc_root_mkdir_p(f->r, "/p/q/r", 0711), 0);
-	assert_int_equal(tu_mode(f->dir, "p", &uid, &gid), S_IFDIR | 0711);
-	assert_int_equal(uid, 0);
-	assert_int_equal(gid, 0);
-	assert_int_equal(tu_mode(f->dir, "p/q", NULL, NULL), S_IFDIR | 0711);
-	assert_int_equal(tu_mode(f->dir, "p/q/r", NULL, NULL), S_IFDIR | 0711);
-	assert_int_equal(rsc_root_mkdir_p(f->r, "/p/q/r", 0700), 0);
-	assert_int_equal(tu_mode(f->dir, "p/q/r", NULL, NULL), S_IFDIR | 0711);
-	/* existing directories are kept as they are */
-	tu_chmod(f->dir, "etc", 0750);
-	tu_chown(f->dir, "etc", 1000, 1000);
-	assert_int_equal(rsc_root_mkdir_p(f->r, "etc/x/y", 0700), 0);
-	assert_int_equal(tu_mode(f->dir, "etc", &uid, &gid), S_IFDIR | 0750);
-	assert_int_equal(uid, 1000);
-	assert_int_equal(tu_mode(f->dir, "etc/x/y", &uid, &gid), S_IFDIR | 0700);
-	assert_int_equal(uid, 0);
-	assert_int_equal(rsc_root_mkdir_p(f->r, "etc/shadow/z", 0700), -ENOTDIR);
-	assert_false(host_exists(f, "etc/shadow/z"));
-	/* symlinks and ".." inside the root */
-	assert_int_equal(rsc_root_mkdir_p(f->r, "/home/carol/a/b", 0700), 0);
-	assert_int_equal(tu_mode(f->dir, "srv/home/carol/a/b", NULL, NULL), S_IFDIR | 0700);
-	assert_int_equal(rsc_root_mkdir_p(f->r, "/../../m/n", 0755), 0);
-	assert_int_equal(tu_mode(f->dir, "m/n", NULL, NULL), S_IFDIR | 0755);
-	assert_int_equal(rsc_root_mkdir_p(f->r, "/", 0755), 0);
-}
-
-static void unlink_rmdir(void **state)
-{
-	struct fx *f = *state;
-
-	assert_int_equal(rsc_root_unlink(f->r, "/../x", 0), 0);
-	assert_false(host_exists(f, "x"));
-	assert_int_equal(rsc_root_unlink(f->r, "x", 0), -ENOENT);
-	/* a symlink goes, its target stays */
-	assert_int_equal(rsc_root_unlink(f->r, "etc/passwd", 0), 0);
-	assert_false(host_exists(f, "etc/passwd"));
-	assert_true(host_exists(f, "etc/hostname"));
-	assert_int_equal(rsc_root_unlink(f->r, "srv/home/carol/.ssh", 0), -EISDIR);
-	assert_int_equal(rsc_root_unlink(f->r, "srv/home/carol/.ssh", RSC_RMDIR), -ENOTEMPTY);
-	assert_int_equal(rsc_root_unlink(f->r, "home/carol/.ssh/authorized_keys", 0), 0);
-	assert_false(host_exists(f, "srv/home/carol/.ssh/authorized_keys"));
-	assert_int_equal(rsc_root_unlink(f->r, "/home/carol/.ssh/", RSC_RMDIR), 0);
-	assert_false(host_exists(f, "srv/home/carol/.ssh"));
-	assert_true(rsc_root_unlink(f->r, "/", RSC_RMDIR) < 0);
-	assert_true(rsc_root_unlink(f->r, "/", 0) < 0);
-	assert_int_equal(rsc_root_sync_parent(f->r, "etc/shadow"), 0);
-	assert_int_equal(rsc_root_sync_parent(f->r, "/"), 0);
-	assert_int_equal(rsc_root_sync_parent(f->r, "nope/x"), -ENOENT);
-}
-
-/* lstat dir/rel: a symlink's target and owner. */
-static void assert_link(const char *dir, const char *rel, const char *target, uid_t uid, gid_t gid)
-{
-	char *p = NULL, buf[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-
-	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
-	assert_int_equal(lstat(p, &st), 0);
-	assert_true(S_ISLNK(st.st_mode));
-	assert_int_equal(st.st_uid, uid);
-	assert_int_equal(st.st_gid, gid);
-	n = readlink(p, buf, sizeof(buf) - 1);
-	assert_true(n >= 0);
-	buf[n] = '\0';
-	assert_string_equal(buf, target);
-	free(p);
-}
-
-static void symlink_basics(void **state)
-{
-	struct fx *f = *state;
-	char *longt = malloc(PATH_MAX + 1);
-
-	/* the target is stored as given: never resolved, may dangle */
-	assert_int_equal(rsc_root_symlink(f->r, "/etc/ssh.service", "/dev/null", 1001, 1002), 0);
-	assert_link(f->dir, "etc/ssh.service", "/dev/null", 1001, 1002);
-	assert_int_equal(rsc_root_symlink(f->r, "etc/rel", "../nowhere/x", 0, 0), 0);
-	assert_link(f->dir, "etc/rel", "../nowhere/x", 0, 0);
-	assert_false(host_exists(f, "nowhere"));
-	/* an existing path, whatever it is, is never replaced or followed */
-	assert_int_equal(rsc_root_symlink(f->r, "etc/ssh.service", "/other", 0, 0), -EEXIST);
-	assert_link(f->dir, "etc/ssh.service", "/dev/null", 1001, 1002);
-	assert_int_equal(rsc_root_symlink(f->r, "etc/shadow", "/x", 0, 0), -EEXIST);
-	assert_read(f, "etc/shadow", "victim-shadow\n");
-	tu_symlink(f->dir, "dang", "/created-through-dang");
-	assert_int_equal(rsc_root_symlink(f->r, "dang", "/x", 0, 0), -EEXIST);
-	assert_false(host_exists(f, "created-through-dang"));
-	assert_int_equal(rsc_root_symlink(f->r, "/srv/home", "/x", 0, 0), -EEXIST);
-	assert_int_equal(rsc_root_symlink(f->r, "/", "/x", 0, 0), -EEXIST);
-	assert_int_equal(rsc_root_symlink(f->r, "nope/l", "/x", 0, 0), -ENOENT);
-	assert_int_equal(rsc_root_symlink(f->r, "etc/shadow/l", "/x", 0, 0), -ENOTDIR);
-	/* bad targets */
-	assert_int_equal(rsc_root_symlink(f->r, "etc/e", "", 0, 0), -EINVAL);
-	assert_int_equal(rsc_root_symlink(f->r, "etc/e", NULL, 0, 0), -EINVAL);
-	assert_non_null(longt);
-	memset(longt, 'a', PATH_MAX);
-	longt[PATH_MAX] = '\0';
-	assert_int_equal(rsc_root_symlink(f->r, "etc/e", longt, 0, 0), -ENAMETOOLONG);
-	longt[PATH_MAX - 1] = '\0'; /* the longest a link can hold */
-	assert_int_equal(rsc_root_symlink(f->r, "etc/e", longt, 0, 0), 0);
-	assert_link(f->dir, "etc/e", longt, 0, 0);
-	free(longt);
-}
-
-static void symlink_parent_confined(void **state)
-{
-	struct fx *f = *state;
-	char *p = NULL;
-	struct stat st;
-
-	/* a symlinked parent is followed inside the root: home/carol -> /users/carol */
-	assert_int_equal(
-		rsc_root_symlink(f->r, "/home/carol/.ssh/l", "authorized_keys", 1003, 1003), 0);
-	assert_link(f->dir, "srv/home/carol/.ssh/l", "authorized_keys", 1003, 1003);
-	/* a parent that points outside the root (the helper's directory): dangling here */
-	assert_int_equal(rsc_root_symlink(f->r, "hostlnk/evil", "/etc/shadow", 0, 0), -ENOENT);
-	assert_true(asprintf(&p, "%s/evil", f->host) > 0);
-	assert_int_equal(lstat(p, &st), -1);
-	free(p);
-	/* a parent that climbs with "..": it stops at the root */
-	tu_symlink(f->dir, "up", "../../../../..");
-	assert_int_equal(rsc_root_symlink(f->r, "up/uplink", "/x", 0, 0), 0);
-	assert_link(f->dir, "uplink", "/x", 0, 0);
-	assert_int_equal(rsc_root_symlink(f->r, "/../../dd", "/y", 0, 0), 0);
-	assert_link(f->dir, "dd", "/y", 0, 0);
-	/* the last component is never followed: a link is made, not a file through it */
-	assert_int_equal(rsc_root_symlink(f->r, "etc/passwd", "/x", 0, 0), -EEXIST);
-	assert_read(f, "etc/hostname", "victim-hostname\n");
-}
-
 /* ---- open, stat, readlink --------------------------------------------------- */
 
 static void open_semantics(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	struct stat st, rst;
 	char *out = NULL;
 	int fd;
@@ -890,7 +449,7 @@ static void open_semantics(void **state)
 	tu_symlink(f->dir, "dl2", "/created2");
 	assert_int_equal(rsc_root_open_at(f->r, "dl2", O_CREAT | O_EXCL | O_WRONLY, 0600, 0),
 			 -EEXIST);
-	assert_false(host_exists(f, "created2"));
+	assert_false(rfx_host_exists(f, "created2"));
 
 	/* RSC_NOFOLLOW: O_PATH gives the link itself, a real open -ELOOP */
 	fd = rsc_root_open_at(f->r, "etc/passwd", O_PATH, 0, RSC_NOFOLLOW);
@@ -923,10 +482,10 @@ static void open_semantics(void **state)
 	/* stat and lstat */
 	assert_int_equal(rsc_root_stat(f->r, "etc/passwd", &st, RSC_NOFOLLOW), 0);
 	assert_true(S_ISLNK(st.st_mode));
-	assert_int_equal(st.st_ino, host_ino(f, "etc/passwd"));
+	assert_int_equal(st.st_ino, rfx_host_ino(f, "etc/passwd"));
 	assert_int_equal(rsc_root_stat(f->r, "etc/passwd", &st, 0), 0);
 	assert_true(S_ISREG(st.st_mode));
-	assert_int_equal(st.st_ino, host_ino(f, "etc/hostname"));
+	assert_int_equal(st.st_ino, rfx_host_ino(f, "etc/hostname"));
 	assert_int_equal(rsc_root_stat(f->r, "nope", &st, 0), -ENOENT);
 
 	/* readlink: the raw target */
@@ -945,7 +504,7 @@ static void open_semantics(void **state)
 
 static void long_names(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	char *lp = malloc(PATH_MAX + 10);
 	char comp[NAME_MAX + 20];
 	struct stat st;
@@ -961,14 +520,14 @@ static void long_names(void **state)
 	/* a long but valid name still gets a temporary file name that fits */
 	comp[NAME_MAX] = '\0';
 	assert_int_equal(rsc_root_write_file(f->r, comp, "l\n", 2, 0600, 0, 0), 0);
-	assert_true(host_exists(f, comp));
-	assert_no_temp(f, ".");
+	assert_true(rfx_host_exists(f, comp));
+	rfx_assert_no_temp(f, ".");
 }
 
 /* openat2 really is used in one mode and never in the other. */
 static void mode_is_real(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	int fd;
 
 	fd = rsc_root_open_at(f->r, "home/carol/.ssh/authorized_keys", O_RDONLY, 0,
@@ -993,7 +552,7 @@ static void mode_is_real(void **state)
  * ENOSYS in a child, which must then fall back to the walk and to /proc by
  * itself. The child reports each failed check as one bit of its exit code.
  */
-static int enosys_child(struct fx *f)
+static int enosys_child(struct rfx *f)
 {
 	struct sock_filter filt[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -1037,7 +596,7 @@ static int enosys_child(struct fx *f)
 
 static void enosys_fallback(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	int status = 0;
 	pid_t pid;
 
@@ -1057,7 +616,7 @@ static void enosys_fallback(void **state)
 
 static void root_open_errors(void **state)
 {
-	struct fx *f = *state;
+	struct rfx *f = *state;
 	struct rsc_root *r = NULL;
 	char *p = NULL;
 	int fd;
@@ -1074,45 +633,30 @@ static void root_open_errors(void **state)
 	assert_int_equal(rsc_root_from_fd(fd, &r), 0);
 	assert_int_equal(rsc_root_fd(r), fd);
 	rsc_root_set_force_walk(r, f->walk);
-	assert_read(&(struct fx){ .r = r }, "etc/passwd", "victim-hostname\n");
+	rfx_assert_read(&(struct rfx){ .r = r }, "etc/passwd", "victim-hostname\n");
 	rsc_root_free(r);
 }
-
-#define BOTH(fn)                                                                                   \
-	{ #fn "/openat2", fn, setup, teardown, &mode_openat2 },                                    \
-	{                                                                                          \
-#fn "/walk", fn, setup, teardown, &mode_walk                                       \
-	}
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(abs_symlink_reads_victim),
-		BOTH(dotdot_stays_inside),
-		BOTH(symlink_loops),
-		BOTH(symlink_hop_limit),
-		BOTH(magic_link_stays_inside),
-		BOTH(host_link_is_dangling),
-		BOTH(fifo_and_devices),
-		BOTH(open_ro_never_opens_devices),
-		BOTH(chmod_chown_refuse_hard_links),
-		BOTH(sparse_huge_file),
-		BOTH(read_basics),
-		BOTH(realpath_nested),
-		BOTH(write_file_atomic),
-		BOTH(write_file_refuses),
-		BOTH(write_file_failure_cleans_up),
-		BOTH(chmod_chown),
-		BOTH(mkdir_basics),
-		BOTH(mkdir_p_basics),
-		BOTH(unlink_rmdir),
-		BOTH(symlink_basics),
-		BOTH(symlink_parent_confined),
-		BOTH(open_semantics),
-		BOTH(long_names),
-		BOTH(mode_is_real),
-		BOTH(enosys_fallback),
-		BOTH(root_open_errors),
+		RFX_BOTH(abs_symlink_reads_victim),
+		RFX_BOTH(dotdot_stays_inside),
+		RFX_BOTH(symlink_loops),
+		RFX_BOTH(symlink_hop_limit),
+		RFX_BOTH(magic_link_stays_inside),
+		RFX_BOTH(host_link_is_dangling),
+		RFX_BOTH(fifo_and_devices),
+		RFX_BOTH(open_ro_never_opens_devices),
+		RFX_BOTH(chmod_chown_refuse_hard_links),
+		RFX_BOTH(sparse_huge_file),
+		RFX_BOTH(read_basics),
+		RFX_BOTH(realpath_nested),
+		RFX_BOTH(open_semantics),
+		RFX_BOTH(long_names),
+		RFX_BOTH(mode_is_real),
+		RFX_BOTH(enosys_fallback),
+		RFX_BOTH(root_open_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
