@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* keys.h - public keys used as test data (public halves only; the private keys were discarded). */
+/*
+ * keys.h - keys used as test data: public halves (the private keys were
+ * discarded), their base64 blobs, and the opening of a private key file.
+ */
 #ifndef RSC_TEST_KEYS_H
 #define RSC_TEST_KEYS_H
 
@@ -25,6 +28,17 @@
 #define KEY_RSA768 \
 	"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAYQCNEW7OFzj32T2cFyQR4guPaw1Um28DZ1oWAKNaCZlQ2Db2dcyB50" \
 	"716OJdlA7ZBHWVMZhdXZ3J+BgY6BGJL5Ar0j8IJBKLLzMMXH/QpqOkUGUTJw4mng038qdN5FLmtDk= tiny"
+/* the ed25519 blob of KEY_ALICE, and of KEY_BOB */
+#define B64_ALICE "AAAAC3NzaC1lZDI1NTE5AAAAIB96EZyW2LdjQnFoTU0UpcQU2hdhpLRKcD7z3ArAiX/h"
+#define B64_BOB	  "AAAAC3NzaC1lZDI1NTE5AAAAIAP2BlmoTA994jL1So4e8WfnjT87jTXFraG5bx8i9pfM"
+/* the first body lines of a real OpenSSH private key (header and public part), then filler */
+#define PRIVATE_BLOCK \
+	"-----BEGIN OPENSSH PRIVATE KEY-----\n" \
+	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n" \
+	"QyNTUxOQAAACCuaF0Xq9pJLayD2fB1DudZkM3WPoqGGmbcfRmUaPckQgAAAJDRT0h90U9I\n" \
+	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n" \
+	"AAAAAAAAAAAAAAAAAAAAAA==\n" \
+	"-----END OPENSSH PRIVATE KEY-----\n"
 /* clang-format on */
 
 #endif
