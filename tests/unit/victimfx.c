@@ -95,11 +95,17 @@ static void release(struct vfx *f)
 	f->ran = false;
 }
 
-struct rsc_ctx *vfx_check(struct vfx *f)
+struct rsc_victim *vfx_load(struct vfx *f)
 {
 	release(f);
 	assert_int_equal(rsc_root_open(f->dir, &f->root), 0);
 	assert_int_equal(rsc_victim_load(f->root, &f->victim), 0);
+	return f->victim;
+}
+
+struct rsc_ctx *vfx_check(struct vfx *f)
+{
+	vfx_load(f);
 	rsc_ctx_init(&f->ctx, f->root, f->victim);
 	f->ran = true;
 	assert_int_equal(rsc_run_checks(&f->ctx, stderr), 0);

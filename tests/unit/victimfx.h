@@ -22,6 +22,8 @@ struct vfx {
 
 /* Build the healthy tree; os_id "debian", "rocky", … goes into os-release. */
 struct vfx *vfx_new(const char *os_id);
+/* Open the root and load the victim model (again), without running a check. */
+struct rsc_victim *vfx_load(struct vfx *f);
 /* Run every check (again); previous findings are dropped. */
 struct rsc_ctx *vfx_check(struct vfx *f);
 /* Is there a finding with this code (and this path, unless path is NULL)? */
