@@ -27,12 +27,20 @@
 #ifndef LDCONF_MAX_OPS /* tests/fuzz/fuzz_ldconf.c sets a smaller one */
 #define LDCONF_MAX_OPS 1024
 #endif
+/*
+ * The bytes parsed by one rsc_ldconf_read() in all. The number of reads
+ * alone does not bound the time either: 1,024 reads of a 1 MiB file that
+ * includes itself are half a billion lines, each looked up among the
+ * directories (minutes, measured). A real tree is a few hundred bytes.
+ */
+#define LDCONF_BUDGET (2 * LDCONF_CAP)
 
 struct conf_walk {
 	struct rsc_root *r;
 	struct rsc_strv *dirs;
 	struct timespec *newest;
 	unsigned ops;
+	size_t parsed; /* bytes, up to LDCONF_BUDGET */
 };
 
 int rsc_strv_add(struct rsc_strv *s, const char *str)
@@ -47,14 +55,6 @@ int rsc_strv_add(struct rsc_strv *s, const char *str)
 		return -ENOMEM;
 	v[++s->n] = NULL;
 	return 0;
-}
-
-int rsc_strv_add_unique(struct rsc_strv *s, const char *str)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], str) == 0)
-			return 0;
-	return rsc_strv_add(s, str);
 }
 
 void rsc_strv_free(struct rsc_strv *s)
@@ -231,9 +231,26 @@ static int add_dir(struct conf_walk *w, char *line)
 		line[--len] = '\0';
 	if (len == 0 || w->dirs->n >= RSC_LDCONF_MAX_DIRS)
 		return 0;
+	if (rsc_strv_has(w->dirs->v, line))
+		return 0; /* seen: no second stat */
 	if (rsc_root_stat(w->r, line, &st, 0) == 0)
 		newer(w->newest, &st);
-	return rsc_strv_add_unique(w->dirs, line);
+	return rsc_strv_add(w->dirs, line);
+}
+
+/* Count data's len bytes, or cut it to the whole lines that fit in what is left of the budget. */
+static void take_budget(struct conf_walk *w, char *data, size_t len)
+{
+	size_t left = LDCONF_BUDGET - w->parsed;
+	char *nl;
+
+	if (len <= left) {
+		w->parsed += len;
+		return;
+	}
+	nl = memrchr(data, '\n', left);
+	data[nl ? (size_t)(nl - data) : 0] = '\0';
+	w->parsed = LDCONF_BUDGET;
 }
 
 static int read_conf(struct conf_walk *w, const char *path, unsigned depth)
@@ -244,7 +261,7 @@ static int read_conf(struct conf_walk *w, const char *path, unsigned depth)
 	size_t len = 0;
 	int ret;
 
-	if (depth > LDCONF_MAX_DEPTH || w->ops >= LDCONF_MAX_OPS)
+	if (depth > LDCONF_MAX_DEPTH || w->ops >= LDCONF_MAX_OPS || w->parsed >= LDCONF_BUDGET)
 		return 0;
 	w->ops++;
 	ret = rsc_root_read_file(w->r, path, LDCONF_CAP, 0, &data, &len, &st);
@@ -256,6 +273,7 @@ static int read_conf(struct conf_walk *w, const char *path, unsigned depth)
 	if (memchr(data, '\0', len))
 		len = strlen(
 			data); /* ldconfig's getline stops at nothing, but a NUL ends our string */
+	take_budget(w, data, len);
 	for (char *line = strtok_r(data, "\n", &save); line && ret == 0;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *hash = strchr(line, '#'), *cp = line;

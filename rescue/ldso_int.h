@@ -30,8 +30,6 @@ struct rsc_strv {
 	size_t n;
 };
 int rsc_strv_add(struct rsc_strv *s, const char *str);
-/* Add unless an equal string is there already. */
-int rsc_strv_add_unique(struct rsc_strv *s, const char *str);
 void rsc_strv_free(struct rsc_strv *s);
 
 /* The ELF entry flags of ldconfig (dl-cache.h): type in the low byte, arch in the high one. */
