@@ -33,7 +33,9 @@
  * includes itself are half a billion lines, each looked up among the
  * directories (minutes, measured). A real tree is a few hundred bytes.
  */
+#ifndef LDCONF_BUDGET /* tests/fuzz/fuzz_ldconf.c sets a smaller one */
 #define LDCONF_BUDGET (2 * LDCONF_CAP)
+#endif
 
 struct conf_walk {
 	struct rsc_root *r;
