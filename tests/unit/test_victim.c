@@ -62,29 +62,6 @@ static struct rsc_victim *parse_passwd(const char *text, size_t len)
 	return v;
 }
 
-/* A tree made by the shared fixture, loaded with the model only (no checks). */
-struct loaded {
-	struct vfx *f;
-	struct rsc_root *root;
-	struct rsc_victim *v;
-};
-
-static void load(struct loaded *l)
-{
-	rsc_victim_free(l->v);
-	rsc_root_free(l->root);
-	l->v = NULL;
-	assert_int_equal(rsc_root_open(l->f->dir, &l->root), 0);
-	assert_int_equal(rsc_victim_load(l->root, &l->v), 0);
-}
-
-static void unload(struct loaded *l)
-{
-	rsc_victim_free(l->v);
-	rsc_root_free(l->root);
-	vfx_free(l->f);
-}
-
 /* ---- /etc/passwd ---- */
 
 static void passwd_good(void **state)
@@ -433,109 +410,104 @@ static void ssh_cmp(void **state)
 
 static int setup(void **state)
 {
-	struct loaded *l = calloc(1, sizeof(*l));
-
 	if (geteuid() != 0) /* the fixture chowns files */
 		return -1;
-	assert_non_null(l);
-	l->f = vfx_new("debian");
-	*state = l;
+	*state = vfx_new("debian");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	unload(*state);
-	free(*state);
+	vfx_free(*state);
 	return 0;
 }
 
 static void load_fixture(void **state)
 {
-	struct loaded *l = *state;
+	struct vfx *f = *state;
 	const struct rsc_user *u;
 
-	load(l);
-	if (l->v->nnotes)
-		dump_notes(l->v);
-	assert_int_equal(l->v->nnotes, 0);
-	assert_true(l->v->has_passwd && l->v->has_group && l->v->has_shadow);
-	assert_int_equal(l->v->nusers, 6);
-	assert_int_equal(l->v->ngroups, 6);
-	u = rsc_victim_user_by_name(l->v, "alice");
+	vfx_load(f);
+	if (f->victim->nnotes)
+		dump_notes(f->victim);
+	assert_int_equal(f->victim->nnotes, 0);
+	assert_true(f->victim->has_passwd && f->victim->has_group && f->victim->has_shadow);
+	assert_int_equal(f->victim->nusers, 6);
+	assert_int_equal(f->victim->ngroups, 6);
+	u = rsc_victim_user_by_name(f->victim, "alice");
 	assert_true(u->has_shadow);
 	assert_string_equal(u->hash, "!");
-	assert_false(rsc_victim_user_by_name(l->v, "bob")->has_shadow);
-	assert_true(rsc_victim_user_in_group(l->v, rsc_victim_user_by_name(l->v, "bob"), 50));
-	assert_string_equal(l->v->os_id, "debian");
-	assert_string_equal(l->v->os_pretty_name, "Test debian");
-	assert_string_equal(l->v->os_version_id, "1");
-	assert_null(l->v->os_id_like);
-	assert_int_equal(l->v->family, RSC_OS_DEBIAN);
-	assert_int_equal(l->v->uid_min, 1000);
-	assert_int_equal(l->v->ssh.major, 9);
-	assert_int_equal(l->v->ssh.minor, 2);
-	assert_int_equal(l->v->ssh.portable, 1);
-	assert_string_equal(l->v->ssh.text, "9.2p1");
-	assert_string_equal(l->v->ssh.package, "1:9.2p1-2+deb12u3");
-	assert_string_equal(l->v->ssh.source, "dpkg");
-	assert_true(l->v->sshd.config_found);
-	assert_true(l->v->sshd.strict_modes);
-	assert_true(l->v->sshd.pubkey_authentication);
-	assert_int_equal(l->v->sshd.n_authorized_keys_files, 2);
-	assert_string_equal(l->v->sshd.authorized_keys_files[0], ".ssh/authorized_keys");
-	assert_string_equal(l->v->sshd.authorized_keys_files[1], ".ssh/authorized_keys2");
-	assert_null(l->v->sshd.authorized_keys_files[2]);
-	assert_ptr_equal(l->v->root, l->root);
+	assert_false(rsc_victim_user_by_name(f->victim, "bob")->has_shadow);
+	assert_true(
+		rsc_victim_user_in_group(f->victim, rsc_victim_user_by_name(f->victim, "bob"), 50));
+	assert_string_equal(f->victim->os_id, "debian");
+	assert_string_equal(f->victim->os_pretty_name, "Test debian");
+	assert_string_equal(f->victim->os_version_id, "1");
+	assert_null(f->victim->os_id_like);
+	assert_int_equal(f->victim->family, RSC_OS_DEBIAN);
+	assert_int_equal(f->victim->uid_min, 1000);
+	assert_int_equal(f->victim->ssh.major, 9);
+	assert_int_equal(f->victim->ssh.minor, 2);
+	assert_int_equal(f->victim->ssh.portable, 1);
+	assert_string_equal(f->victim->ssh.text, "9.2p1");
+	assert_string_equal(f->victim->ssh.package, "1:9.2p1-2+deb12u3");
+	assert_string_equal(f->victim->ssh.source, "dpkg");
+	assert_true(f->victim->sshd.config_found);
+	assert_true(f->victim->sshd.strict_modes);
+	assert_true(f->victim->sshd.pubkey_authentication);
+	assert_int_equal(f->victim->sshd.n_authorized_keys_files, 2);
+	assert_string_equal(f->victim->sshd.authorized_keys_files[0], ".ssh/authorized_keys");
+	assert_string_equal(f->victim->sshd.authorized_keys_files[1], ".ssh/authorized_keys2");
+	assert_null(f->victim->sshd.authorized_keys_files[2]);
+	assert_ptr_equal(f->victim->root, f->root);
 }
 
 static void load_missing_files(void **state)
 {
-	struct loaded *l = *state;
+	struct vfx *f = *state;
 	struct rsc_victim *v = NULL;
 	char *outside = tu_mkdtemp();
 	char *target = NULL;
 
-	tu_remove(l->f->dir, "etc/group");
+	tu_remove(f->dir, "etc/group");
 	/* an absolute symlink to a file of the helper: resolved inside the victim, so missing */
 	tu_write(outside, "shadow", "root:HOSTHASH:1:1:1:1:1:1:\n", 0644, 0, 0);
 	assert_true(asprintf(&target, "%s/shadow", outside) > 0);
-	tu_remove(l->f->dir, "etc/shadow");
-	tu_symlink(l->f->dir, "etc/shadow", target);
-	tu_remove(l->f->dir, "etc/os-release");
-	tu_write(l->f->dir, "usr/lib/os-release", "ID=rocky\nID_LIKE=\"rhel fedora\"\n", 0644, 0,
-		 0);
-	tu_remove(l->f->dir, "etc/ssh/sshd_config");
-	tu_write(l->f->dir, "etc/login.defs", "UID_MIN 2000\n#UID_MIN 5\nUID_MIN\t  500 # x\n",
-		 0644, 0, 0);
-	load(l);
-	assert_note(l->v, "/etc/group: missing");
-	assert_note(l->v, "/etc/shadow: missing");
-	assert_false(l->v->has_group);
-	assert_false(l->v->has_shadow);
-	assert_int_equal(l->v->ngroups, 0);
-	assert_false(rsc_victim_user_by_name(l->v, "root")->has_shadow);
-	assert_null(rsc_victim_user_by_name(l->v, "root")->hash);
-	assert_int_equal(l->v->family, RSC_OS_RHEL);
-	assert_string_equal(l->v->os_id, "rocky");
-	assert_int_equal(l->v->uid_min, 500);
-	assert_false(l->v->sshd.config_found);
-	assert_true(l->v->sshd.strict_modes);
-	assert_int_equal(l->v->sshd.n_authorized_keys_files, 2);
+	tu_remove(f->dir, "etc/shadow");
+	tu_symlink(f->dir, "etc/shadow", target);
+	tu_remove(f->dir, "etc/os-release");
+	tu_write(f->dir, "usr/lib/os-release", "ID=rocky\nID_LIKE=\"rhel fedora\"\n", 0644, 0, 0);
+	tu_remove(f->dir, "etc/ssh/sshd_config");
+	tu_write(f->dir, "etc/login.defs", "UID_MIN 2000\n#UID_MIN 5\nUID_MIN\t  500 # x\n", 0644,
+		 0, 0);
+	vfx_load(f);
+	assert_note(f->victim, "/etc/group: missing");
+	assert_note(f->victim, "/etc/shadow: missing");
+	assert_false(f->victim->has_group);
+	assert_false(f->victim->has_shadow);
+	assert_int_equal(f->victim->ngroups, 0);
+	assert_false(rsc_victim_user_by_name(f->victim, "root")->has_shadow);
+	assert_null(rsc_victim_user_by_name(f->victim, "root")->hash);
+	assert_int_equal(f->victim->family, RSC_OS_RHEL);
+	assert_string_equal(f->victim->os_id, "rocky");
+	assert_int_equal(f->victim->uid_min, 500);
+	assert_false(f->victim->sshd.config_found);
+	assert_true(f->victim->sshd.strict_modes);
+	assert_int_equal(f->victim->sshd.n_authorized_keys_files, 2);
 
 	/* a FIFO never hangs the load; an absolute link inside the victim is followed there */
-	tu_mkfifo(l->f->dir, "etc/group", 0644);
-	tu_remove(l->f->dir, "etc/shadow");
-	tu_symlink(l->f->dir, "etc/shadow", "/etc/passwd");
-	load(l);
-	assert_note(l->v, "/etc/group: not read");
-	assert_true(l->v->has_shadow);
-	assert_note(l->v, "/etc/shadow:1: 7 fields, expected 9");
+	tu_mkfifo(f->dir, "etc/group", 0644);
+	tu_remove(f->dir, "etc/shadow");
+	tu_symlink(f->dir, "etc/shadow", "/etc/passwd");
+	vfx_load(f);
+	assert_note(f->victim, "/etc/group: not read");
+	assert_true(f->victim->has_shadow);
+	assert_note(f->victim, "/etc/shadow:1: 7 fields, expected 9");
 
-	tu_remove(l->f->dir, "etc/passwd");
-	rsc_victim_free(l->v);
-	l->v = NULL;
-	assert_int_equal(rsc_victim_load(l->root, &v), -ENOENT);
+	tu_remove(f->dir, "etc/passwd");
+	rsc_victim_free(f->victim);
+	f->victim = NULL;
+	assert_int_equal(rsc_victim_load(f->root, &v), -ENOENT);
 	assert_null(v);
 	free(target);
 	tu_rmtree(outside);
@@ -544,22 +516,22 @@ static void load_missing_files(void **state)
 
 static void dpkg_status(void **state)
 {
-	struct loaded *l = *state;
+	struct vfx *f = *state;
 
-	tu_write(l->f->dir, "var/lib/dpkg/status",
+	tu_write(f->dir, "var/lib/dpkg/status",
 		 "Package: openssh-client\nStatus: install ok installed\nVersion: 1:7.4p1-1\n\n"
 		 "Package: openssh-server\nStatus: deinstall ok config-files\n"
 		 "Version: 1:8.4p1-5\nDescription: secure shell\n old text\n\n"
 		 "Package: libc6\nStatus: install ok installed\nVersion: 2.36-9\n",
 		 0644, 0, 0);
-	load(l);
+	vfx_load(f);
 	/* only config files of openssh-server, no binary: unknown */
-	assert_int_equal(l->v->ssh.major, 0);
-	assert_null(l->v->ssh.source);
-	assert_null(l->v->ssh.text);
-	assert_true(rsc_victim_ssh_cmp(l->v, 10, 0) > 0);
+	assert_int_equal(f->victim->ssh.major, 0);
+	assert_null(f->victim->ssh.source);
+	assert_null(f->victim->ssh.text);
+	assert_true(rsc_victim_ssh_cmp(f->victim, 10, 0) > 0);
 
-	tu_write(l->f->dir, "var/lib/dpkg/status",
+	tu_write(f->dir, "var/lib/dpkg/status",
 		 "Package: openssh-client\r\nStatus: install ok installed\r\nVersion: 1:7.4p1-1\r\n"
 		 "\r\n"
 		 "Package: openssh-server\r\nStatus: hold ok installed\r\nPriority: optional\r\n"
@@ -567,13 +539,13 @@ static void dpkg_status(void **state)
 		 "\r\n"
 		 "Package: zlib1g\r\nStatus: install ok installed\r\nVersion: 1:1.2.13\r\n",
 		 0644, 0, 0);
-	load(l);
-	assert_string_equal(l->v->ssh.source, "dpkg");
-	assert_string_equal(l->v->ssh.package, "1:8.4p1-5+deb11u3");
-	assert_string_equal(l->v->ssh.text, "8.4p1");
-	assert_int_equal(l->v->ssh.major, 8);
-	assert_int_equal(l->v->ssh.minor, 4);
-	assert_true(rsc_victim_ssh_cmp(l->v, 8, 5) < 0);
+	vfx_load(f);
+	assert_string_equal(f->victim->ssh.source, "dpkg");
+	assert_string_equal(f->victim->ssh.package, "1:8.4p1-5+deb11u3");
+	assert_string_equal(f->victim->ssh.text, "8.4p1");
+	assert_int_equal(f->victim->ssh.major, 8);
+	assert_int_equal(f->victim->ssh.minor, 4);
+	assert_true(rsc_victim_ssh_cmp(f->victim, 8, 5) < 0);
 }
 
 static void write_binary(const char *dir, const char *rel, const char *const *strings, size_t n)
@@ -605,33 +577,33 @@ static void sshd_binary(void **state)
 		"OpenSSH_9.6p1 Ubuntu-3ubuntu13.5",
 	};
 	static const char *const only_compat[] = { "OpenSSH_7.4*", "OpenSSH_5*" };
-	struct loaded *l = *state;
+	struct vfx *f = *state;
 
-	tu_remove(l->f->dir, "var/lib/dpkg/status");
-	write_binary(l->f->dir, "usr/bin/sshd", bin, ARRAY_SIZE(bin));
-	load(l);
-	assert_string_equal(l->v->ssh.source, "binary");
-	assert_string_equal(l->v->ssh.text, "9.6p1");
-	assert_null(l->v->ssh.package);
-	assert_int_equal(l->v->ssh.major, 9);
-	assert_int_equal(l->v->ssh.minor, 6);
-	assert_int_equal(l->v->ssh.portable, 1);
+	tu_remove(f->dir, "var/lib/dpkg/status");
+	write_binary(f->dir, "usr/bin/sshd", bin, ARRAY_SIZE(bin));
+	vfx_load(f);
+	assert_string_equal(f->victim->ssh.source, "binary");
+	assert_string_equal(f->victim->ssh.text, "9.6p1");
+	assert_null(f->victim->ssh.package);
+	assert_int_equal(f->victim->ssh.major, 9);
+	assert_int_equal(f->victim->ssh.minor, 6);
+	assert_int_equal(f->victim->ssh.portable, 1);
 
 	/* /usr/sbin/sshd comes first; a bare SSH_VERSION is used when nothing better exists */
-	write_binary(l->f->dir, "usr/sbin/sshd", bin + 2, 1);
-	load(l);
-	assert_string_equal(l->v->ssh.text, "9.6");
-	assert_int_equal(l->v->ssh.portable, 0);
+	write_binary(f->dir, "usr/sbin/sshd", bin + 2, 1);
+	vfx_load(f);
+	assert_string_equal(f->victim->ssh.text, "9.6");
+	assert_int_equal(f->victim->ssh.portable, 0);
 
 	/* only compat patterns: falls through to /usr/bin/sshd */
-	write_binary(l->f->dir, "usr/sbin/sshd", only_compat, ARRAY_SIZE(only_compat));
-	load(l);
-	assert_string_equal(l->v->ssh.text, "9.6p1");
+	write_binary(f->dir, "usr/sbin/sshd", only_compat, ARRAY_SIZE(only_compat));
+	vfx_load(f);
+	assert_string_equal(f->victim->ssh.text, "9.6p1");
 
-	tu_remove(l->f->dir, "usr/bin/sshd");
-	load(l);
-	assert_int_equal(l->v->ssh.major, 0);
-	assert_null(l->v->ssh.source);
+	tu_remove(f->dir, "usr/bin/sshd");
+	vfx_load(f);
+	assert_int_equal(f->victim->ssh.major, 0);
+	assert_null(f->victim->ssh.source);
 }
 
 int main(void)
