@@ -501,36 +501,6 @@ static void test_ld_so_conf_include_glob(void **state)
 	assert_int_equal(e->problems, RSC_LDSO_MISSING);
 }
 
-/*
- * A file that includes itself eight times, nearly 1 MiB of one line: the
- * bytes parsed in all are bounded (2 MiB), not only the reads (1,024 of this
- * file were 348 million lines, each with a stat: minutes). The read that
- * meets the bound is cut at a line end: no half directory name ("/").
- */
-static void test_ld_so_conf_budget(void **state)
-{
-	struct fx *f = *state;
-	struct rsc_strv dirs = { 0 };
-	struct rsc_buf b = { 0 };
-
-	assert_int_equal(rsc_buf_add(&b, "include", 7), 0);
-	for (int i = 0; i < 8; i++)
-		assert_int_equal(rsc_buf_add(&b, " /etc/ld.so.conf", 16), 0);
-	assert_int_equal(rsc_buf_add(&b, "\n", 1), 0);
-	for (int i = 0; i < 340000; i++)
-		assert_int_equal(rsc_buf_add(&b, "/a\n", 3), 0);
-	assert_int_equal(rsc_buf_add(&b, "/b\n", 3), 0);
-	assert_int_equal(rsc_buf_add(&b, "", 1), 0);
-	assert_true(b.len < (1u << 20)); /* under the cap of one read */
-	tu_write(f->dir, "etc/ld.so.conf", b.data, 0644, (uid_t)-1, (gid_t)-1);
-	assert_int_equal(rsc_ldconf_read(f->root, "/etc/ld.so.conf", &dirs, NULL), 0);
-	assert_int_equal(dirs.n, 2);
-	assert_string_equal(dirs.v[0], "/a");
-	assert_string_equal(dirs.v[1], "/b");
-	rsc_strv_free(&dirs);
-	free(b.data);
-}
-
 static void test_symlink_outside_root(void **state)
 {
 	struct fx *f = *state;
@@ -811,7 +781,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ld_so_cache, setup, teardown),
 		cmocka_unit_test(test_cache_parser_bounds),
 		cmocka_unit_test_setup_teardown(test_ld_so_conf_include_glob, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ld_so_conf_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_outside_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program_and_interp_problems, setup, teardown),
 		cmocka_unit_test(test_elf_parse_mem),

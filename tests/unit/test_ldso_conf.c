@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_ldso_conf.c - the bounds of the ld.so.conf reader (rescue/ldso_conf.c)
+ * on a hostile victim: what it parses in all, however the files include each
+ * other. Its include and glob rules, with the resolver, are in test_ldso.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#include <cmocka.h>
+
+#include "ldso_int.h"
+#include "root.h"
+#include "testutil.h"
+#include "util.h"
+
+struct cfx {
+	char *dir; /* the victim root on the helper */
+	struct rsc_root *root;
+};
+
+static int setup(void **state)
+{
+	struct cfx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->dir = tu_mkdtemp();
+	assert_int_equal(rsc_root_open(f->dir, &f->root), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct cfx *f = *state;
+
+	rsc_root_free(f->root);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+/*
+ * A file that includes itself eight times, nearly 1 MiB of one line: the
+ * bytes parsed in all are bounded (2 MiB), not only the reads (1,024 of this
+ * file were 348 million lines, each with a stat: minutes). The read that
+ * meets the bound is cut at a line end: no half directory name ("/").
+ */
+static void test_ld_so_conf_budget(void **state)
+{
+	struct cfx *f = *state;
+	struct rsc_strv dirs = { 0 };
+	struct rsc_buf b = { 0 };
+
+	assert_int_equal(rsc_buf_add(&b, "include", 7), 0);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(rsc_buf_add(&b, " /etc/ld.so.conf", 16), 0);
+	assert_int_equal(rsc_buf_add(&b, "\n", 1), 0);
+	for (int i = 0; i < 340000; i++)
+		assert_int_equal(rsc_buf_add(&b, "/a\n", 3), 0);
+	assert_int_equal(rsc_buf_add(&b, "/b\n", 3), 0);
+	assert_int_equal(rsc_buf_add(&b, "", 1), 0);
+	assert_true(b.len < (1u << 20)); /* under the cap of one read */
+	tu_write(f->dir, "etc/ld.so.conf", b.data, 0644, (uid_t)-1, (gid_t)-1);
+	assert_int_equal(rsc_ldconf_read(f->root, "/etc/ld.so.conf", &dirs, NULL), 0);
+	assert_int_equal(dirs.n, 2);
+	assert_string_equal(dirs.v[0], "/a");
+	assert_string_equal(dirs.v[1], "/b");
+	rsc_strv_free(&dirs);
+	free(b.data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ld_so_conf_budget, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
