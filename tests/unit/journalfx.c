@@ -74,6 +74,19 @@ char *jfx_read_manifest(struct jfx *f, const char *id)
 	return s;
 }
 
+void jfx_assert_data(struct jfx *f, const char *id, const char *name, const char *want)
+{
+	char *p = jfx_file(id, name), *s = tu_read(f->dir, p);
+	uid_t uid;
+
+	assert_non_null(s);
+	assert_string_equal(s, want);
+	assert_int_equal(tu_mode(f->dir, p, &uid, NULL), S_IFREG | 0600);
+	assert_int_equal(uid, 0);
+	free(s);
+	free(p);
+}
+
 bool jfx_id_shaped(const char *id)
 {
 	/* 20261123T034501Z-1 */

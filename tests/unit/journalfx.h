@@ -33,6 +33,8 @@ void jfx_skip_unless_root(void);
 char *jfx_file(const char *id, const char *name);
 /* The manifest of journal id, which must exist (caller frees). */
 char *jfx_read_manifest(struct jfx *f, const char *id);
+/* The journal file JDIR/id/name holds want, with mode 0600, owned by root. */
+void jfx_assert_data(struct jfx *f, const char *id, const char *name, const char *want);
 /* Whether id has the shape of a journal id, 20261123T034501Z-1. */
 bool jfx_id_shaped(const char *id);
 /* Start a journal, record path, chmod it, close; returns the id (caller frees). */

@@ -84,13 +84,7 @@ static void layout_and_exact_manifest(void **state)
 	free(s);
 
 	/* the saved bytes: private to root */
-	p = jfx_file(id, "data/1");
-	s = tu_read(f->dir, p);
-	assert_string_equal(s, "abc");
-	assert_int_equal(tu_mode(f->dir, p, &uid, NULL), S_IFREG | 0600);
-	assert_int_equal(uid, 0);
-	free(s);
-	free(p);
+	jfx_assert_data(f, id, "data/1", "abc");
 	p = jfx_file(id, "manifest");
 	assert_int_equal(tu_mode(f->dir, p, NULL, NULL), S_IFREG | 0600);
 	free(p);

@@ -32,7 +32,6 @@ static void wrote_is_journaled_exactly(void **state)
 	struct rsc_journal *j = NULL;
 	struct rsc_manifest m;
 	char *id, *s, *p;
-	uid_t uid;
 
 	jfx_skip_unless_root();
 	assert_int_equal(rsc_journal_begin(f->root, "add-key", &j), 0);
@@ -68,13 +67,7 @@ static void wrote_is_journaled_exactly(void **state)
 	assert_false(m.recs[0].has_new);
 	rsc_manifest_free(&m);
 	free(s);
-	p = jfx_file(id, "data/3.new");
-	s = tu_read(f->dir, p);
-	assert_string_equal(s, "second\n");
-	assert_int_equal(tu_mode(f->dir, p, &uid, NULL), S_IFREG | 0600);
-	assert_int_equal(uid, 0);
-	free(s);
-	free(p);
+	jfx_assert_data(f, id, "data/3.new", "second\n");
 	p = jfx_file(id, "data/4.new");
 	{
 		/* empty (tu_read cannot tell an empty file) */
@@ -232,7 +225,6 @@ static void linked_is_journaled_exactly(void **state)
 	struct rsc_journal *j = NULL;
 	struct rsc_manifest m;
 	char *id, *s, *p, *longt = malloc(PATH_MAX + 1);
-	uid_t uid;
 
 	jfx_skip_unless_root();
 	tu_symlink(f->dir, "home/l", "/dev/null");
@@ -280,13 +272,7 @@ static void linked_is_journaled_exactly(void **state)
 	assert_false(m.recs[3].new_is_link);
 	rsc_manifest_free(&m);
 	free(s);
-	p = jfx_file(id, "data/3");
-	s = tu_read(f->dir, p);
-	assert_string_equal(s, "/dev/null");
-	assert_int_equal(tu_mode(f->dir, p, &uid, NULL), S_IFREG | 0600);
-	assert_int_equal(uid, 0);
-	free(s);
-	free(p);
+	jfx_assert_data(f, id, "data/3", "/dev/null");
 	p = jfx_file(id, "data/3.new");
 	s = tu_read(f->dir, p);
 	assert_string_equal(s, "/lib/x");
