@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,13 +37,26 @@
 #ifndef LDCONF_BUDGET /* tests/fuzz/fuzz_ldconf.c sets a smaller one */
 #define LDCONF_BUDGET (2 * LDCONF_CAP)
 #endif
+/*
+ * The path components a glob walks, in all, for one rsc_ldconf_read() (or
+ * one rsc_ldconf_glob()). Components without a wildcard are not listings,
+ * but each is a path built, and each match of a wildcard walks the rest of
+ * the pattern again: 64 reads of a file of ten "include" lines of hundreds
+ * of "./" components each built some 300 MB of paths (2 s an input under
+ * the fuzzer's instrumentation). A real pattern is a few components, and
+ * each file it matches one more.
+ */
+#ifndef LDCONF_MAX_STEPS /* tests/fuzz/fuzz_ldconf.c sets a smaller one */
+#define LDCONF_MAX_STEPS 4096
+#endif
 
 struct conf_walk {
 	struct rsc_root *r;
 	struct rsc_strv *dirs;
 	struct timespec *newest;
-	unsigned ops;
-	size_t parsed; /* bytes, up to LDCONF_BUDGET */
+	unsigned ops;	/* files read and directories listed, up to LDCONF_MAX_OPS */
+	unsigned steps; /* glob components walked, up to LDCONF_MAX_STEPS */
+	size_t parsed;	/* bytes, up to LDCONF_BUDGET */
 };
 
 int rsc_strv_add(struct rsc_strv *s, const char *str)
@@ -82,17 +96,17 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Names in the victim directory dir matching pat (no "." / ".."), sorted. */
-static int list_matching(struct rsc_root *r, const char *dir, const char *pat,
-			 struct rsc_strv *names, unsigned *ops)
+static int list_matching(struct conf_walk *w, const char *dir, const char *pat,
+			 struct rsc_strv *names)
 {
 	DIR *d = NULL;
 	struct dirent *de;
 	int fd, ret = 0;
 
-	if (*ops >= LDCONF_MAX_OPS)
+	if (w->ops >= LDCONF_MAX_OPS)
 		return 0;
-	(*ops)++;
-	fd = rsc_root_open_at(r, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
+	w->ops++;
+	fd = rsc_root_open_at(w->r, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0);
 	if (fd < 0)
 		return 0; /* no such directory: no match */
 	d = fdopendir(fd);
@@ -117,9 +131,13 @@ static int list_matching(struct rsc_root *r, const char *dir, const char *pat,
 	return ret;
 }
 
-/* Match the components of rest below the victim directory prefix. */
-static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, struct rsc_strv *out,
-		     unsigned *ops)
+/*
+ * Match the components of rest below the victim directory prefix. A path
+ * of PATH_MAX bytes or more matches nothing, as glob(3)'s opendir() and
+ * lstat() fail on it with ENAMETOOLONG.
+ */
+static int glob_walk(struct conf_walk *w, const char *prefix, const char *rest,
+		     struct rsc_strv *out)
 {
 	_cleanup_free_ char *comp = NULL;
 	struct rsc_strv names = { 0 };
@@ -127,12 +145,15 @@ static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, s
 	size_t len;
 	int ret = 0;
 
+	if (w->steps >= LDCONF_MAX_STEPS || strlen(prefix) >= PATH_MAX)
+		return 0;
+	w->steps++;
 	while (*rest == '/')
 		rest++;
 	if (*rest == '\0') {
 		struct stat st;
 
-		if (out->n < RSC_LDCONF_MAX_FILES && rsc_root_stat(r, prefix, &st, 0) == 0)
+		if (out->n < RSC_LDCONF_MAX_FILES && rsc_root_stat(w->r, prefix, &st, 0) == 0)
 			return rsc_strv_add(out, prefix);
 		return 0;
 	}
@@ -142,7 +163,7 @@ static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, s
 	if (!comp)
 		return -ENOMEM;
 	if (has_magic(comp, len)) {
-		ret = list_matching(r, prefix, comp, &names, ops);
+		ret = list_matching(w, prefix, comp, &names);
 	} else {
 		ret = rsc_strv_add(&names, comp);
 	}
@@ -153,24 +174,24 @@ static int glob_walk(struct rsc_root *r, const char *prefix, const char *rest, s
 			ret = -ENOMEM;
 			break;
 		}
-		ret = glob_walk(r, next, rest + len, out, ops);
+		ret = glob_walk(w, next, rest + len, out);
 	}
 	rsc_strv_free(&names);
 	return ret;
 }
 
-static int glob_ops(struct rsc_root *r, const char *pattern, struct rsc_strv *out, unsigned *ops)
+static int glob_pattern(struct conf_walk *w, const char *pattern, struct rsc_strv *out)
 {
 	if (pattern[0] != '/')
 		return -EINVAL;
-	return glob_walk(r, "/", pattern, out, ops);
+	return glob_walk(w, "/", pattern, out);
 }
 
 int rsc_ldconf_glob(struct rsc_root *r, const char *pattern, struct rsc_strv *out)
 {
-	unsigned ops = 0;
+	struct conf_walk w = { .r = r };
 
-	return glob_ops(r, pattern, out, &ops);
+	return glob_pattern(&w, pattern, out);
 }
 
 static void newer(struct timespec *newest, const struct stat *st)
@@ -210,7 +231,7 @@ static int do_include(struct conf_walk *w, const char *file, char *args, unsigne
 		}
 		if (!full)
 			return -ENOMEM;
-		ret = glob_ops(w->r, full, &files, &w->ops);
+		ret = glob_pattern(w, full, &files);
 		for (size_t i = 0; ret == 0 && i < files.n; i++)
 			ret = read_conf(w, files.v[i], depth + 1);
 		rsc_strv_free(&files);

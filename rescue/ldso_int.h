@@ -81,8 +81,9 @@ const char *rsc_ldcache_lookup(const struct rsc_ldcache *c, const char *name, co
  * one directory per line ("dir=type" is taken as dir, trailing slashes
  * dropped), "include PATTERN..." with each PATTERN globbed inside the
  * victim (relative patterns against the including file's directory), nested
- * includes up to 16 deep, and 1024 files read and directories listed in all
- * (a file that includes itself many times); "hwcap" lines are ignored. Directories are added to dirs in
+ * includes up to 16 deep; in all, 1024 files read and directories listed,
+ * 2 MiB parsed and 4096 glob components walked (a file that includes itself
+ * many times); "hwcap" lines are ignored. Directories are added to dirs in
  * order, without duplicates. *newest (may be NULL) is raised to
  * the newest mtime of the files read and directories named (to judge
  * whether the cache is stale). A missing path is not an error (0).
@@ -95,8 +96,9 @@ int rsc_ldconf_read(struct rsc_root *r, const char *path, struct rsc_strv *dirs,
  * glob(3) inside the victim: every victim path matching the absolute pattern
  * (wildcards in any component, a leading '.' only matched explicitly), in
  * sorted order, at most RSC_LDCONF_MAX_FILES, listing at most 1024
- * directories. Returns 0 (also for no match)
- * or -ENOMEM.
+ * directories and walking at most 4096 path components; a path of PATH_MAX
+ * bytes or more matches nothing (glob's ENAMETOOLONG). Returns 0 (also for
+ * no match) or -ENOMEM.
  */
 int rsc_ldconf_glob(struct rsc_root *r, const char *pattern, struct rsc_strv *out);
 

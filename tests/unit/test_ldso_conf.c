@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include <cmocka.h>
@@ -75,10 +76,84 @@ static void test_ld_so_conf_budget(void **state)
 	free(b.data);
 }
 
+/* An "include" of the victim file name, behind n "./" components. */
+static void add_dotted_include(struct rsc_buf *b, unsigned n, const char *name)
+{
+	assert_int_equal(rsc_buf_add(b, "include /etc/ld.so.conf.d/", 26), 0);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(rsc_buf_add(b, "./", 2), 0);
+	assert_int_equal(rsc_buf_add(b, name, strlen(name)), 0);
+	assert_int_equal(rsc_buf_add(b, "\n", 1), 0);
+}
+
+static void read_dirs(struct cfx *f, struct rsc_buf *b, struct rsc_strv *dirs)
+{
+	assert_int_equal(rsc_buf_add(b, "/c\n", 4), 0);
+	assert_int_equal(rsc_buf_add(b, "", 1), 0);
+	tu_write(f->dir, "etc/ld.so.conf", b->data, 0644, (uid_t)-1, (gid_t)-1);
+	tu_write(f->dir, "etc/ld.so.conf.d/a.conf", "/a\n", 0644, (uid_t)-1, (gid_t)-1);
+	tu_write(f->dir, "etc/ld.so.conf.d/b.conf", "/b\n", 0644, (uid_t)-1, (gid_t)-1);
+	assert_int_equal(rsc_ldconf_read(f->root, "/etc/ld.so.conf", dirs, NULL), 0);
+	free(b->data);
+	*b = (struct rsc_buf){ 0 };
+}
+
+/*
+ * "." components are walked like glob(3) does, but a path of PATH_MAX
+ * bytes or more matches nothing (its opendir() and lstat() fail with
+ * ENAMETOOLONG): 1,000 "./" find a.conf, 2,100 do not find b.conf.
+ */
+static void test_ld_so_conf_glob_path_max(void **state)
+{
+	struct cfx *f = *state;
+	struct rsc_strv dirs = { 0 };
+	struct rsc_buf b = { 0 };
+
+	add_dotted_include(&b, 1000, "a.conf");
+	add_dotted_include(&b, 2100, "b.conf");
+	read_dirs(f, &b, &dirs);
+	assert_int_equal(dirs.n, 2);
+	assert_string_equal(dirs.v[0], "/a");
+	assert_string_equal(dirs.v[1], "/c");
+	rsc_strv_free(&dirs);
+}
+
+/*
+ * The glob components walked in all are bounded (4,096): five patterns of
+ * 1,000 components spend them, so the sixth, short one finds nothing; the
+ * directory lines after it are still read. Without the bound, 64 reads of
+ * ten such lines built hundreds of MB of paths.
+ */
+static void test_ld_so_conf_glob_steps(void **state)
+{
+	struct cfx *f = *state;
+	struct rsc_strv dirs = { 0 };
+	struct rsc_buf b = { 0 };
+
+	for (int i = 0; i < 5; i++)
+		add_dotted_include(&b, 1000, "a.conf");
+	add_dotted_include(&b, 0, "b.conf");
+	read_dirs(f, &b, &dirs);
+	assert_int_equal(dirs.n, 2);
+	assert_string_equal(dirs.v[0], "/a");
+	assert_string_equal(dirs.v[1], "/c");
+	rsc_strv_free(&dirs);
+
+	/* the same short pattern alone finds b.conf: it was the bound */
+	add_dotted_include(&b, 0, "b.conf");
+	read_dirs(f, &b, &dirs);
+	assert_int_equal(dirs.n, 2);
+	assert_string_equal(dirs.v[0], "/b");
+	assert_string_equal(dirs.v[1], "/c");
+	rsc_strv_free(&dirs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ld_so_conf_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ld_so_conf_glob_path_max, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ld_so_conf_glob_steps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
