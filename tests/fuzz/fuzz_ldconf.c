@@ -1,4 +1,4 @@
-/* fuzz-sources: rescue/root.c rescue/util.c */
+/* fuzz-sources: rescue/root.c rescue/util.c rescue/hmap.c */
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_ldconf.c - the ld.so.conf reader (rescue/ldso_conf.c) on any bytes,
