@@ -87,14 +87,24 @@ static void add_dotted_include(struct rsc_buf *b, unsigned n, const char *name)
 	assert_int_equal(rsc_buf_add(b, "\n", 1), 0);
 }
 
-static void read_dirs(struct cfx *f, struct rsc_buf *b, struct rsc_strv *dirs)
+/*
+ * Read the ld.so.conf of b's lines and "/c", with a.conf naming "/a" and
+ * b.conf "/b": the directories must be first, then "/c". b is emptied.
+ */
+static void expect_dirs(struct cfx *f, struct rsc_buf *b, const char *first)
 {
+	struct rsc_strv dirs = { 0 };
+
 	assert_int_equal(rsc_buf_add(b, "/c\n", 4), 0);
 	assert_int_equal(rsc_buf_add(b, "", 1), 0);
 	tu_write(f->dir, "etc/ld.so.conf", b->data, 0644, (uid_t)-1, (gid_t)-1);
 	tu_write(f->dir, "etc/ld.so.conf.d/a.conf", "/a\n", 0644, (uid_t)-1, (gid_t)-1);
 	tu_write(f->dir, "etc/ld.so.conf.d/b.conf", "/b\n", 0644, (uid_t)-1, (gid_t)-1);
-	assert_int_equal(rsc_ldconf_read(f->root, "/etc/ld.so.conf", dirs, NULL), 0);
+	assert_int_equal(rsc_ldconf_read(f->root, "/etc/ld.so.conf", &dirs, NULL), 0);
+	assert_int_equal(dirs.n, 2);
+	assert_string_equal(dirs.v[0], first);
+	assert_string_equal(dirs.v[1], "/c");
+	rsc_strv_free(&dirs);
 	free(b->data);
 	*b = (struct rsc_buf){ 0 };
 }
@@ -107,16 +117,11 @@ static void read_dirs(struct cfx *f, struct rsc_buf *b, struct rsc_strv *dirs)
 static void test_ld_so_conf_glob_path_max(void **state)
 {
 	struct cfx *f = *state;
-	struct rsc_strv dirs = { 0 };
 	struct rsc_buf b = { 0 };
 
 	add_dotted_include(&b, 1000, "a.conf");
 	add_dotted_include(&b, 2100, "b.conf");
-	read_dirs(f, &b, &dirs);
-	assert_int_equal(dirs.n, 2);
-	assert_string_equal(dirs.v[0], "/a");
-	assert_string_equal(dirs.v[1], "/c");
-	rsc_strv_free(&dirs);
+	expect_dirs(f, &b, "/a");
 }
 
 /*
@@ -128,25 +133,16 @@ static void test_ld_so_conf_glob_path_max(void **state)
 static void test_ld_so_conf_glob_steps(void **state)
 {
 	struct cfx *f = *state;
-	struct rsc_strv dirs = { 0 };
 	struct rsc_buf b = { 0 };
 
 	for (int i = 0; i < 5; i++)
 		add_dotted_include(&b, 1000, "a.conf");
 	add_dotted_include(&b, 0, "b.conf");
-	read_dirs(f, &b, &dirs);
-	assert_int_equal(dirs.n, 2);
-	assert_string_equal(dirs.v[0], "/a");
-	assert_string_equal(dirs.v[1], "/c");
-	rsc_strv_free(&dirs);
+	expect_dirs(f, &b, "/a");
 
 	/* the same short pattern alone finds b.conf: it was the bound */
 	add_dotted_include(&b, 0, "b.conf");
-	read_dirs(f, &b, &dirs);
-	assert_int_equal(dirs.n, 2);
-	assert_string_equal(dirs.v[0], "/b");
-	assert_string_equal(dirs.v[1], "/c");
-	rsc_strv_free(&dirs);
+	expect_dirs(f, &b, "/b");
 }
 
 /*
