@@ -19,27 +19,18 @@ if [ ! -x /usr/bin/time ]; then
 	echo "ldconf.sh: needs /usr/bin/time (sh tools/deps.sh)" >&2
 	exit 2
 fi
-here=$top/tests/hostile
 # shellcheck disable=SC1091 # sourced from the tree
-. "$here/hostilelib"
-# shellcheck disable=SC1091
-. "$here/cases"
-H_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rsc-ldconf.XXXXXX")
-trap 'rm -rf "$H_TMP"' EXIT
-ssh-keygen -q -t ed25519 -N '' -C alice@laptop -f "$H_TMP/alice_key" </dev/null >/dev/null
-for k in ed25519 ecdsa rsa; do
-	ssh-keygen -q -t "$k" -N '' -f "$H_TMP/ssh_host_${k}_key" </dev/null >/dev/null
-done
+. "$top/tests/bench/hostilebench"
+bench_init ldconf
 v=$H_TMP/victim
 h_base "$v" && hc_includes "$v"
 # bench BINARY COMMAND ARGS...: three timed runs of BINARY COMMAND ARGS
 bench() {
 	for run in 1 2 3; do
 		/usr/bin/time -v "$@" >/dev/null 2>"$H_TMP/time" || true
+		bench_time "$H_TMP/time"
 		printf '%-40s %-6s %3s %10s %8s KiB  %s\n' "$1" "$2" "$run" \
-			"$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$H_TMP/time")" \
-			"$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$H_TMP/time")" \
-			"$(sed -n 's/.*Exit status: //p' "$H_TMP/time")"
+			"$bench_wall" "$bench_rss" "$bench_status"
 	done
 }
 printf '%-40s %-6s %3s %10s %12s  %s\n' binary command run wall 'max RSS' status

@@ -14,17 +14,9 @@ if [ ! -x "$bin" ] || [ ! -x /usr/bin/time ]; then
 	echo "users.sh: needs $bin and /usr/bin/time" >&2
 	exit 2
 fi
-here=$top/tests/hostile
 # shellcheck disable=SC1091 # sourced from the tree
-. "$here/hostilelib"
-# shellcheck disable=SC1091
-. "$here/cases"
-H_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rsc-users.XXXXXX")
-trap 'rm -rf "$H_TMP"' EXIT
-ssh-keygen -q -t ed25519 -N '' -C alice@laptop -f "$H_TMP/alice_key" </dev/null >/dev/null
-for k in ed25519 ecdsa rsa; do
-	ssh-keygen -q -t "$k" -N '' -f "$H_TMP/ssh_host_${k}_key" </dev/null >/dev/null
-done
+. "$top/tests/bench/hostilebench"
+bench_init users
 printf 'users     command        wall       max RSS  status\n'
 for n in "$@"; do
 	v=$H_TMP/v$n
@@ -32,10 +24,8 @@ for n in "$@"; do
 	for cmd in check "check --json"; do
 		# shellcheck disable=SC2086 # the command's words
 		/usr/bin/time -v "$bin" $cmd "$v" >/dev/null 2>"$H_TMP/time" || true
-		printf '%-9s %-13s %8s %10s KiB  %s\n' "$n" "$cmd" \
-			"$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$H_TMP/time")" \
-			"$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$H_TMP/time")" \
-			"$(sed -n 's/.*Exit status: //p' "$H_TMP/time")"
+		bench_time "$H_TMP/time"
+		printf '%-9s %-13s %8s %10s KiB  %s\n' "$n" "$cmd" "$bench_wall" "$bench_rss" "$bench_status"
 	done
 	rm -rf "$v"
 done
