@@ -170,6 +170,8 @@ static bool selected(const struct rsc_opts *o, enum rsc_pid id)
 	return !rsc_strv_has(o->skip, code);
 }
 
+#define OP_RANKS 8 /* op_rank() gives 0 to 7 */
+
 /* MKDIR before WRITE before CHOWN before CHMOD: a rewrite must not undo a chmod. */
 static int op_rank(enum rsc_op_kind k)
 {
@@ -183,22 +185,7 @@ static int op_rank(enum rsc_op_kind k)
 		[RSC_OP_WRITE] = 4, [RSC_OP_CHOWN] = 5,	 [RSC_OP_CHMOD] = 6,
 	};
 
-	return (size_t)k < ARRAY_SIZE(rank) ? rank[k] : (int)ARRAY_SIZE(rank);
-}
-
-static void plan_order(struct rsc_plan *p)
-{
-	/* stable insertion sort: plans are short */
-	for (size_t i = 1; i < p->nops; i++) {
-		struct rsc_op op = p->ops[i];
-		size_t k = i;
-
-		while (k > 0 && op_rank(p->ops[k - 1].kind) > op_rank(op.kind)) {
-			p->ops[k] = p->ops[k - 1];
-			k--;
-		}
-		p->ops[k] = op;
-	}
+	return (size_t)k < ARRAY_SIZE(rank) ? rank[k] : OP_RANKS - 1;
 }
 
 /* Build the plan from the selected findings; list what cannot be fixed. */
@@ -246,8 +233,7 @@ static int build_plan(struct session *s, const struct rsc_opts *o, struct rsc_pl
 	}
 	if (header)
 		fputc('\n', msg);
-	plan_order(p);
-	return 0;
+	return rsc_plan_sort(p, op_rank, OP_RANKS);
 }
 
 static void undo_hint(const struct rsc_opts *o, const char *id, FILE *msg)

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "hmap.h"
 #include "journal_int.h"
 #include "movedir.h"
 #include "root.h"
@@ -49,6 +51,7 @@ struct rsc_journal {
 	unsigned long nrecs;
 	struct seen *seen; /* paths recorded so far; seen[i] is record i + 1 */
 	size_t capseen;
+	struct rsc_hmap byseen; /* seen[] by path (a path is recorded once) */
 };
 
 struct seen {
@@ -132,6 +135,7 @@ static void journal_free(struct rsc_journal *j)
 	for (unsigned long i = 0; i < j->nrecs; i++)
 		free(j->seen[i].path);
 	free(j->seen);
+	rsc_hmap_free(&j->byseen);
 	free(j->id);
 	free(j->dir);
 	free(j->manifest);
@@ -291,9 +295,27 @@ int rsc_journal_begin_beside(struct rsc_root *root, const char *command, const c
 	return r;
 }
 
-/* Room for one more recorded path, and its copy: nothing may fail after the manifest line. */
+/* The index in seen[] of path's record, or -1 (a look-up by hash: a fix of a million paths). */
+static long seen_find(const struct rsc_journal *j, const char *path)
+{
+	uint64_t h = rsc_hash_str(rsc_hash_init(), path);
+	size_t pos = 0, i;
+
+	/* an index of nrecs or more was reserved for a record that was never written */
+	while (rsc_hmap_next(&j->byseen, h, &pos, &i))
+		if (i < j->nrecs && strcmp(j->seen[i].path, path) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Room for one more recorded path, its copy and its place in the index:
+ * nothing may fail after the manifest line.
+ */
 static int seen_room(struct rsc_journal *j, const char *path, char **copy)
 {
+	int r;
+
 	if (j->nrecs == j->capseen) {
 		size_t cap = j->capseen ? j->capseen * 2 : 8;
 		struct seen *n = reallocarray(j->seen, cap, sizeof(*n));
@@ -303,6 +325,9 @@ static int seen_room(struct rsc_journal *j, const char *path, char **copy)
 		j->seen = n;
 		j->capseen = cap;
 	}
+	r = rsc_hmap_add(&j->byseen, rsc_hash_str(rsc_hash_init(), path), j->nrecs);
+	if (r < 0)
+		return r;
 	*copy = strdup(path);
 	return *copy ? 0 : -ENOMEM;
 }
@@ -333,9 +358,8 @@ int rsc_journal_record(struct rsc_journal *j, const char *path, bool save_data)
 
 	if (!path || !jnl_path_ok(path))
 		return -EINVAL;
-	for (unsigned long i = 0; i < j->nrecs; i++)
-		if (strcmp(j->seen[i].path, path) == 0)
-			return 0; /* the oldest state is the one undo restores */
+	if (seen_find(j, path) >= 0)
+		return 0; /* the oldest state is the one undo restores */
 	if (j->broken)
 		return -EIO;
 
@@ -402,9 +426,8 @@ int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat 
 	if (!path || !jnl_path_ok(path) || !before || !S_ISREG(before->st_mode) ||
 	    how == RSC_JG_NONE || (how == RSC_JG_DELETED) != !dest)
 		return -EINVAL;
-	for (unsigned long i = 0; i < j->nrecs; i++)
-		if (strcmp(j->seen[i].path, path) == 0)
-			return -EEXIST;
+	if (seen_find(j, path) >= 0)
+		return -EEXIST;
 	if (j->broken)
 		return -EIO;
 	rec.mode = before->st_mode & 07777;
@@ -420,14 +443,13 @@ int rsc_journal_gone(struct rsc_journal *j, const char *path, const struct stat 
 /* The record of path whose kind lets undo use what the caller is about to put there. */
 static int new_seq(struct rsc_journal *j, const char *path, bool is_link, unsigned long *seq)
 {
+	long i = seen_find(j, path);
 	const struct seen *s;
 
-	for (*seq = 1; *seq <= j->nrecs; (*seq)++)
-		if (strcmp(j->seen[*seq - 1].path, path) == 0)
-			break;
-	if (*seq > j->nrecs)
+	if (i < 0)
 		return -EINVAL;
-	s = &j->seen[*seq - 1];
+	*seq = (unsigned long)i + 1;
+	s = &j->seen[i];
 	if (s->kind == RSC_J_ABSENT)
 		return 0;
 	/*

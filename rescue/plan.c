@@ -37,7 +37,95 @@ void rsc_plan_free(struct rsc_plan *p)
 	for (size_t i = 0; i < p->nops; i++)
 		op_clear(&p->ops[i]);
 	free(p->ops);
+	free(p->link);
+	rsc_hmap_free(&p->bypath);
 	memset(p, 0, sizeof(*p));
+}
+
+/* ---- the index: a path's operations ------------------------------------- */
+
+static uint64_t path_hash(const char *path)
+{
+	return rsc_hash_str(rsc_hash_init(), path);
+}
+
+/* The plan's first operation on path, PLAN_NONE if none. */
+static size_t first_of(const struct rsc_plan *p, const char *path)
+{
+	uint64_t h = path_hash(path);
+	size_t pos = 0, i;
+
+	while (rsc_hmap_next(&p->bypath, h, &pos, &i))
+		if (i < p->nops && strcmp(p->ops[i].path, path) == 0)
+			return i;
+	return PLAN_NONE;
+}
+
+/* Put ops[i] (already in the array, i < cap) at the end of its path's operations. */
+static int link_op(struct rsc_plan *p, size_t i)
+{
+	size_t f = first_of(p, p->ops[i].path);
+	int r;
+
+	if (f == PLAN_NONE) {
+		r = rsc_hmap_add(&p->bypath, path_hash(p->ops[i].path), i);
+		if (r < 0)
+			return r;
+		p->link[i] = (struct plan_link){ i, PLAN_NONE, i };
+		return 0;
+	}
+	p->link[i] = (struct plan_link){ f, PLAN_NONE, PLAN_NONE };
+	p->link[p->link[f].last].next = i;
+	p->link[f].last = i;
+	return 0;
+}
+
+/* Make the index again after the operations moved. 0 or -ENOMEM. */
+static int reindex(struct rsc_plan *p)
+{
+	size_t n = p->nops;
+	int r = 0;
+
+	rsc_hmap_free(&p->bypath);
+	p->nops = 0; /* first_of() sees only the operations linked so far */
+	for (size_t i = 0; i < n && r == 0; i++) {
+		p->nops = i;
+		r = link_op(p, i);
+	}
+	p->nops = n;
+	return r;
+}
+
+/* The first operation of this kind on path, if any. */
+static struct rsc_op *find(const struct rsc_plan *p, enum rsc_op_kind kind, const char *path)
+{
+	for (size_t i = first_of(p, path); i != PLAN_NONE; i = p->link[i].next)
+		if (p->ops[i].kind == kind)
+			return &p->ops[i];
+	return NULL;
+}
+
+/* Room for one more operation in ops[] and link[]. */
+static int grow(struct rsc_plan *p)
+{
+	size_t cap = p->cap ? p->cap * 2 : 8;
+	struct rsc_op *ops;
+	struct plan_link *link;
+
+	if (p->nops < p->cap)
+		return 0;
+	if (cap > UINT32_MAX - 2)
+		return -ENOMEM; /* the index holds 32-bit positions */
+	ops = reallocarray(p->ops, cap, sizeof(*ops));
+	if (!ops)
+		return -ENOMEM;
+	p->ops = ops;
+	link = reallocarray(p->link, cap, sizeof(*link));
+	if (!link)
+		return -ENOMEM; /* ops[] is larger, cap is not: the next call grows link[] again */
+	p->link = link;
+	p->cap = cap;
+	return 0;
 }
 
 /* Copy code and why into op (replacing what it had). */
@@ -58,30 +146,24 @@ static int set_text(struct rsc_op *op, const char *code, const char *why)
 	return 0;
 }
 
-/* Append a copy of tmpl with its own copies of path, data, code and why. */
+/* Append a copy of tmpl with its own copies of path, data, target, code and why. */
 static int add(struct rsc_plan *p, const struct rsc_op *tmpl, const char *code, const char *path,
-	       const void *data, size_t len, const char *why)
+	       const void *data, size_t len, const char *target, const char *why)
 {
 	struct rsc_op op = *tmpl;
 	int r;
 
 	if (!path || path[0] != '/')
 		return -EINVAL;
-	if (p->nops == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 8;
-		struct rsc_op *n = reallocarray(p->ops, cap, sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		p->ops = n;
-		p->cap = cap;
-	}
+	r = grow(p);
+	if (r < 0)
+		return r;
 	op.path = strdup(path);
 	op.code = NULL;
 	op.why = NULL;
 	op.data = NULL;
 	op.len = 0;
-	op.target = NULL;
+	op.target = target ? strdup(target) : NULL;
 	if (data) {
 		op.data = malloc(len ? len : 1);
 		if (op.data) {
@@ -90,21 +172,18 @@ static int add(struct rsc_plan *p, const struct rsc_op *tmpl, const char *code, 
 		}
 	}
 	r = set_text(&op, code, why);
-	if (r < 0 || !op.path || (data && !op.data)) {
+	if (r < 0 || !op.path || (data && !op.data) || (target && !op.target)) {
 		op_clear(&op);
 		return -ENOMEM;
 	}
-	p->ops[p->nops++] = op;
+	p->ops[p->nops] = op;
+	r = link_op(p, p->nops);
+	if (r < 0) {
+		op_clear(&p->ops[p->nops]);
+		return r;
+	}
+	p->nops++;
 	return 0;
-}
-
-/* The earlier operation of this kind on path, if any. */
-static struct rsc_op *find(struct rsc_plan *p, enum rsc_op_kind kind, const char *path)
-{
-	for (size_t i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == kind && strcmp(p->ops[i].path, path) == 0)
-			return &p->ops[i];
-	return NULL;
 }
 
 int rsc_plan_chmod(struct rsc_plan *p, const char *code, const char *path, mode_t mode,
@@ -114,7 +193,7 @@ int rsc_plan_chmod(struct rsc_plan *p, const char *code, const char *path, mode_
 	struct rsc_op *old = path ? find(p, RSC_OP_CHMOD, path) : NULL;
 
 	if (!old)
-		return add(p, &tmpl, code, path, NULL, 0, why);
+		return add(p, &tmpl, code, path, NULL, 0, NULL, why);
 	if (old->mode == tmpl.mode)
 		return 0;
 	/* two modes for one path: the later wins, still one operation */
@@ -129,7 +208,7 @@ int rsc_plan_chown(struct rsc_plan *p, const char *code, const char *path, uid_t
 	struct rsc_op *old = path ? find(p, RSC_OP_CHOWN, path) : NULL;
 
 	if (!old)
-		return add(p, &tmpl, code, path, NULL, 0, why);
+		return add(p, &tmpl, code, path, NULL, 0, NULL, why);
 	if (old->uid == uid && old->gid == gid)
 		return 0;
 	old->uid = uid;
@@ -144,7 +223,7 @@ int rsc_plan_write(struct rsc_plan *p, const char *code, const char *path, const
 
 	if (!data && len)
 		return -EINVAL;
-	return add(p, &tmpl, code, path, data ? data : "", len, why);
+	return add(p, &tmpl, code, path, data ? data : "", len, NULL, why);
 }
 
 int rsc_plan_mkdir(struct rsc_plan *p, const char *code, const char *path, mode_t mode, uid_t uid,
@@ -152,57 +231,34 @@ int rsc_plan_mkdir(struct rsc_plan *p, const char *code, const char *path, mode_
 {
 	struct rsc_op tmpl = { .kind = RSC_OP_MKDIR, .mode = mode & 07777, .uid = uid, .gid = gid };
 
-	return add(p, &tmpl, code, path, NULL, 0, why);
+	return add(p, &tmpl, code, path, NULL, 0, NULL, why);
 }
 
 int rsc_plan_unlink(struct rsc_plan *p, const char *code, const char *path, const char *why)
 {
 	struct rsc_op tmpl = { .kind = RSC_OP_UNLINK };
 
-	return add(p, &tmpl, code, path, NULL, 0, why);
+	return add(p, &tmpl, code, path, NULL, 0, NULL, why);
 }
 
 int rsc_plan_symlink(struct rsc_plan *p, const char *code, const char *path, const char *target,
 		     uid_t uid, gid_t gid, const char *why)
 {
 	struct rsc_op tmpl = { .kind = RSC_OP_SYMLINK, .uid = uid, .gid = gid };
-	struct rsc_op *op;
-	int r;
 
 	if (!target || !*target)
 		return -EINVAL;
 	if (strnlen(target, PATH_MAX) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	r = add(p, &tmpl, code, path, NULL, 0, why);
-	if (r < 0)
-		return r;
-	op = &p->ops[p->nops - 1];
-	op->target = strdup(target);
-	if (!op->target) {
-		op_clear(op);
-		p->nops--;
-		return -ENOMEM;
-	}
-	return 0;
+	return add(p, &tmpl, code, path, NULL, 0, target, why);
 }
 
 static int add_out(struct rsc_plan *p, enum rsc_op_kind kind, const char *code, const char *path,
 		   const char *dir, const char *why)
 {
 	struct rsc_op tmpl = { .kind = kind };
-	struct rsc_op *op;
-	int r = add(p, &tmpl, code, path, NULL, 0, why);
 
-	if (r < 0 || !dir)
-		return r;
-	op = &p->ops[p->nops - 1];
-	op->target = strdup(dir);
-	if (!op->target) {
-		op_clear(op);
-		p->nops--;
-		return -ENOMEM;
-	}
-	return 0;
+	return add(p, &tmpl, code, path, NULL, 0, dir, why);
 }
 
 int rsc_plan_move(struct rsc_plan *p, const char *code, const char *path, const char *dir,
@@ -305,9 +361,8 @@ int plan_state_of(const struct rsc_plan *p, size_t idx, struct rsc_root *root, b
 				     .uid = st.st_uid,
 				     .gid = st.st_gid,
 				     .size = (unsigned long long)st.st_size };
-	for (size_t i = 0; simulate && i < idx; i++)
-		if (strcmp(p->ops[i].path, path) == 0)
-			effect(&p->ops[i], s);
+	for (size_t i = p->link[idx].first; simulate && i < idx; i = p->link[i].next)
+		effect(&p->ops[i], s);
 	return 0;
 }
 
@@ -574,9 +629,7 @@ static const struct rsc_op *with_final_meta(const struct rsc_plan *p, size_t i)
 	if (p->ops[i].kind != RSC_OP_WRITE)
 		return &p->ops[i];
 	op = p->ops[i];
-	for (size_t k = i + 1; k < p->nops; k++) {
-		if (strcmp(p->ops[k].path, op.path) != 0)
-			continue;
+	for (size_t k = p->link[i].next; k != PLAN_NONE; k = p->link[k].next) {
 		if (p->ops[k].kind == RSC_OP_CHMOD) {
 			op.mode = p->ops[k].mode;
 		} else if (p->ops[k].kind == RSC_OP_CHOWN) {
@@ -591,31 +644,64 @@ static const struct rsc_op *with_final_meta(const struct rsc_plan *p, size_t i)
 
 struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path)
 {
-	for (size_t i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == RSC_OP_WRITE && strcmp(p->ops[i].path, path) == 0)
-			return &p->ops[i];
-	return NULL;
+	return find(p, RSC_OP_WRITE, path);
 }
 
-void rsc_plan_remove(struct rsc_plan *p, size_t i)
+int rsc_plan_remove_marked(struct rsc_plan *p, const bool *gone)
 {
-	if (i >= p->nops)
-		return;
-	op_clear(&p->ops[i]);
-	memmove(&p->ops[i], &p->ops[i + 1], (p->nops - i - 1) * sizeof(*p->ops));
-	p->nops--;
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nops; i++) {
+		if (gone[i])
+			op_clear(&p->ops[i]);
+		else
+			p->ops[n++] = p->ops[i];
+	}
+	if (n == p->nops)
+		return 0;
+	p->nops = n;
+	return reindex(p);
+}
+
+int rsc_plan_sort(struct rsc_plan *p, int (*rank)(enum rsc_op_kind), int nranks)
+{
+	_cleanup_free_ size_t *at = NULL;
+	struct rsc_op *sorted;
+
+	if (nranks <= 0 || p->nops < 2)
+		return nranks <= 0 ? -EINVAL : 0;
+	at = calloc((size_t)nranks + 1, sizeof(*at));
+	if (!at)
+		return -ENOMEM;
+	/* a counting sort: at[k + 1] counts rank k, then at[k] is where rank k starts */
+	for (size_t i = 0; i < p->nops; i++) {
+		int k = rank(p->ops[i].kind);
+
+		if (k < 0 || k >= nranks)
+			return -EINVAL;
+		at[k + 1]++;
+	}
+	for (int k = 0; k < nranks; k++)
+		at[k + 1] += at[k];
+	sorted = reallocarray(NULL, p->cap, sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nops; i++)
+		sorted[at[rank(p->ops[i].kind)]++] = p->ops[i];
+	free(p->ops);
+	p->ops = sorted;
+	return reindex(p);
 }
 
 /*
- * Does the plan write, remove or link path? Its earlier bytes (or a link's
- * target) must then be saved by its first record.
+ * Does the plan write, remove or link ops[idx]'s path? Its earlier bytes (or a
+ * link's target) must then be saved by its first record.
  */
-static bool saves(const struct rsc_plan *p, const char *path)
+static bool saves(const struct rsc_plan *p, size_t idx)
 {
-	for (size_t i = 0; i < p->nops; i++)
-		if ((p->ops[i].kind == RSC_OP_WRITE || p->ops[i].kind == RSC_OP_UNLINK ||
-		     p->ops[i].kind == RSC_OP_SYMLINK) &&
-		    strcmp(p->ops[i].path, path) == 0)
+	for (size_t i = p->link[idx].first; i != PLAN_NONE; i = p->link[i].next)
+		if (p->ops[i].kind == RSC_OP_WRITE || p->ops[i].kind == RSC_OP_UNLINK ||
+		    p->ops[i].kind == RSC_OP_SYMLINK)
 			return true;
 	return false;
 }
@@ -656,7 +742,7 @@ int rsc_plan_apply(const struct rsc_plan *p, struct rsc_root *root, struct rsc_j
 			 * (only the first record of a path counts); then the bytes about
 			 * to be written, so that undo can tell a later edit from them.
 			 */
-			r = rsc_journal_record(j, op->path, saves(p, op->path));
+			r = rsc_journal_record(j, op->path, saves(p, i));
 			if (r == 0 && op->kind == RSC_OP_WRITE)
 				r = rsc_journal_wrote(j, op->path, op->data, op->len);
 			if (r == 0 && op->kind == RSC_OP_SYMLINK)

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "hmap.h"
+
 struct rsc_root;
 struct rsc_journal;
 
@@ -46,10 +48,21 @@ struct rsc_op {
 	char *why;    /* one line for the preview, may be NULL */
 };
 
+struct plan_link;
+
+/*
+ * Zero-initialise ({0}); change only through the functions below, which keep
+ * the index: each path's first operation by hash (bypath) and, for every
+ * operation, the plan's operations on the same path in order (link[], plan.c).
+ * A plan of hundreds of thousands of operations (a hostile victim's every
+ * user) is built, previewed and applied in time linear in its size.
+ */
 struct rsc_plan {
 	struct rsc_op *ops;
 	size_t nops;
 	size_t cap;
+	struct rsc_hmap bypath;
+	struct plan_link *link; /* [cap] */
 };
 
 /*
@@ -103,8 +116,17 @@ void rsc_plan_free(struct rsc_plan *p);
  * same file twice edits that one rewrite instead of adding another.
  */
 struct rsc_op *rsc_plan_find_write(const struct rsc_plan *p, const char *path);
-/* Remove the operation at index i (freed; the later ones move up). */
-void rsc_plan_remove(struct rsc_plan *p, size_t i);
+/*
+ * Remove the operations i with gone[i] set (freed; the others keep their
+ * order). 0, or -ENOMEM (the plan can then only be freed).
+ */
+int rsc_plan_remove_marked(struct rsc_plan *p, const bool *gone);
+/*
+ * Order the operations by rank(kind), 0 to nranks - 1, keeping the order of
+ * those of one rank (stable). 0, -EINVAL (a rank out of range, the plan
+ * unchanged) or -ENOMEM (the plan can then only be freed).
+ */
+int rsc_plan_sort(struct rsc_plan *p, int (*rank)(enum rsc_op_kind), int nranks);
 
 /*
  * Print the plan, one line per operation with the current state read from

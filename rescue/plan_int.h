@@ -8,6 +8,7 @@
 #define RSC_PLAN_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -25,6 +26,15 @@ struct state {
 	unsigned long long size;
 	const struct rsc_op *wrote;  /* the plan's last WRITE of the path (preview only) */
 	const struct rsc_op *linked; /* the plan's SYMLINK that made the path (preview only) */
+};
+
+#define PLAN_NONE SIZE_MAX
+
+/* Where an operation's path is in the plan: its first and next operation, its last. */
+struct plan_link {
+	size_t first; /* the plan's first operation on this path (maybe this one) */
+	size_t next;  /* the next operation on it, PLAN_NONE after the last */
+	size_t last;  /* kept on the first operation only: the last on the path */
 };
 
 /*

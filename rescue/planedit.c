@@ -76,25 +76,26 @@ static int left_out(struct rsc_buf *b, const struct rsc_op *op, nlink_t n)
 
 int rsc_plan_drop_hardlinked(struct rsc_plan *p, struct rsc_root *root, struct rsc_buf *why)
 {
-	int dropped = 0;
+	_cleanup_free_ bool *gone = calloc(p->nops ? p->nops : 1, sizeof(*gone));
+	int dropped = 0, r;
 
-	for (size_t i = 0; i < p->nops;) {
+	if (!gone)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nops; i++) {
 		const struct rsc_op *op = &p->ops[i];
 		struct stat st;
-		int r;
 
 		if ((op->kind != RSC_OP_CHMOD && op->kind != RSC_OP_CHOWN) ||
 		    rsc_plan_find_write(p, op->path) ||
 		    rsc_root_stat(root, op->path, &st, RSC_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
-		    st.st_nlink < 2) {
-			i++;
+		    st.st_nlink < 2)
 			continue;
-		}
 		r = left_out(why, op, st.st_nlink);
 		if (r < 0)
 			return r;
-		rsc_plan_remove(p, i);
+		gone[i] = true;
 		dropped++;
 	}
-	return dropped;
+	r = rsc_plan_remove_marked(p, gone);
+	return r < 0 ? r : dropped;
 }
