@@ -116,8 +116,8 @@ static int bad_rank(enum rsc_op_kind k)
 static void sort_is_stable_and_reindexes(void **state)
 {
 	static const char *const want[] = {
-		"mkdir /d",  "mkdir /e",  "write /a", "write /b", "chown /a",
-		"chown /b",  "chmod /a",  "chmod /d", "chmod /b",
+		"mkdir /d", "mkdir /e", "write /a", "write /b", "chown /a",
+		"chown /b", "chmod /a", "chmod /d", "chmod /b",
 	};
 	struct rsc_plan p = { 0 };
 
@@ -168,7 +168,7 @@ static void remove_marked_reindexes(void **state)
 {
 	struct rsc_plan p = { 0 };
 	bool gone[6] = { false, true, false, true, false, false };
-	bool none[4] = { false };
+	bool none[5] = { false };
 
 	(void)state;
 	assert_int_equal(rsc_plan_chmod(&p, "c", "/a", 0600, NULL), 0);
