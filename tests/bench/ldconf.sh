@@ -9,18 +9,9 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -gt 0 ] || set -- "$top/build/sshrescue"
-for bin in "$@"; do
-	if [ ! -x "$bin" ]; then
-		echo "ldconf.sh: no program $bin" >&2
-		exit 2
-	fi
-done
-if [ ! -x /usr/bin/time ]; then
-	echo "ldconf.sh: needs /usr/bin/time (sh tools/deps.sh)" >&2
-	exit 2
-fi
 # shellcheck disable=SC1091 # sourced from the tree
 . "$top/tests/bench/hostilebench"
+bench_need ldconf.sh "$@"
 bench_init ldconf
 v=$H_TMP/victim
 h_base "$v" && hc_includes "$v"

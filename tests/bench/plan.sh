@@ -14,18 +14,9 @@ if [ "${1-}" = -n ]; then
 	shift 2
 fi
 [ $# -gt 0 ] || set -- "$top/build/sshrescue"
-for bin in "$@"; do
-	if [ ! -x "$bin" ]; then
-		echo "plan.sh: no program $bin" >&2
-		exit 2
-	fi
-done
-if [ ! -x /usr/bin/time ]; then
-	echo "plan.sh: needs /usr/bin/time (sh tools/deps.sh)" >&2
-	exit 2
-fi
 # shellcheck disable=SC1091 # sourced from the tree
 . "$top/tests/bench/hostilebench"
+bench_need plan.sh "$@"
 bench_init plan
 printf '%-40s %-7s %-12s %10s %12s  %s\n' binary users command wall 'max RSS' status
 for n in $sizes; do

@@ -10,12 +10,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-$top/build/sshrescue}
 [ $# -gt 0 ] && shift
 [ $# -gt 0 ] || set -- 3000 10000 30000 1000000
-if [ ! -x "$bin" ] || [ ! -x /usr/bin/time ]; then
-	echo "users.sh: needs $bin and /usr/bin/time" >&2
-	exit 2
-fi
 # shellcheck disable=SC1091 # sourced from the tree
 . "$top/tests/bench/hostilebench"
+bench_need users.sh "$bin"
 bench_init users
 printf 'users     command        wall       max RSS  status\n'
 for n in "$@"; do
